@@ -1,0 +1,34 @@
+import { Client, Connection } from '@temporalio/client';
+import { ApiEnvSchema, parseEnv, runMain } from '../lib/config';
+import { createDataConverter } from '../lib/data-converter';
+import { createLogger } from '../lib/logger';
+import { createApp } from './app';
+
+runMain(() => {
+  const config = parseEnv(ApiEnvSchema);
+  const logger = createLogger({ name: 'api', level: config.LOG_LEVEL });
+  // Lazy: the API comes up (and answers /healthz) before Temporal does; /readyz tells when it is reachable.
+  const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: createDataConverter() });
+  const app = createApp({
+    client,
+    connection,
+    logger,
+    namespace: config.TEMPORAL_NAMESPACE,
+    readinessTimeoutMs: config.READINESS_TIMEOUT_MS,
+  });
+
+  const server = app.listen(config.API_PORT, () => {
+    logger.info({ port: config.API_PORT }, 'api listening');
+  });
+  const stop = (): void => {
+    logger.info('api stopping');
+    server.close(() => {
+      void connection.close().finally(() => process.exit(0));
+    });
+    setTimeout(() => process.exit(0), 5000).unref();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return Promise.resolve();
+});

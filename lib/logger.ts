@@ -1,0 +1,34 @@
+import pino from 'pino';
+
+/**
+ * Paths that may carry personal data (DOMAIN.md: names, date of birth, passport number, address, e-mail, BSN).
+ * Logs are for operators, who need ids and outcomes, never the person.
+ */
+export const personalDataPaths = [
+  'person',
+  '*.person',
+  'residence.address',
+  '*.residence.address',
+  '*.address',
+  '*.email',
+  '*.passportNumber',
+  '*.dateOfBirth',
+  '*.givenNames',
+  '*.familyName',
+  '*.bsn',
+  '*.burgerservicenummer',
+  'req.headers.authorization',
+  'req.body',
+  'res.body',
+];
+
+export type Logger = pino.Logger;
+
+/** One logger per process; children per request or per activity. */
+export function createLogger(options: { name: string; level?: string }): Logger {
+  return pino({
+    name: options.name,
+    level: options.level ?? 'info',
+    redact: { paths: personalDataPaths, censor: '[redacted]' },
+  });
+}

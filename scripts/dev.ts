@@ -1,0 +1,127 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { z } from 'zod';
+import { parseEnv, runMain } from '../lib/config';
+import { projectRoot } from './temporal-binaries';
+import { startDevServer, type DevServer } from './temporal-dev-server';
+
+const DevEnvSchema = z.object({
+  TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
+  TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
+  API_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+});
+
+interface Service {
+  name: string;
+  entry: string;
+  env: Record<string, string>;
+}
+
+/**
+ * `make dev`: the Temporal dev server (Web UI, data in .data/), then the worker and the API, as one supervised
+ * group. Ctrl-C or SIGTERM stops them all; if one dies, the others are stopped too.
+ */
+runMain(async () => {
+  const config = parseEnv(DevEnvSchema);
+  const dataDir = path.join(projectRoot, '.data');
+  const temporalAddress = `127.0.0.1:${config.TEMPORAL_PORT}`;
+  const children = new Map<string, ChildProcess>();
+  const temporal: { server?: DevServer } = {};
+  let stopping = false;
+
+  const stopAll = async (exitCode: number): Promise<never> => {
+    if (!stopping) {
+      stopping = true;
+      say('stopping...');
+      await Promise.all([...children.values()].map(terminate));
+      await temporal.server?.stop();
+      say('stopped');
+    }
+    process.exit(exitCode);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  say(`starting Temporal dev server on ${temporalAddress} (data in .data/temporal.db)...`);
+  const server = await startDevServer({
+    port: config.TEMPORAL_PORT,
+    uiPort: config.TEMPORAL_UI_PORT,
+    dbFile: path.join(dataDir, 'temporal.db'),
+    logFile: path.join(dataDir, 'logs', 'temporal.log'),
+  });
+  temporal.server = server;
+  server.process.once('exit', (code) => {
+    if (!stopping) {
+      say(`the Temporal dev server exited (code ${code}); see .data/logs/temporal.log`);
+      void stopAll(1);
+    }
+  });
+
+  const services: Service[] = [
+    { name: 'worker', entry: 'dist/worker/main.js', env: { TEMPORAL_ADDRESS: temporalAddress } },
+    {
+      name: 'api',
+      entry: 'dist/api/main.js',
+      env: { TEMPORAL_ADDRESS: temporalAddress, API_PORT: String(config.API_PORT) },
+    },
+  ];
+  for (const service of services) {
+    const child = spawn(process.execPath, [path.join(projectRoot, service.entry)], {
+      env: { ...process.env, ...service.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.set(service.name, child);
+    prefixLines(child, service.name);
+    child.once('exit', (code, signal) => {
+      children.delete(service.name);
+      if (!stopping) {
+        say(`${service.name} exited (${signal ?? `code ${code}`}); stopping the rest`);
+        void stopAll(1);
+      }
+    });
+  }
+
+  await waitForReady(`http://127.0.0.1:${config.API_PORT}/readyz`);
+  say('');
+  say('The one-stop-shop case orchestrator is running:');
+  say(`  API           http://localhost:${config.API_PORT}   (GET /healthz, /readyz)`);
+  say(`  Temporal UI   http://localhost:${config.TEMPORAL_UI_PORT}`);
+  say(`  Temporal      ${temporalAddress}   (namespace default)`);
+  say('Press Ctrl-C to stop everything.');
+});
+
+function say(line: string): void {
+  process.stdout.write(`[dev] ${line}\n`);
+}
+
+function prefixLines(child: ChildProcess, name: string): void {
+  for (const stream of [child.stdout, child.stderr]) {
+    let rest = '';
+    stream?.on('data', (chunk: Buffer) => {
+      const lines = (rest + chunk.toString()).split('\n');
+      rest = lines.pop() ?? '';
+      for (const line of lines) process.stdout.write(`[${name}] ${line}\n`);
+    });
+  }
+}
+
+async function terminate(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function waitForReady(url: string): Promise<void> {
+  for (let attempt = 0; attempt < 600; attempt++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`${url} did not become ready within 5 minutes`);
+}

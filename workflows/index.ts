@@ -1,0 +1,1 @@
+export { newcomerCaseWorkflow } from './newcomer-case';

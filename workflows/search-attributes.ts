@@ -1,0 +1,30 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+/**
+ * What operators see without opening a case (DOMAIN.md). Never personal data: these are stored and indexed
+ * in clear text by Temporal's visibility store.
+ */
+export const CaseStatus = defineSearchAttributeKey('CaseStatus', SearchAttributeType.KEYWORD);
+/** What the case waits on now, e.g. `desk:check-in`, `ind:decision`, `agency:brp`. */
+export const WaitingOn = defineSearchAttributeKey('WaitingOn', SearchAttributeType.KEYWORD_LIST);
+/** CBS/BRP municipality code, e.g. `0935`. */
+export const Municipality = defineSearchAttributeKey('Municipality', SearchAttributeType.KEYWORD);
+export const Purpose = defineSearchAttributeKey('Purpose', SearchAttributeType.KEYWORD);
+export const DeskLocation = defineSearchAttributeKey('DeskLocation', SearchAttributeType.KEYWORD);
+export const AppointmentAt = defineSearchAttributeKey('AppointmentAt', SearchAttributeType.DATETIME);
+export const NextDeadlineAt = defineSearchAttributeKey('NextDeadlineAt', SearchAttributeType.DATETIME);
+export const SlaBreached = defineSearchAttributeKey('SlaBreached', SearchAttributeType.BOOL);
+/** Agencies whose calls for this case keep failing past the detection time. */
+export const AgencyRetrying = defineSearchAttributeKey('AgencyRetrying', SearchAttributeType.KEYWORD_LIST);
+
+export const caseSearchAttributes = [
+  CaseStatus,
+  WaitingOn,
+  Municipality,
+  Purpose,
+  DeskLocation,
+  AppointmentAt,
+  NextDeadlineAt,
+  SlaBreached,
+  AgencyRetrying,
+] as const;
