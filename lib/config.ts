@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CaseSettingsEnvSchema } from './case-settings-config';
 
 /** Thrown when an environment variable does not parse; the message names the variable and the fix. */
 export class ConfigError extends Error {
@@ -30,15 +31,48 @@ export const ApiEnvSchema = TemporalEnvSchema.extend(LogEnvSchema.shape).extend(
 });
 export type ApiConfig = z.infer<typeof ApiEnvSchema>;
 
-export const WorkerEnvSchema = TemporalEnvSchema.extend(LogEnvSchema.shape).extend({
-  /** Prometheus scrape endpoint of the worker's Temporal runtime; empty disables it. */
-  WORKER_METRICS_ADDRESS: z.string().default('0.0.0.0:9464'),
-  /** A bundle made by `npm run bundle:workflows`; required outside development. */
-  WORKFLOW_BUNDLE_PATH: z.string().optional(),
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  /** How long in-flight activities may finish after SIGTERM before they are handed back. */
-  WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().nonnegative().default(10_000),
+const rate = z.coerce.number({ error: 'expected a number of calls per second' }).positive('expected a positive number');
+
+/** Where the agencies are and how hard we may call them; the sandbox is only the default. */
+export const AgencyEnvSchema = z.object({
+  /** One BRP endpoint per municipality: `{municipalityCode}` is replaced by the 4-digit code. */
+  BRP_URL_TEMPLATE: z
+    .url()
+    .refine(
+      (u) => u.includes('%7BmunicipalityCode%7D') || u.includes('{municipalityCode}'),
+      'must contain {municipalityCode}',
+    )
+    .default('http://127.0.0.1:4000/brp/{municipalityCode}'),
+  IND_URL: z.url().default('http://127.0.0.1:4000/ind'),
+  NOTIFY_URL: z.url().default('http://127.0.0.1:4000/notify'),
+  BRP_TOKEN: z.string().min(1).default('sandbox-dev-token'),
+  IND_TOKEN: z.string().min(1).default('sandbox-dev-token'),
+  NOTIFY_TOKEN: z.string().min(1).default('sandbox-dev-token'),
+  /** Per-request timeout of an agency call, in milliseconds. */
+  AGENCY_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** Where IND calls back (the API's call-back endpoint). */
+  IND_CALLBACK_URL: z.url().default('http://127.0.0.1:3000/v1/agency-callbacks/ind'),
+  /** How often the polling fall-back asks IND for a decision or a card, in milliseconds. */
+  IND_POLL_INTERVAL_MS: z.coerce.number().int().positive().default(60_000),
+  /** Calls per second across all workers, per agency (Temporal enforces it per task queue). */
+  BRP_RATE_LIMIT: rate.default(20),
+  IND_RATE_LIMIT: rate.default(20),
+  NOTIFY_RATE_LIMIT: rate.default(50),
 });
+export type AgencyConfig = z.infer<typeof AgencyEnvSchema>;
+
+export const WorkerEnvSchema = TemporalEnvSchema.extend(LogEnvSchema.shape)
+  .extend(AgencyEnvSchema.shape)
+  .extend(CaseSettingsEnvSchema.shape)
+  .extend({
+    /** Prometheus scrape endpoint of the worker's Temporal runtime; empty disables it. */
+    WORKER_METRICS_ADDRESS: z.string().default('0.0.0.0:9464'),
+    /** A bundle made by `npm run bundle:workflows`; required outside development. */
+    WORKFLOW_BUNDLE_PATH: z.string().optional(),
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    /** How long in-flight activities may finish after SIGTERM before they are handed back. */
+    WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().nonnegative().default(10_000),
+  });
 export type WorkerConfig = z.infer<typeof WorkerEnvSchema>;
 
 /**

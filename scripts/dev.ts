@@ -9,6 +9,7 @@ const DevEnvSchema = z.object({
   TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
   API_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  SANDBOX_PORT: z.coerce.number().int().min(1).max(65535).default(4000),
 });
 
 interface Service {
@@ -57,8 +58,27 @@ runMain(async () => {
     }
   });
 
+  const sandboxUrl = `http://127.0.0.1:${config.SANDBOX_PORT}`;
   const services: Service[] = [
-    { name: 'worker', entry: 'dist/worker/main.js', env: { TEMPORAL_ADDRESS: temporalAddress } },
+    {
+      name: 'sandbox',
+      entry: 'dist/sandbox/main.js',
+      env: {
+        SANDBOX_PORT: String(config.SANDBOX_PORT),
+        SANDBOX_CALLBACK_URL: `http://127.0.0.1:${config.API_PORT}/v1/agency-callbacks/ind`,
+      },
+    },
+    {
+      name: 'worker',
+      entry: 'dist/worker/main.js',
+      env: {
+        TEMPORAL_ADDRESS: temporalAddress,
+        BRP_URL_TEMPLATE: `${sandboxUrl}/brp/{municipalityCode}`,
+        IND_URL: `${sandboxUrl}/ind`,
+        NOTIFY_URL: `${sandboxUrl}/notify`,
+        IND_CALLBACK_URL: `http://127.0.0.1:${config.API_PORT}/v1/agency-callbacks/ind`,
+      },
+    },
     {
       name: 'api',
       entry: 'dist/api/main.js',
@@ -87,6 +107,7 @@ runMain(async () => {
   say(`  API           http://localhost:${config.API_PORT}   (GET /healthz, /readyz)`);
   say(`  Temporal UI   http://localhost:${config.TEMPORAL_UI_PORT}`);
   say(`  Temporal      ${temporalAddress}   (namespace default)`);
+  say(`  Agency sandbox ${sandboxUrl}   (GET /_admin/ledger, PUT /_admin/faults)`);
   say('Press Ctrl-C to stop everything.');
 });
 

@@ -1,30 +1,83 @@
 import path from 'node:path';
 import { type NativeConnection, Worker } from '@temporalio/worker';
-import { createActivities, type ActivityDeps } from '../activities';
+import { createAgencyActivities, type ActivityDeps } from '../activities';
+import { createCaseSettingsActivities } from '../activities/case-settings';
+import type { CaseSettings } from '../workflows/settings';
+import { agencies } from '../domain/agency-failures';
 import { createDataConverter } from '../lib/data-converter';
+import { agencyTaskQueue } from '../workflows/definitions';
 
 export interface CaseWorkerOptions {
   connection: NativeConnection;
   namespace: string;
+  /** The case workflows' queue; each agency's activities poll `<taskQueue>.<agency>`. */
   taskQueue: string;
   deps: ActivityDeps;
+  /** The deployment's case clocks, read by each new case. */
+  caseSettings: CaseSettings;
   /** A prebuilt bundle (`npm run bundle:workflows`); without it the workflows are bundled at start (development). */
   workflowBundlePath?: string;
   shutdownGraceMs?: number;
 }
 
-/** The path the bundler starts from: the compiled `workflows/index.js` beside this file's folder. */
+/** The path the bundler starts from: the compiled `workflows/index.js`. */
 export const workflowsPath = path.resolve(__dirname, '..', 'workflows', 'index.js');
 
-/** Builds the worker that runs case workflows and their activities; used by `worker/main.ts` and the tests. */
-export async function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
-  return Worker.create({
+/** The workers of one process: one for the case workflows, one per agency with that agency's rate limit. */
+export class CaseWorkers {
+  constructor(readonly workers: Worker[]) {}
+
+  /** Runs until SIGINT/SIGTERM (or `shutdown()`), then lets in-flight activities finish within the grace time. */
+  async run(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.run()));
+  }
+
+  shutdown(): void {
+    for (const w of this.workers) if (w.getState() === 'RUNNING') w.shutdown();
+  }
+
+  /** Runs the workers while `fn` runs, then shuts them down: what tests use. */
+  async runUntil<T>(fn: () => Promise<T>): Promise<T> {
+    const running = this.run();
+    try {
+      return await Promise.race([
+        fn(),
+        running.then(() => Promise.reject(new Error('the workers stopped before the work was done'))),
+      ]);
+    } finally {
+      this.shutdown();
+      await running;
+    }
+  }
+}
+
+/** Builds the workers of a process; used by `worker/main.ts` and the tests. */
+export async function createCaseWorkers(options: CaseWorkerOptions): Promise<CaseWorkers> {
+  const common = {
     connection: options.connection,
     namespace: options.namespace,
-    taskQueue: options.taskQueue,
     dataConverter: createDataConverter(),
-    activities: createActivities(options.deps),
-    ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : { workflowsPath }),
     shutdownGraceTime: options.shutdownGraceMs ?? 10_000,
+  };
+  const activities = createAgencyActivities(options.deps);
+  const rateLimits = {
+    brp: options.deps.agencies.BRP_RATE_LIMIT,
+    ind: options.deps.agencies.IND_RATE_LIMIT,
+    notify: options.deps.agencies.NOTIFY_RATE_LIMIT,
+  };
+  const caseWorker = Worker.create({
+    ...common,
+    taskQueue: options.taskQueue,
+    activities: createCaseSettingsActivities(options.caseSettings),
+    ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : { workflowsPath }),
   });
+  const agencyWorkers = agencies.map((agency) =>
+    Worker.create({
+      ...common,
+      taskQueue: agencyTaskQueue(options.taskQueue, agency),
+      activities: activities[agency],
+      maxTaskQueueActivitiesPerSecond: rateLimits[agency],
+    }),
+  );
+  return new CaseWorkers(await Promise.all([caseWorker, ...agencyWorkers]));
 }

@@ -1,8 +1,9 @@
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { ConfigError, parseEnv, runMain, WorkerEnvSchema } from '../lib/config';
+import { caseSettingsFrom } from '../lib/case-settings-config';
 import { createLogger } from '../lib/logger';
 import { toTemporalLogger } from '../lib/temporal-logger';
-import { createCaseWorker } from './create-worker';
+import { createCaseWorkers } from './create-worker';
 
 runMain(async () => {
   const config = parseEnv(WorkerEnvSchema);
@@ -25,11 +26,12 @@ runMain(async () => {
 
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   try {
-    const worker = await createCaseWorker({
+    const workers = await createCaseWorkers({
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
-      deps: { logger },
+      deps: { logger, agencies: config },
+      caseSettings: caseSettingsFrom(config),
       workflowBundlePath: config.WORKFLOW_BUNDLE_PATH,
       shutdownGraceMs: config.WORKER_SHUTDOWN_GRACE_MS,
     });
@@ -42,7 +44,7 @@ runMain(async () => {
       'worker started',
     );
     // run() resolves after SIGINT/SIGTERM once in-flight activities finished or the grace time handed them back.
-    await worker.run();
+    await workers.run();
     logger.info('worker stopped');
   } finally {
     await connection.close();

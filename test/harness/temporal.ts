@@ -1,11 +1,13 @@
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createDataConverter } from '../../lib/data-converter';
 import { createLogger } from '../../lib/logger';
 import { startDevServer, type DevServer } from '../../scripts/temporal-dev-server';
 import { projectRoot } from '../../scripts/temporal-binaries';
-import { createCaseWorker } from '../../worker/create-worker';
+import { AgencyEnvSchema, type AgencyConfig, parseEnv } from '../../lib/config';
+import { createCaseWorkers, type CaseWorkers } from '../../worker/create-worker';
+import { defaultCaseSettings, type CaseSettings } from '../../workflows/settings';
 import { freePort } from './ports';
 
 export interface TemporalHarness {
@@ -27,7 +29,7 @@ export function temporal(): TemporalHarness {
 }
 
 export async function startHarness(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
   const port = await freePort();
   const server = await startDevServer({
     port,
@@ -53,12 +55,46 @@ export function uniqueTaskQueue(name: string): string {
   return `test-${name}-${process.pid}-${taskQueueCounter}`;
 }
 
-/** A real case worker on the shared server, for one test's task queue. */
-export async function caseWorker(taskQueue: string): Promise<Worker> {
-  return createCaseWorker({
+/** Agency configuration for tests: the defaults, pointed at a sandbox's base URL. */
+export function agencyConfig(sandboxUrl: string, overrides: Record<string, string> = {}): AgencyConfig {
+  return parseEnv(AgencyEnvSchema, {
+    BRP_URL_TEMPLATE: `${sandboxUrl}/brp/{municipalityCode}`,
+    IND_URL: `${sandboxUrl}/ind`,
+    NOTIFY_URL: `${sandboxUrl}/notify`,
+    IND_POLL_INTERVAL_MS: '200',
+    AGENCY_TIMEOUT_MS: '5000',
+    ...overrides,
+  });
+}
+
+/** Case clocks for tests: short enough to watch, long enough not to fire by accident. */
+export function testSettings(overrides: Partial<CaseSettings> = {}): CaseSettings {
+  return {
+    ...defaultCaseSettings,
+    agencyRetryVisibleAfterMs: 2_000,
+    agencyRetryMaxMs: 120_000,
+    pollHeartbeatTimeoutMs: 10_000,
+    ...overrides,
+  };
+}
+
+export interface CaseWorkersOptions {
+  /** Base URL of the agencies (a sandbox); defaults to an address where nothing listens. */
+  sandboxUrl?: string;
+  agencyOverrides?: Record<string, string>;
+  settings?: CaseSettings;
+}
+
+/** Real case and agency workers on the shared server, for one test's task queue. */
+export async function caseWorkers(taskQueue: string, options: CaseWorkersOptions = {}): Promise<CaseWorkers> {
+  return createCaseWorkers({
     connection: temporal().nativeConnection,
     namespace: 'default',
     taskQueue,
-    deps: { logger: createLogger({ name: 'test-worker', level: 'warn' }) },
+    deps: {
+      logger: createLogger({ name: 'test-worker', level: 'warn' }),
+      agencies: agencyConfig(options.sandboxUrl ?? 'http://127.0.0.1:9', options.agencyOverrides),
+    },
+    caseSettings: options.settings ?? testSettings(),
   });
 }

@@ -1,0 +1,100 @@
+import { Context } from '@temporalio/activity';
+import { z } from 'zod';
+import type { Purpose } from '../domain/booking';
+import { callAgency, type AgencyEndpoint } from './http';
+
+export const permitStatuses = ['pending', 'granted', 'refused', 'inadmissible', 'withdrawn'] as const;
+
+const ApplicationSchema = z.object({
+  applicationNumber: z.string().min(1),
+  status: z.enum(permitStatuses),
+  decidedAt: z.string().optional(),
+});
+export type PermitApplication = z.infer<typeof ApplicationSchema>;
+
+const SponsorSchema = z.object({ recognisedSponsorNumber: z.string(), name: z.string(), recognised: z.literal(true) });
+
+export interface IndDeps {
+  ind: AgencyEndpoint;
+  /** Where IND calls back with its decision. */
+  callbackUrl: string;
+  /** How often the polling fall-back asks for a decision, in milliseconds. */
+  pollIntervalMs: number;
+}
+
+export interface LinkPermitApplicationInput {
+  caseId: string;
+  purpose: Purpose;
+  route: 'tev' | 'vvr';
+  sponsorNumber?: string;
+  /** The application the sponsor already filed, if any; without it one is filed. */
+  applicationNumber?: string;
+}
+
+export function createIndActivities({ ind, callbackUrl, pollIntervalMs }: IndDeps) {
+  const lookUp = (applicationNumber: string): Promise<PermitApplication> =>
+    callAgency(ind, {
+      method: 'GET',
+      path: `/applications/${encodeURIComponent(applicationNumber)}`,
+      response: ApplicationSchema,
+    });
+
+  return {
+    /** Asks the IND's public register; an unknown sponsor fails with `SponsorNotRecognised`. */
+    async checkSponsorRecognised(input: { recognisedSponsorNumber: string }): Promise<{ name: string }> {
+      const sponsor = await callAgency(ind, {
+        method: 'GET',
+        path: `/sponsors/${encodeURIComponent(input.recognisedSponsorNumber)}`,
+        response: SponsorSchema,
+      });
+      return { name: sponsor.name };
+    },
+
+    /** Links the case to the sponsor's application (or files one) and asks IND to call back on its decision. */
+    async linkPermitApplication(input: LinkPermitApplicationInput): Promise<PermitApplication> {
+      return callAgency(ind, {
+        method: 'POST',
+        path: '/applications',
+        idempotencyKey: `${input.caseId}:permit-application`,
+        body: {
+          caseRef: input.caseId,
+          purpose: input.purpose,
+          route: input.route,
+          ...(input.sponsorNumber ? { sponsorNumber: input.sponsorNumber } : {}),
+          ...(input.applicationNumber ? { applicationNumber: input.applicationNumber } : {}),
+          callbackUrl,
+        },
+        response: ApplicationSchema,
+      });
+    },
+
+    async lookUpPermitApplication(input: { applicationNumber: string }): Promise<PermitApplication> {
+      return lookUp(input.applicationNumber);
+    },
+
+    /**
+     * The polling fall-back for IND's decision call-back: asks every `pollIntervalMs`, heartbeating in between,
+     * until the application is no longer pending. Cancel it when the call-back arrives first.
+     */
+    async awaitPermitDecision(input: { applicationNumber: string }): Promise<PermitApplication> {
+      const context = Context.current();
+      for (;;) {
+        const application = await lookUp(input.applicationNumber);
+        if (application.status !== 'pending') return application;
+        context.heartbeat({ polledAt: new Date().toISOString() });
+        await context.sleep(pollIntervalMs);
+      }
+    },
+
+    /** The compensation of `linkPermitApplication`, used when the newcomer withdraws. */
+    async withdrawPermitApplication(input: { caseId: string; applicationNumber: string }): Promise<PermitApplication> {
+      return callAgency(ind, {
+        method: 'POST',
+        path: `/applications/${encodeURIComponent(input.applicationNumber)}/withdrawal`,
+        idempotencyKey: `${input.caseId}:permit-withdrawal`,
+        body: { caseRef: input.caseId },
+        response: ApplicationSchema,
+      });
+    },
+  };
+}

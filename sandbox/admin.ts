@@ -1,0 +1,83 @@
+import express, { Router } from 'express';
+import { z } from 'zod';
+import type { SandboxContext } from './context';
+import { FaultRequestSchema } from './faults';
+import { decideApplication, findApplication, findCard, markCardReady } from './ind-lifecycle';
+import { AgencyProblem, parseOrReject } from './problem';
+import { applicationNumber } from './schemas';
+import { decisions, resetState } from './state';
+
+const DecideRequestSchema = z.strictObject({ applicationNumber, decision: z.enum(decisions) });
+
+const CardReadyRequestSchema = z.union(
+  [z.strictObject({ orderId: z.string().min(1) }), z.strictObject({ applicationNumber })],
+  { error: 'expected { orderId } or { applicationNumber }' },
+);
+
+/**
+ * `/_admin`: what tests, `make dev` and benchmarks use to steer and inspect the agencies. No token: the
+ * sandbox is never exposed beyond a development machine or a test network.
+ */
+export function adminRouter(ctx: SandboxContext): Router {
+  const router = Router();
+  router.use(express.json({ limit: '64kb' }));
+
+  router.get('/ledger', (req, res) => {
+    const caseRef = typeof req.query.caseRef === 'string' ? req.query.caseRef : undefined;
+    res.json({ entries: ctx.state.ledger.filter((e) => caseRef === undefined || e.caseRef === caseRef) });
+  });
+
+  router.get('/faults', (_req, res) => {
+    res.json({ faults: ctx.state.faults });
+  });
+  router.put('/faults', (req, res) => {
+    const request = parseOrReject(FaultRequestSchema, req.body);
+    res.json({ agency: request.agency, ...ctx.faults.set(request) });
+  });
+  router.delete('/faults', (_req, res) => {
+    ctx.state.faults = {};
+    res.status(204).end();
+  });
+
+  router.post('/ind/decide', (req, res) => {
+    const request = parseOrReject(DecideRequestSchema, req.body);
+    const application = findApplication(ctx, request.applicationNumber);
+    decideApplication(ctx, application, request.decision);
+    res.json({
+      applicationNumber: application.applicationNumber,
+      status: application.status,
+      decidedAt: application.decidedAt,
+    });
+  });
+
+  router.post('/ind/card-ready', (req, res) => {
+    const request = parseOrReject(CardReadyRequestSchema, req.body);
+    const order =
+      'orderId' in request
+        ? findCard(ctx, request.orderId)
+        : [...ctx.state.cards.values()].find(
+            (o) => o.applicationNumber === request.applicationNumber && o.status === 'in-production',
+          );
+    if (!order) throw new AgencyProblem(404, 'card-order-not-found', 'No card in production for that application.');
+    markCardReady(ctx, order);
+    res.json({ orderId: order.orderId, applicationNumber: order.applicationNumber, status: order.status });
+  });
+
+  router.get('/callbacks', (_req, res) => {
+    res.json({ callbacks: ctx.state.callbacks });
+  });
+
+  router.get('/notify/emails', (req, res) => {
+    const reference = typeof req.query.reference === 'string' ? req.query.reference : undefined;
+    res.json({ emails: ctx.state.emails.filter((e) => reference === undefined || e.reference === reference) });
+  });
+
+  router.post('/reset', (_req, res) => {
+    ctx.scheduler.clear();
+    ctx.callbacks.stop();
+    resetState(ctx.state);
+    ctx.faults.reseed();
+    res.status(204).end();
+  });
+  return router;
+}

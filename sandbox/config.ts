@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { LogEnvSchema } from '../lib/config';
+
+const port = z.coerce
+  .number({ error: 'expected a port number' })
+  .int('expected a port number')
+  .min(0, 'expected a port number')
+  .max(65535, 'expected a port number');
+const delayMs = z.coerce
+  .number({ error: 'expected milliseconds' })
+  .int('expected whole milliseconds')
+  .nonnegative('expected 0 or more milliseconds');
+const list = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
+
+/** The sandbox process's environment; the defaults match what the API and worker expect in development. */
+export const SandboxEnvSchema = LogEnvSchema.extend({
+  SANDBOX_PORT: port.default(4000),
+  /** Bearer token the agencies expect. */
+  SANDBOX_TOKEN: z.string().min(1).default('sandbox-dev-token'),
+  /** Where IND call-backs go when a request carried no callbackUrl. */
+  SANDBOX_CALLBACK_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
+  /** Bearer token sent on call-backs. */
+  SANDBOX_CALLBACK_TOKEN: z.string().min(1).default('agency-dev-token'),
+  /** Grant IND applications automatically after this many ms; 0: only on POST /_admin/ind/decide. */
+  SANDBOX_DECISION_DELAY_MS: delayMs.default(0),
+  /** Make cards ready automatically after this many ms; 0: only on POST /_admin/ind/card-ready. */
+  SANDBOX_CARD_READY_DELAY_MS: delayMs.default(0),
+  /** Comma-separated sponsor numbers the IND register does not know. */
+  SANDBOX_UNRECOGNISED_SPONSORS: list.default(['RS-UNKNOWN']),
+  /** Comma-separated postcodes every municipality rejects. */
+  SANDBOX_REJECTED_POSTCODES: list.default(['9999ZZ']),
+  /** Seed of the fault randomness; random when unset (the process logs the one it drew). */
+  SANDBOX_SEED: z.coerce.number({ error: 'expected an integer' }).int('expected an integer').optional(),
+});
+export type SandboxConfig = z.infer<typeof SandboxEnvSchema>;

@@ -1,0 +1,65 @@
+import { nowIso, type SandboxContext } from './context';
+import { AgencyProblem } from './problem';
+import type { Application, CardOrder, Decision } from './state';
+
+// What IND does on its own time, deciding applications and finishing cards, each followed by a call-back.
+
+export function findApplication(ctx: SandboxContext, number: string): Application {
+  const application = ctx.state.applications.get(number);
+  if (!application) throw new AgencyProblem(404, 'application-not-found', `No application ${number}.`);
+  return application;
+}
+
+export function findCard(ctx: SandboxContext, orderId: string): CardOrder {
+  const order = ctx.state.cards.get(orderId);
+  if (!order) throw new AgencyProblem(404, 'card-order-not-found', `No card order ${orderId}.`);
+  return order;
+}
+
+export function decideApplication(ctx: SandboxContext, application: Application, decision: Decision): void {
+  if (application.status !== 'pending') {
+    throw new AgencyProblem(
+      409,
+      'not-pending',
+      `Application ${application.applicationNumber} is ${application.status}, not pending.`,
+    );
+  }
+  application.status = decision;
+  application.decidedAt = nowIso();
+  ctx.callbacks.send(application.callbackUrl ?? ctx.options.callbackUrl, {
+    event: 'decision',
+    applicationNumber: application.applicationNumber,
+    decision,
+    decidedAt: application.decidedAt,
+  });
+}
+
+export function markCardReady(ctx: SandboxContext, order: CardOrder): void {
+  if (order.status !== 'in-production') {
+    throw new AgencyProblem(409, 'not-in-production', `Card order ${order.orderId} is ${order.status}.`);
+  }
+  order.status = 'ready';
+  order.readyAt = nowIso();
+  ctx.callbacks.send(order.callbackUrl ?? ctx.options.callbackUrl, {
+    event: 'card-ready',
+    orderId: order.orderId,
+    applicationNumber: order.applicationNumber,
+    readyAt: order.readyAt,
+  });
+}
+
+/** Grants the application after SANDBOX_DECISION_DELAY_MS, unless it was decided or withdrawn meanwhile. */
+export function scheduleDecision(ctx: SandboxContext, application: Application): void {
+  if (ctx.options.decisionDelayMs <= 0) return;
+  ctx.scheduler.after(ctx.options.decisionDelayMs, () => {
+    if (application.status === 'pending') decideApplication(ctx, application, 'granted');
+  });
+}
+
+/** Finishes the card after SANDBOX_CARD_READY_DELAY_MS, unless it was cancelled meanwhile. */
+export function scheduleCardReady(ctx: SandboxContext, order: CardOrder): void {
+  if (ctx.options.cardReadyDelayMs <= 0) return;
+  ctx.scheduler.after(ctx.options.cardReadyDelayMs, () => {
+    if (order.status === 'in-production') markCardReady(ctx, order);
+  });
+}

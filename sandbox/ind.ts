@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+import type { Router } from 'express';
+import { z } from 'zod';
+import { purposes } from '../domain/booking';
+import { agencyRouter, read, write } from './agency-route';
+import { nowIso, type SandboxContext } from './context';
+import { cardRoutes } from './ind-cards';
+import { findApplication, scheduleDecision } from './ind-lifecycle';
+import { AgencyProblem } from './problem';
+import { applicationNumber, callbackUrl, caseRef } from './schemas';
+import type { Application } from './state';
+
+export const ApplicationRequestSchema = z.strictObject({
+  caseRef,
+  purpose: z.enum(purposes),
+  route: z.enum(['tev', 'vvr']),
+  sponsorNumber: z
+    .string()
+    .regex(/^[A-Z0-9-]{3,32}$/)
+    .optional(),
+  applicationNumber: applicationNumber.optional(),
+  callbackUrl: callbackUrl.optional(),
+});
+
+const CaseRefRequestSchema = z.strictObject({ caseRef });
+
+const BiometricsRequestSchema = z.strictObject({
+  caseRef,
+  applicationNumber,
+  captureReference: z.string().min(1).max(200),
+});
+
+const sponsorNames = ['Maastricht Instruments B.V.', 'Zuyd Research Institute', 'Brightlands Chemelot B.V.'];
+
+/** The IND: sponsor register, permit applications, biometrics, cards and return visas, under `/ind`. */
+export function indRouter(ctx: SandboxContext): Router {
+  const router = agencyRouter(ctx, 'ind');
+  const unrecognised = new Set(ctx.options.unrecognisedSponsors);
+
+  router.get(
+    '/sponsors/:number',
+    read('ind', (req) => {
+      const number = String(req.params.number);
+      if (!/^RS-[A-Z0-9-]{1,29}$/.test(number) || unrecognised.has(number)) {
+        throw new AgencyProblem(
+          404,
+          'sponsor-not-recognised',
+          `${number} is not in the register of recognised sponsors.`,
+        );
+      }
+      const name = sponsorNames[createHash('sha256').update(number).digest().readUInt8(0) % sponsorNames.length];
+      return { recognisedSponsorNumber: number, name: name ?? 'Recognised Sponsor B.V.', recognised: true };
+    }),
+  );
+
+  router.post(
+    '/applications',
+    write(ctx, 'ind', ApplicationRequestSchema, (input) => {
+      const existing = input.applicationNumber ? ctx.state.applications.get(input.applicationNumber) : undefined;
+      const filing = {
+        caseRef: input.caseRef,
+        purpose: input.purpose,
+        route: input.route,
+        sponsorNumber: input.sponsorNumber,
+        callbackUrl: input.callbackUrl,
+      };
+      if (existing) {
+        // Linking what is already linked to this case changes nothing; to another case, it moves the link.
+        const unchanged = existing.caseRef === input.caseRef;
+        Object.assign(existing, filing);
+        if (unchanged) return { status: 201, body: view(existing) };
+        return { status: 201, body: view(existing), effect: { operation: 'link-application', caseRef: input.caseRef } };
+      }
+      const application: Application = {
+        ...filing,
+        applicationNumber: input.applicationNumber ?? ctx.ids.applicationNumber(),
+        linked: input.applicationNumber !== undefined,
+        status: 'pending',
+        filedAt: nowIso(),
+      };
+      ctx.state.applications.set(application.applicationNumber, application);
+      scheduleDecision(ctx, application);
+      const operation = application.linked ? 'link-application' : 'file-application';
+      return { status: 201, body: view(application), effect: { operation, caseRef: input.caseRef } };
+    }),
+  );
+
+  router.get(
+    '/applications/:applicationNumber',
+    read('ind', (req) => view(findApplication(ctx, String(req.params.applicationNumber)))),
+  );
+
+  router.post(
+    '/applications/:applicationNumber/withdrawal',
+    write(ctx, 'ind', CaseRefRequestSchema, (input, req) => {
+      const application = findApplication(ctx, String(req.params.applicationNumber));
+      if (application.status === 'withdrawn') return { status: 200, body: view(application) };
+      if (application.status !== 'pending') {
+        throw new AgencyProblem(409, 'already-decided', `Application is already ${application.status}.`);
+      }
+      application.status = 'withdrawn';
+      return {
+        status: 200,
+        body: view(application),
+        effect: { operation: 'withdraw-application', caseRef: input.caseRef },
+      };
+    }),
+  );
+
+  router.post(
+    '/biometrics',
+    write(ctx, 'ind', BiometricsRequestSchema, (input) => {
+      findApplication(ctx, input.applicationNumber);
+      const result = input.captureReference.includes('BLURRY') ? 'retake-needed' : 'accepted';
+      const body = { captureReference: input.captureReference, result };
+      return { status: 200, body, effect: { operation: 'submit-biometrics', caseRef: input.caseRef } };
+    }),
+  );
+
+  cardRoutes(ctx, router);
+  return router;
+}
+
+export function view(a: Application): object {
+  return {
+    applicationNumber: a.applicationNumber,
+    status: a.status,
+    ...(a.decidedAt ? { decidedAt: a.decidedAt } : {}),
+  };
+}

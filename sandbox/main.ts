@@ -1,0 +1,41 @@
+import { randomInt } from 'node:crypto';
+import { parseEnv, runMain } from '../lib/config';
+import { createLogger } from '../lib/logger';
+import { createSandbox } from './app';
+import { SandboxEnvSchema } from './config';
+
+runMain(() => {
+  const config = parseEnv(SandboxEnvSchema);
+  const logger = createLogger({ name: 'sandbox', level: config.LOG_LEVEL });
+  const seed = config.SANDBOX_SEED ?? randomInt(2 ** 31);
+  const sandbox = createSandbox({
+    token: config.SANDBOX_TOKEN,
+    callbackUrl: config.SANDBOX_CALLBACK_URL,
+    callbackToken: config.SANDBOX_CALLBACK_TOKEN,
+    decisionDelayMs: config.SANDBOX_DECISION_DELAY_MS,
+    cardReadyDelayMs: config.SANDBOX_CARD_READY_DELAY_MS,
+    unrecognisedSponsors: config.SANDBOX_UNRECOGNISED_SPONSORS,
+    rejectedPostcodes: config.SANDBOX_REJECTED_POSTCODES,
+    seed,
+    logger,
+  });
+
+  const server = sandbox.app.listen(config.SANDBOX_PORT, () => {
+    // The seed is logged so a run with surprising faults can be repeated with SANDBOX_SEED.
+    logger.info({ port: config.SANDBOX_PORT, seed }, 'agency sandbox listening');
+  });
+  server.on('error', (err) => {
+    logger.fatal({ err }, 'agency sandbox cannot listen');
+    process.exit(1);
+  });
+  const stop = (): void => {
+    logger.info('agency sandbox stopping');
+    sandbox.close();
+    server.close(() => process.exit(0));
+    server.closeAllConnections();
+    setTimeout(() => process.exit(0), 5000).unref();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return Promise.resolve();
+});

@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { SearchAttributeType } from '@temporalio/common';
+import { parse } from 'yaml';
+import { ApiEnvSchema, WorkerEnvSchema } from '../lib/config';
+import { caseSearchAttributes } from '../workflows/search-attributes';
+
+const root = path.resolve(__dirname, '..', '..');
+
+interface Service {
+  build?: string | { context?: string; dockerfile?: string };
+  command?: string | string[];
+  entrypoint?: string | string[];
+  depends_on?: string[] | Record<string, unknown>;
+  environment?: string[] | Record<string, unknown>;
+  deploy?: { replicas?: number };
+}
+
+// Docker Compose honours `<<` merge keys; YAML 1.2 parsers leave them off unless asked.
+const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, Service>;
+};
+const services = Object.entries(compose.services);
+
+function service(name: string): Service {
+  const found = compose.services[name];
+  assert.ok(found, `docker-compose.yml has no service "${name}"`);
+  return found;
+}
+
+function text(value: string | string[] | undefined): string {
+  return Array.isArray(value) ? value.join(' ') : (value ?? '');
+}
+
+function names(value: string[] | Record<string, unknown> | undefined): string[] {
+  return Array.isArray(value) ? value : Object.keys(value ?? {});
+}
+
+/** Compose accepts `environment` as a mapping or as a list of `NAME=value`. */
+function environment(svc: Service): Map<string, string> {
+  const entries = Array.isArray(svc.environment)
+    ? svc.environment.map((entry) => [entry.split('=')[0] ?? '', entry.slice(entry.indexOf('=') + 1)] as const)
+    : Object.entries(svc.environment ?? {}).map(([key, value]) => [key, String(value)] as const);
+  return new Map(entries);
+}
+
+const cliTypes: Record<SearchAttributeType, string> = {
+  TEXT: 'Text',
+  KEYWORD: 'Keyword',
+  INT: 'Int',
+  DOUBLE: 'Double',
+  BOOL: 'Bool',
+  DATETIME: 'Datetime',
+  KEYWORD_LIST: 'KeywordList',
+};
+
+describe('deployment: docker-compose.yml and the Dockerfile agree with the code', () => {
+  it('every depends_on names a service that exists', () => {
+    for (const [name, svc] of services) {
+      for (const dependency of names(svc.depends_on)) {
+        assert.ok(dependency in compose.services, `${name} depends on unknown service "${dependency}"`);
+      }
+    }
+  });
+
+  it('every build context is a directory holding its Dockerfile', () => {
+    for (const [name, svc] of services) {
+      if (svc.build === undefined) continue;
+      const context = path.resolve(root, typeof svc.build === 'string' ? svc.build : (svc.build.context ?? '.'));
+      const dockerfile = (typeof svc.build === 'string' ? undefined : svc.build.dockerfile) ?? 'Dockerfile';
+      assert.ok(existsSync(context) && statSync(context).isDirectory(), `${name}: no build context ${context}`);
+      assert.ok(existsSync(path.join(context, dockerfile)), `${name}: no ${dockerfile} in ${context}`);
+    }
+  });
+
+  it('every built service runs `node dist/X.js` for an X.ts that exists', () => {
+    for (const [name, svc] of services) {
+      if (svc.build === undefined) continue;
+      // Without a command the image's default CMD would run: the API, under another service's name.
+      const entry = /\bnode dist\/(\S+)\.js\b/.exec(text(svc.command))?.[1];
+      assert.ok(entry, `${name} builds the image but runs no \`node dist/X.js\` command`);
+      assert.ok(
+        existsSync(path.join(root, `${entry}.ts`)),
+        `${name} runs dist/${entry}.js but ${entry}.ts does not exist`,
+      );
+    }
+  });
+
+  it('runs two workers', () => {
+    assert.equal(service('worker').deploy?.replicas, 2);
+  });
+
+  it("the Dockerfile's final stage runs as a non-root user", () => {
+    const stages = readFileSync(path.join(root, 'Dockerfile'), 'utf8').split(/^FROM\s/im);
+    const users = [...(stages.at(-1) ?? '').matchAll(/^USER\s+(\S+)/gim)].map((m) => m[1]?.split(':')[0]);
+    assert.ok(users.length > 0, 'the final stage has no USER, so it runs as root');
+    assert.ok(!['root', '0'].includes(users.at(-1) ?? 'root'), `the final stage runs as ${users.at(-1)}`);
+  });
+
+  it('registers exactly the search attributes the workflows use, with their types', () => {
+    const registered = services.flatMap(([, svc]) =>
+      [
+        ...`${text(svc.entrypoint)}\n${text(svc.command)}`.matchAll(
+          /search-attribute create\b.*?--name (\S+) --type (\S+)/g,
+        ),
+      ].map((m) => `${m[1]}:${m[2]}`),
+    );
+    const expected = caseSearchAttributes.map((key) => `${key.name}:${cliTypes[key.type]}`);
+    assert.deepEqual(registered.sort(), expected.sort());
+  });
+
+  for (const [name, schema] of [
+    ['api', ApiEnvSchema],
+    ['worker', WorkerEnvSchema],
+  ] as const) {
+    it(`${name} sets only environment variables its config schema knows, and finds Temporal by service name`, () => {
+      const env = environment(service(name));
+      const known = Object.keys(schema.shape);
+      for (const variable of env.keys()) assert.ok(known.includes(variable), `${name}: unknown variable ${variable}`);
+      const host = env.get('TEMPORAL_ADDRESS')?.split(':')[0] ?? 'localhost';
+      assert.ok(host in compose.services, `${name}: TEMPORAL_ADDRESS points at ${host}, not at a compose service`);
+    });
+  }
+});

@@ -1,0 +1,51 @@
+import type { WorkflowHandle } from '@temporalio/client';
+import type { Booking } from '../../domain/booking';
+import { newcomerCaseWorkflow } from '../../workflows';
+import { caseStatusQuery, caseWorkflowId, type Actor, type CaseView } from '../../workflows/definitions';
+import type { CaseSettings } from '../../workflows/settings';
+import { eventually } from './eventually';
+import { temporal } from './temporal';
+
+export const actors = {
+  desk: { id: 'desk-officer-7', role: 'desk-officer' },
+  ind: { id: 'ind-officer-3', role: 'ind-officer' },
+  expat: { id: 'expat-advisor-2', role: 'expat-advisor' },
+  operator: { id: 'operator-1', role: 'operator' },
+  bookingSite: { id: 'booking-site', role: 'booking-site' },
+} satisfies Record<string, Actor>;
+
+export type CaseHandle = WorkflowHandle<typeof newcomerCaseWorkflow>;
+
+export async function startCase(taskQueue: string, booking: Booking, settings?: CaseSettings): Promise<CaseHandle> {
+  return temporal().client.workflow.start(newcomerCaseWorkflow, {
+    taskQueue,
+    workflowId: caseWorkflowId(booking.bookingReference),
+    args: [{ booking, ...(settings ? { settings } : {}) }],
+  });
+}
+
+/** Queries the case until `predicate` holds; fails with what the case was doing instead. */
+export async function waitForCase(
+  handle: CaseHandle,
+  predicate: (view: CaseView) => boolean,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<CaseView> {
+  let last: CaseView | undefined;
+  try {
+    return await eventually(async () => {
+      last = await handle.query(caseStatusQuery);
+      return predicate(last) ? last : undefined;
+    }, timeoutMs);
+  } catch {
+    throw new Error(
+      `case never reached "${what}"; it waits on [${last?.waitingOn.join(', ')}], steps: ${JSON.stringify(last?.steps)}`,
+    );
+  }
+}
+
+export const waitingOn = (handle: CaseHandle, wait: string): Promise<CaseView> =>
+  waitForCase(handle, (v) => v.waitingOn.includes(wait), `waiting on ${wait}`);
+
+export const stepOutcome = (view: CaseView, step: string): string | undefined =>
+  view.steps.find((s) => s.name === step)?.outcome;
