@@ -49,7 +49,13 @@ export function createBrpActivities({ brpEndpoint }: BrpDeps) {
         idempotencyKey: `${input.caseId}:brp-registration${input.addressVerifiedByOfficer ? ':address-verified' : ''}`,
         body: {
           caseRef: input.caseId,
-          person: input.person,
+          // Only what the BRP needs, even when the caller hands over more of the person.
+          person: {
+            givenNames: input.person.givenNames,
+            familyName: input.person.familyName,
+            dateOfBirth: input.person.dateOfBirth,
+            nationality: input.person.nationality,
+          },
           address: input.address,
           expectedMonths: input.expectedMonths,
           ...(input.addressVerifiedByOfficer ? { addressVerifiedByOfficer: true } : {}),

@@ -60,6 +60,8 @@ export async function callAgency<T>(endpoint: AgencyEndpoint, request: AgencyReq
       signal,
     });
   } catch (err) {
+    // A cancelled activity must end as cancelled, not as an unreachable agency that Temporal would retry.
+    if (cancellation?.aborted) throw cancellation.reason ?? err;
     const reason = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
     throw ApplicationFailure.retryable(
       `${endpoint.agency} unreachable (${request.method} ${request.path}): ${reason}`,

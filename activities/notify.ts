@@ -38,7 +38,7 @@ export function createNotifyActivities({ notify }: { notify: AgencyEndpoint }) {
         body: {
           email_address: input.email,
           template_id: `newcomer-${input.milestone}`,
-          personalisation: { given_name: input.givenName, ...input.details },
+          personalisation: { ...input.details, given_name: input.givenName },
           reference,
         },
         response: NotificationSchema,

@@ -47,7 +47,7 @@ export const BookingSchema = z.strictObject({
     address: z.strictObject({
       street: z.string().min(1).max(200),
       houseNumber: z.number().int().positive().max(99999),
-      houseNumberAddition: z.string().max(10).optional(),
+      houseNumberAddition: z.string().min(1).max(10).optional(),
       postcode: z.string().regex(/^[1-9]\d{3}[A-Z]{2}$/, 'a Dutch postcode such as 6211AB'),
       city: z.string().min(1).max(100),
     }),

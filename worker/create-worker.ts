@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { type NativeConnection, Worker } from '@temporalio/worker';
+import { type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createAgencyActivities, type ActivityDeps } from '../activities';
 import { createCaseSettingsActivities } from '../activities/case-settings';
 import type { CaseSettings } from '../workflows/settings';
@@ -16,7 +16,7 @@ export interface CaseWorkerOptions {
   /** The deployment's case clocks, read by each new case. */
   caseSettings: CaseSettings;
   /** A prebuilt bundle (`npm run bundle:workflows`); without it the workflows are bundled at start (development). */
-  workflowBundlePath?: string;
+  workflowBundle?: WorkflowBundleOption;
   shutdownGraceMs?: number;
 }
 
@@ -69,7 +69,7 @@ export async function createCaseWorkers(options: CaseWorkerOptions): Promise<Cas
     ...common,
     taskQueue: options.taskQueue,
     activities: createCaseSettingsActivities(options.caseSettings),
-    ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : { workflowsPath }),
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
   });
   const agencyWorkers = agencies.map((agency) =>
     Worker.create({

@@ -32,7 +32,7 @@ runMain(async () => {
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       deps: { logger, agencies: config },
       caseSettings: caseSettingsFrom(config),
-      workflowBundlePath: config.WORKFLOW_BUNDLE_PATH,
+      ...(config.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } } : {}),
       shutdownGraceMs: config.WORKER_SHUTDOWN_GRACE_MS,
     });
     logger.info(

@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type WorkflowBundle } from '@temporalio/worker';
 import { createDataConverter } from '../../lib/data-converter';
 import { createLogger } from '../../lib/logger';
 import { startDevServer, type DevServer } from '../../scripts/temporal-dev-server';
 import { projectRoot } from '../../scripts/temporal-binaries';
 import { AgencyEnvSchema, type AgencyConfig, parseEnv } from '../../lib/config';
-import { createCaseWorkers, type CaseWorkers } from '../../worker/create-worker';
+import { createCaseWorkers, workflowsPath, type CaseWorkers } from '../../worker/create-worker';
 import { defaultCaseSettings, type CaseSettings } from '../../workflows/settings';
 import { freePort } from './ports';
 
@@ -73,9 +73,18 @@ export function testSettings(overrides: Partial<CaseSettings> = {}): CaseSetting
     ...defaultCaseSettings,
     agencyRetryVisibleAfterMs: 2_000,
     agencyRetryMaxMs: 120_000,
-    pollHeartbeatTimeoutMs: 10_000,
+    // Heartbeats are throttled to 80% of this: short, so a cancelled poll learns of it quickly.
+    pollHeartbeatTimeoutMs: 1_000,
     ...overrides,
   };
+}
+
+let bundle: Promise<WorkflowBundle> | undefined;
+
+/** The workflow code, bundled once per test run rather than once per worker. */
+function workflowBundle(): Promise<WorkflowBundle> {
+  bundle ??= bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('ERROR') });
+  return bundle;
 }
 
 export interface CaseWorkersOptions {
@@ -96,5 +105,7 @@ export async function caseWorkers(taskQueue: string, options: CaseWorkersOptions
       agencies: agencyConfig(options.sandboxUrl ?? 'http://127.0.0.1:9', options.agencyOverrides),
     },
     caseSettings: options.settings ?? testSettings(),
+    workflowBundle: await workflowBundle(),
+    shutdownGraceMs: 2_000,
   });
 }

@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { isValidBsn } from '../domain/bsn';
+import { startSandbox, type StartedSandbox } from '../sandbox/app';
+import type { CaseWorkers } from '../worker/create-worker';
+import * as d from '../workflows/definitions';
+import { euBooking, vvrBooking } from './fixtures/bookings';
+import { actors, startCase, stepOutcome, waitForCase, waitingOn } from './harness/case-driver';
+import { sandboxAdmin } from './harness/sandbox-admin';
+import { caseWorkers, uniqueTaskQueue } from './harness/temporal';
+
+describe('case journeys on the real server, worker and agency sandbox', () => {
+  let sandbox: StartedSandbox;
+  let admin: ReturnType<typeof sandboxAdmin>;
+  let workers: CaseWorkers;
+  let taskQueue: string;
+
+  before(async () => {
+    sandbox = await startSandbox();
+    admin = sandboxAdmin(sandbox.url);
+  });
+  after(() => sandbox.close());
+  beforeEach(async function () {
+    taskQueue = uniqueTaskQueue(this.currentTest?.title.slice(0, 20).replace(/\W+/g, '-') ?? 'journey');
+    workers = await caseWorkers(taskQueue, { sandboxUrl: sandbox.url });
+  });
+
+  it('EU citizen: BRP registration and advice, no permit steps', async () => {
+    const result = await workers.runUntil(async () => {
+      const handle = await startCase(taskQueue, euBooking());
+      await waitingOn(handle, 'desk:check-in');
+      await handle.executeUpdate(d.checkInUpdate, { args: [{ actor: actors.desk, identity: 'verified' }] });
+      await waitingOn(handle, 'expat:advice');
+      const registered = await waitForCase(handle, (v) => stepOutcome(v, 'brp') === 'registered', 'BRP registered');
+      assert.ok(isValidBsn(registered.results.bsn ?? ''), `BSN ${registered.results.bsn} passes the 11-test`);
+      await handle.executeUpdate(d.recordAdviceUpdate, { args: [{ actor: actors.expat, outcome: 'given' }] });
+      return handle.result();
+    });
+    assert.equal(result.status, 'completed');
+    const outcomes = Object.fromEntries(result.steps.map((s) => [s.name, s.outcome]));
+    assert.deepEqual(outcomes, {
+      eligibility: 'eligible',
+      permit: 'not-wanted',
+      'check-in': 'verified',
+      brp: 'registered',
+      biometrics: 'not-wanted',
+      card: 'not-wanted',
+      'return-visa': 'not-wanted',
+      advice: 'given',
+    });
+  });
+
+  it('highly skilled migrant via VVR: permit, biometrics, BRP, card handed over, advice', async () => {
+    const booking = vvrBooking();
+    const caseId = d.caseWorkflowId(booking.bookingReference);
+    const result = await workers.runUntil(async () => {
+      const handle = await startCase(taskQueue, booking);
+      await waitingOn(handle, 'desk:check-in');
+      await handle.executeUpdate(d.checkInUpdate, { args: [{ actor: actors.desk, identity: 'verified' }] });
+
+      const capturing = await waitingOn(handle, 'ind:biometrics');
+      assert.ok(capturing.waitingOn.includes('ind:decision'), 'the permit decision is pending in parallel');
+      await handle.executeUpdate(d.captureBiometricsUpdate, {
+        args: [{ actor: actors.ind, captureReference: 'CAP-0001' }],
+      });
+      const registered = await waitForCase(handle, (v) => stepOutcome(v, 'brp') === 'registered', 'BRP registered');
+      assert.ok(isValidBsn(registered.results.bsn ?? ''));
+      await waitForCase(handle, (v) => stepOutcome(v, 'biometrics') === 'accepted', 'biometrics accepted');
+
+      await admin.decide(registered.results.indApplicationNumber!, 'granted');
+      await waitingOn(handle, 'ind:card');
+      const order = (await admin.ledger(caseId)).find((e) => e.operation === 'order-card');
+      assert.ok(order, 'the card was ordered after the grant');
+      const card = [...sandbox.state.cards.values()].find((c) => c.caseRef === caseId);
+      await admin.cardReady(card!.orderId);
+      await waitingOn(handle, 'desk:card-hand-over');
+      await handle.executeUpdate(d.handOverCardUpdate, { args: [{ actor: actors.desk }] });
+      await handle.executeUpdate(d.recordAdviceUpdate, { args: [{ actor: actors.expat, outcome: 'declined' }] });
+      return handle.result();
+    });
+
+    assert.equal(result.status, 'completed');
+    assert.match(result.outcome, /permit granted/);
+    assert.match(result.outcome, /card handed-over/);
+    const operations = (await admin.ledger(caseId)).map((e) => e.operation).sort();
+    assert.deepEqual(operations, [
+      'file-application',
+      'order-card',
+      'register',
+      'send-email',
+      'send-email',
+      'send-email',
+      'send-email',
+      'send-email',
+      'submit-biometrics',
+    ]);
+  });
+});

@@ -1,0 +1,258 @@
+import assert from 'node:assert/strict';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { startSandbox, type StartedSandbox } from '../sandbox/app';
+import type { CaseWorkers } from '../worker/create-worker';
+import * as d from '../workflows/definitions';
+import { AgencyRetrying } from '../workflows/search-attributes';
+import type { CaseSettings } from '../workflows/settings';
+import { euBooking, vvrBooking } from './fixtures/bookings';
+import { actors, startCase, stepOutcome, waitForCase, waitingOn, type CaseHandle } from './harness/case-driver';
+import { eventually } from './harness/eventually';
+import { sandboxAdmin } from './harness/sandbox-admin';
+import { caseWorkers, temporal, testSettings, uniqueTaskQueue } from './harness/temporal';
+
+/** Rejected by the workflow's own validator, with a reason a person understands. */
+async function rejected(action: Promise<unknown>, reason: RegExp): Promise<void> {
+  await assert.rejects(action, (err: unknown) => {
+    assert.ok(err instanceof WorkflowUpdateFailedError, `expected a rejected update, got ${String(err)}`);
+    assert.match(err.cause?.message ?? '', reason);
+    return true;
+  });
+}
+
+const checkIn = (h: CaseHandle) =>
+  h.executeUpdate(d.checkInUpdate, { args: [{ actor: actors.desk, identity: 'verified' }] });
+
+describe('case scenarios: deadlines, refusals, operators and call-backs', () => {
+  let sandbox: StartedSandbox;
+  let admin: ReturnType<typeof sandboxAdmin>;
+  let workers: CaseWorkers;
+  let taskQueue: string;
+
+  async function withWorkers<T>(fn: () => Promise<T>, settings?: CaseSettings): Promise<T> {
+    workers = await caseWorkers(taskQueue, { sandboxUrl: sandbox.url, ...(settings ? { settings } : {}) });
+    return workers.runUntil(fn);
+  }
+
+  before(async () => {
+    sandbox = await startSandbox();
+    admin = sandboxAdmin(sandbox.url);
+  });
+  after(() => sandbox.close());
+  beforeEach(() => {
+    taskQueue = uniqueTaskQueue('scenario');
+  });
+  afterEach(() => admin.clearFaults());
+
+  it('TEV with an MVV: no biometrics step, the card is ordered on the grant', async () => {
+    const booking = vvrBooking({
+      permit: { route: 'tev', mvvIssued: true, indApplicationNumber: 'IND-TEV-1001' },
+      services: ['brp-registration', 'residence-permit'],
+    });
+    const result = await withWorkers(async () => {
+      const handle = await startCase(taskQueue, booking);
+      await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
+      await waitForCase(handle, (v) => stepOutcome(v, 'brp') === 'registered', 'registered on the MVV');
+      await admin.decide('IND-TEV-1001', 'granted');
+      await waitingOn(handle, 'ind:card');
+      const card = [...sandbox.state.cards.values()].find((c) => c.applicationNumber === 'IND-TEV-1001');
+      await admin.cardReady(card!.orderId);
+      await waitingOn(handle, 'desk:card-hand-over');
+      await handle.executeUpdate(d.handOverCardUpdate, { args: [{ actor: actors.desk }] });
+      return handle.result();
+    });
+    assert.equal(result.status, 'completed');
+    assert.equal(result.steps.find((s) => s.name === 'biometrics')?.outcome, 'not-wanted');
+    assert.equal(result.steps.find((s) => s.name === 'permit')?.outcome, 'granted');
+  });
+
+  it('return visa: issued while the permit is pending, and not needed once it is granted', async () => {
+    const visa = { reason: 'father seriously ill', departureDate: '2026-12-10', returnDate: '2026-12-24' };
+    const booking = vvrBooking({ services: ['residence-permit', 'return-visa'], returnVisa: visa });
+    const later = vvrBooking({ services: ['residence-permit', 'return-visa'], returnVisa: visa });
+    await withWorkers(async () => {
+      const handle = await startCase(taskQueue, booking);
+      await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
+      await waitingOn(handle, 'ind:return-visa');
+      await handle.executeUpdate(d.decideReturnVisaUpdate, { args: [{ actor: actors.ind, decision: 'issue' }] });
+      const issued = await waitForCase(handle, (v) => stepOutcome(v, 'return-visa') === 'issued', 'visa issued');
+      assert.match(issued.results.returnVisaNumber ?? '', /^RV-/);
+      assert.ok((issued.results.returnVisaValidUntil ?? '') <= '2026-12-24');
+
+      const second = await startCase(taskQueue, later);
+      await checkIn(await waitingOn(second, 'desk:check-in').then(() => second));
+      const waiting = await waitingOn(second, 'ind:return-visa');
+      await admin.decide(waiting.results.indApplicationNumber!, 'granted');
+      await waitForCase(second, (v) => stepOutcome(v, 'return-visa') === 'not-needed', 'visa not needed');
+    });
+  });
+
+  it('documents requested then supplied: the legal term moves by the pause', async () => {
+    const settings = testSettings({ indLegalTermMs: 60_000 });
+    await withWorkers(async () => {
+      const handle = await startCase(taskQueue, vvrBooking({ services: ['residence-permit'] }));
+      const before = await waitingOn(handle, 'ind:decision');
+      const due = (v: d.CaseView) => Date.parse(v.deadlines.find((x) => x.name === 'ind-decision-legal-term')!.dueAt);
+      const dueAtFirst = due(before);
+      const dueAt = new Date(Date.now() + 60_000).toISOString();
+      await handle.executeUpdate(d.requestDocumentsUpdate, {
+        args: [{ actor: actors.ind, documents: ['employment contract'], dueAt }],
+      });
+      const paused = await waitingOn(handle, 'newcomer:documents');
+      assert.equal(paused.deadlines.find((x) => x.name === 'ind-decision-legal-term')?.state, 'paused');
+      await new Promise((r) => setTimeout(r, 2_000));
+      await handle.executeUpdate(d.documentsSuppliedUpdate, { args: [{ actor: actors.desk }] });
+      const resumed = await waitingOn(handle, 'ind:decision');
+      assert.ok(due(resumed) - dueAtFirst >= 1_500, 'the due date moved by about the length of the pause');
+    }, settings);
+  });
+
+  it('documents not supplied by the due date: the application is inadmissible', async () => {
+    const result = await withWorkers(async () => {
+      const handle = await startCase(taskQueue, vvrBooking({ services: ['residence-permit'] }));
+      await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
+      await waitingOn(handle, 'ind:decision');
+      await handle.executeUpdate(d.requestDocumentsUpdate, {
+        args: [{ actor: actors.ind, documents: ['diploma'], dueAt: new Date(Date.now() + 1_500).toISOString() }],
+      });
+      return handle.result();
+    });
+    assert.equal(result.steps.find((s) => s.name === 'permit')?.outcome, 'inadmissible');
+    assert.equal(result.steps.find((s) => s.name === 'card')?.outcome, 'not-issued');
+  });
+
+  it('no-show: rescheduled within the window, or closed after it', async () => {
+    const settings = testSettings({ checkInGraceMs: 500, rescheduleWindowMs: 2_000 });
+    const past = new Date(Date.now() - 60_000).toISOString();
+    const results = await withWorkers(async () => {
+      const rebooked = await startCase(taskQueue, vvrBooking({ appointment: { location: 'MIC', startsAt: past } }));
+      await waitingOn(rebooked, 'booking-site:reschedule');
+      await rejected(checkIn(rebooked), /no-show; the booking site must reschedule first/);
+      const startsAt = new Date(Date.now() + 3_600_000).toISOString();
+      await rebooked.executeUpdate(d.rescheduleUpdate, { args: [{ actor: actors.bookingSite, startsAt }] });
+      const back = await waitingOn(rebooked, 'desk:check-in');
+      assert.equal(back.appointment.startsAt, startsAt);
+
+      const gone = await startCase(taskQueue, vvrBooking({ appointment: { location: 'MIC', startsAt: past } }));
+      const closed = await gone.result();
+      await rebooked.executeUpdate(d.withdrawUpdate, { args: [{ actor: actors.operator, reason: 'test done' }] });
+      return closed;
+    }, settings);
+    assert.equal(results.status, 'closed-no-show');
+  });
+
+  it('withdrawal midway undoes the card order and the application; the BRP registration stays', async () => {
+    const booking = vvrBooking({
+      permit: { route: 'tev', mvvIssued: true },
+      services: ['brp-registration', 'residence-permit'],
+    });
+    const caseId = d.caseWorkflowId(booking.bookingReference);
+    const result = await withWorkers(async () => {
+      const handle = await startCase(taskQueue, booking);
+      await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
+      const view = await waitForCase(handle, (v) => stepOutcome(v, 'brp') === 'registered', 'registered');
+      await admin.decide(view.results.indApplicationNumber!, 'granted');
+      await waitingOn(handle, 'ind:card');
+      await handle.executeUpdate(d.withdrawUpdate, {
+        args: [{ actor: actors.bookingSite, reason: 'job offer withdrawn' }],
+      });
+      return handle.result();
+    });
+    assert.equal(result.status, 'withdrawn');
+    assert.match(result.outcome, /card order cancelled/);
+    assert.match(result.outcome, /the BRP registration stays/);
+    const operations = (await admin.ledger(caseId)).map((e) => e.operation);
+    assert.ok(operations.includes('cancel-card'));
+  });
+
+  it('an address the municipality rejects goes to a desk officer, who accepts it', async () => {
+    const booking = vvrBooking({ services: ['brp-registration', 'residence-permit'] });
+    booking.residence.address.postcode = '9999ZZ';
+    await withWorkers(async () => {
+      const handle = await startCase(taskQueue, booking);
+      await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
+      await waitingOn(handle, 'desk:address');
+      await rejected(
+        handle.executeUpdate(d.handOverCardUpdate, { args: [{ actor: actors.desk }] }),
+        /the card is not ready for pick-up yet/,
+      );
+      await handle.executeUpdate(d.resolveAddressUpdate, { args: [{ actor: actors.desk, decision: 'accept' }] });
+      const done = await waitForCase(handle, (v) => stepOutcome(v, 'brp') === 'registered', 'registered');
+      assert.equal(done.audit.find((a) => a.action === 'resolve-address')?.actor.id, actors.desk.id);
+      await handle.executeUpdate(d.withdrawUpdate, { args: [{ actor: actors.operator, reason: 'test done' }] });
+    });
+  });
+
+  it('a BRP outage shows AgencyRetrying=brp, and the mark clears when BRP recovers', async () => {
+    const settings = testSettings({ agencyRetryVisibleAfterMs: 1_000 });
+    await admin.faults({ agency: 'brp', outage: true });
+    await withWorkers(async () => {
+      const handle = await startCase(taskQueue, euBooking({ services: ['brp-registration'] }));
+      await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
+      await waitForCase(handle, (v) => v.agencyRetrying.includes('brp'), 'AgencyRetrying=brp');
+      await eventually(async () => {
+        const query = `AgencyRetrying = 'brp' AND WorkflowId = '${handle.workflowId}'`;
+        for await (const wf of temporal().client.workflow.list({ query })) return wf.workflowId;
+        return undefined;
+      });
+      await admin.clearFaults();
+      await waitForCase(handle, (v) => stepOutcome(v, 'brp') === 'registered', 'registered after recovery', 60_000);
+      const description = await handle.describe();
+      assert.equal(description.typedSearchAttributes.get(AgencyRetrying), undefined);
+      return handle.result();
+    }, settings);
+  });
+
+  it('an unrecognised sponsor makes the case ineligible: rejected with the reason', async () => {
+    const result = await withWorkers(async () => {
+      const handle = await startCase(
+        taskQueue,
+        vvrBooking({ sponsor: { name: 'Nobody BV', recognisedSponsorNumber: 'RS-UNKNOWN' } }),
+      );
+      return handle.result();
+    });
+    assert.equal(result.status, 'rejected');
+    assert.match(result.outcome, /RS-UNKNOWN is not in the IND register/);
+  });
+
+  it('a missed service norm is flagged SlaBreached', async () => {
+    const settings = testSettings({ indSponsorTargetMs: 1_000 });
+    await withWorkers(async () => {
+      const handle = await startCase(taskQueue, vvrBooking({ services: ['residence-permit'] }));
+      const breached = await waitForCase(handle, (v) => v.slaBreached, 'SLA breached');
+      assert.equal(breached.deadlines.find((x) => x.name === 'ind-decision-sponsor-target')?.state, 'breached');
+      await handle.executeUpdate(d.withdrawUpdate, { args: [{ actor: actors.operator, reason: 'test done' }] });
+    }, settings);
+  });
+
+  it('the same IND call-back twice changes nothing the second time', async () => {
+    await withWorkers(async () => {
+      const handle = await startCase(taskQueue, vvrBooking({ services: ['residence-permit'] }));
+      await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
+      const view = await waitingOn(handle, 'ind:decision');
+      const event = { applicationNumber: view.results.indApplicationNumber!, decision: 'refused' as const };
+      await handle.signal(d.indDecisionSignal, event);
+      await handle.signal(d.indDecisionSignal, event);
+      await handle.signal(d.indDecisionSignal, { ...event, decision: 'granted' });
+      const result = await handle.result();
+      assert.equal(result.steps.find((s) => s.name === 'permit')?.outcome, 'refused');
+      const decisions = (await handle.query(d.caseStatusQuery)).audit.filter((a) => a.action === 'permit-decision');
+      assert.equal(decisions.length, 1);
+    });
+  });
+
+  it('an operator skips a step that waits on a failing agency, with the reason in the audit trail', async () => {
+    const settings = testSettings({ agencyRetryMaxMs: 2_000 });
+    await admin.faults({ agency: 'brp', outage: true });
+    await withWorkers(async () => {
+      const handle = await startCase(taskQueue, euBooking({ services: ['brp-registration'] }));
+      await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
+      await waitingOn(handle, 'operator:brp');
+      await handle.executeUpdate(d.skipStepUpdate, {
+        args: [{ actor: actors.operator, step: 'brp', reason: 'registered by hand at the municipality' }],
+      });
+      const result = await handle.result();
+      assert.equal(result.steps.find((s) => s.name === 'brp')?.outcome, 'skipped');
+    }, settings);
+  });
+});

@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+
+export interface LedgerEntry {
+  agency: string;
+  operation: string;
+  idempotencyKey: string;
+  caseRef: string;
+  at: string;
+}
+
+/** Drives the agency sandbox's `/_admin` API the way a tester at the desk would. */
+export function sandboxAdmin(baseUrl: string) {
+  const call = async (method: string, path: string, body?: unknown): Promise<unknown> => {
+    const res = await fetch(`${baseUrl}/_admin${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    assert.ok(res.ok, `${method} /_admin${path} answered ${res.status}: ${text}`);
+    return text ? (JSON.parse(text) as unknown) : undefined;
+  };
+  return {
+    decide: (applicationNumber: string, decision: 'granted' | 'refused' | 'inadmissible') =>
+      call('POST', '/ind/decide', { applicationNumber, decision }),
+    cardReady: (orderId: string) => call('POST', '/ind/card-ready', { orderId }),
+    faults: (fault: { agency: string; errorRate?: number; latencyMs?: number | [number, number]; outage?: boolean }) =>
+      call('PUT', '/faults', fault),
+    clearFaults: () => call('DELETE', '/faults'),
+    ledger: async (caseRef?: string): Promise<LedgerEntry[]> => {
+      const body = (await call('GET', `/ledger${caseRef ? `?caseRef=${encodeURIComponent(caseRef)}` : ''}`)) as {
+        entries: LedgerEntry[];
+      };
+      return body.entries;
+    },
+  };
+}
