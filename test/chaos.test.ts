@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { startSandbox, type StartedSandbox } from '../sandbox/app';
+import * as d from '../workflows/definitions';
+import { euBooking, vvrBooking } from './fixtures/bookings';
+import { actors, startCase, stepOutcome, waitForCase, type CaseHandle } from './harness/case-driver';
+import { sandboxAdmin } from './harness/sandbox-admin';
+import { caseWorkers, uniqueTaskQueue } from './harness/temporal';
+
+const cases = 20;
+
+/** Retries with back-off take a while under this much failure. */
+const waitingOn = (handle: CaseHandle, wait: string) =>
+  waitForCase(handle, (v) => v.waitingOn.includes(wait), `waiting on ${wait}`, 120_000);
+
+describe('under 30% injected errors and random latency on every agency', () => {
+  let sandbox: StartedSandbox;
+  before(async () => {
+    sandbox = await startSandbox({ seed: 2026 });
+  });
+  after(() => sandbox.close());
+
+  it(`${cases} cases still complete, and the ledger shows every side effect exactly once`, async function () {
+    this.timeout(300_000);
+    const admin = sandboxAdmin(sandbox.url);
+    for (const agency of ['brp', 'ind', 'notify']) {
+      await admin.faults({ agency, errorRate: 0.3, latencyMs: [5, 80] });
+    }
+    const taskQueue = uniqueTaskQueue('chaos');
+    const workers = await caseWorkers(taskQueue, { sandboxUrl: sandbox.url });
+
+    const drive = async (i: number): Promise<d.NewcomerCaseResult> => {
+      const permit = i % 2 === 1;
+      const handle: CaseHandle = await startCase(taskQueue, permit ? vvrBooking() : euBooking());
+      await waitingOn(handle, 'desk:check-in');
+      await handle.executeUpdate(d.checkInUpdate, { args: [{ actor: actors.desk, identity: 'verified' }] });
+      if (permit) {
+        await waitingOn(handle, 'ind:biometrics');
+        await handle.executeUpdate(d.captureBiometricsUpdate, {
+          args: [{ actor: actors.ind, captureReference: `CAP-${i}` }],
+        });
+        const view = await waitForCase(
+          handle,
+          (v) => stepOutcome(v, 'biometrics') === 'accepted',
+          'biometrics',
+          120_000,
+        );
+        await admin.decide(view.results.indApplicationNumber!, 'granted');
+        await waitingOn(handle, 'ind:card');
+        const card = [...sandbox.state.cards.values()].find((c) => c.caseRef === handle.workflowId);
+        await admin.cardReady(card!.orderId);
+        await waitForCase(handle, (v) => v.waitingOn.includes('desk:card-hand-over'), 'card ready', 120_000);
+        await handle.executeUpdate(d.handOverCardUpdate, { args: [{ actor: actors.desk }] });
+      }
+      await waitingOn(handle, 'expat:advice');
+      await handle.executeUpdate(d.recordAdviceUpdate, { args: [{ actor: actors.expat, outcome: 'given' }] });
+      return handle.result();
+    };
+
+    const results = await workers.runUntil(() => Promise.all(Array.from({ length: cases }, (_, i) => drive(i))));
+    await admin.clearFaults();
+
+    assert.deepEqual(
+      results.map((r) => r.status),
+      Array.from({ length: cases }, () => 'completed'),
+    );
+    for (const r of results) assert.match(r.outcome, /brp registered/);
+    const ledger = await admin.ledger();
+    const perKey = new Map<string, number>();
+    for (const e of ledger)
+      perKey.set(
+        `${e.caseRef} ${e.operation} ${e.idempotencyKey}`,
+        (perKey.get(`${e.caseRef} ${e.operation} ${e.idempotencyKey}`) ?? 0) + 1,
+      );
+    const duplicates = [...perKey].filter(([, n]) => n > 1);
+    assert.deepEqual(duplicates, [], 'no side effect happened twice');
+    for (const r of results) {
+      const operations = ledger
+        .filter((e) => e.caseRef === r.caseId && e.operation !== 'send-email')
+        .map((e) => e.operation);
+      const expected = r.outcome.includes('permit')
+        ? ['file-application', 'order-card', 'register', 'submit-biometrics']
+        : ['register'];
+      assert.deepEqual(operations.sort(), expected, `side effects of ${r.caseId}`);
+    }
+  });
+});

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { startSandbox, type StartedSandbox } from '../sandbox/app';
+import * as d from '../workflows/definitions';
+import { vvrBooking } from './fixtures/bookings';
+import { actors, startCase, stepOutcome, waitForCase, waitingOn } from './harness/case-driver';
+import { sandboxAdmin } from './harness/sandbox-admin';
+import { temporal, uniqueTaskQueue } from './harness/temporal';
+
+/** The real worker process, as `npm run start:worker` runs it. */
+function startWorkerProcess(taskQueue: string, sandboxUrl: string): ChildProcess {
+  return spawn(process.execPath, [path.resolve(__dirname, '..', 'worker', 'main.js')], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      TEMPORAL_ADDRESS: temporal().address,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      BRP_URL_TEMPLATE: `${sandboxUrl}/brp/{municipalityCode}`,
+      IND_URL: `${sandboxUrl}/ind`,
+      NOTIFY_URL: `${sandboxUrl}/notify`,
+      IND_POLL_INTERVAL_MS: '200',
+      CASE_POLL_HEARTBEAT_TIMEOUT: '2s',
+      WORKER_METRICS_ADDRESS: '',
+      LOG_LEVEL: 'error',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+async function kill(worker: ChildProcess): Promise<void> {
+  if (worker.exitCode !== null || worker.signalCode !== null) return;
+  const exited = new Promise((resolve) => worker.once('exit', resolve));
+  worker.kill('SIGKILL');
+  await exited;
+}
+
+describe('a worker killed in the middle of a case', () => {
+  let sandbox: StartedSandbox;
+  before(async () => {
+    sandbox = await startSandbox();
+  });
+  after(() => sandbox.close());
+
+  it('loses nothing and repeats no officer action when a new worker takes over', async () => {
+    const admin = sandboxAdmin(sandbox.url);
+    const taskQueue = uniqueTaskQueue('restart');
+    const booking = vvrBooking();
+    let worker = startWorkerProcess(taskQueue, sandbox.url);
+    try {
+      const handle = await startCase(taskQueue, booking);
+      await waitForCase(handle, (v) => v.waitingOn.includes('desk:check-in'), 'check-in', 60_000);
+      await handle.executeUpdate(d.checkInUpdate, { args: [{ actor: actors.desk, identity: 'verified' }] });
+      await waitingOn(handle, 'ind:biometrics');
+      await handle.executeUpdate(d.captureBiometricsUpdate, {
+        args: [{ actor: actors.ind, captureReference: 'CAP-K1' }],
+      });
+      const midway = await waitForCase(handle, (v) => stepOutcome(v, 'biometrics') === 'accepted', 'biometrics');
+
+      await kill(worker);
+      await admin.decide(midway.results.indApplicationNumber!, 'granted');
+      worker = startWorkerProcess(taskQueue, sandbox.url);
+
+      await waitForCase(handle, (v) => v.waitingOn.includes('ind:card'), 'card ordered after the restart', 60_000);
+      const card = [...sandbox.state.cards.values()].find((c) => c.caseRef === handle.workflowId);
+      await admin.cardReady(card!.orderId);
+      await waitingOn(handle, 'desk:card-hand-over');
+      await handle.executeUpdate(d.handOverCardUpdate, { args: [{ actor: actors.desk }] });
+      await handle.executeUpdate(d.recordAdviceUpdate, { args: [{ actor: actors.expat, outcome: 'given' }] });
+      const result = await handle.result();
+
+      assert.equal(result.status, 'completed');
+      const view = await handle.query(d.caseStatusQuery);
+      const actions = view.audit.map((a) => a.action);
+      assert.equal(actions.filter((a) => a === 'check-in').length, 1);
+      assert.equal(actions.filter((a) => a === 'capture-biometrics').length, 1);
+      const operations = (await admin.ledger(handle.workflowId))
+        .map((e) => e.operation)
+        .filter((o) => o !== 'send-email');
+      assert.deepEqual(operations.sort(), ['file-application', 'order-card', 'register', 'submit-biometrics']);
+    } finally {
+      await kill(worker);
+    }
+  });
+});
