@@ -255,4 +255,54 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
       assert.equal(result.steps.find((s) => s.name === 'brp')?.outcome, 'skipped');
     }, settings);
   });
+
+  it('identity in doubt, a blurry capture retaken, and an operator retry after the agency recovered', async () => {
+    const settings = testSettings({ agencyRetryMaxMs: 2_000 });
+    await withWorkers(async () => {
+      const handle = await startCase(
+        taskQueue,
+        vvrBooking({ services: ['brp-registration', 'residence-permit', 'biometrics'] }),
+      );
+      await waitingOn(handle, 'desk:check-in');
+      await handle.executeUpdate(d.checkInUpdate, { args: [{ actor: actors.desk, identity: 'in-doubt' }] });
+      await waitingOn(handle, 'desk:identity');
+      await rejected(
+        handle.executeUpdate(d.captureBiometricsUpdate, { args: [{ actor: actors.ind, captureReference: 'CAP-X' }] }),
+        /capturing biometrics is not possible now: the biometrics step is blocked/,
+      );
+      await handle.executeUpdate(d.resolveIdentityUpdate, { args: [{ actor: actors.desk, identity: 'verified' }] });
+
+      await waitingOn(handle, 'ind:biometrics');
+      await handle.executeUpdate(d.captureBiometricsUpdate, {
+        args: [{ actor: actors.ind, captureReference: 'CAP-BLURRY-1' }],
+      });
+      const retake = await waitForCase(
+        handle,
+        (v) => v.steps.find((s) => s.name === 'biometrics')?.detail === 'retake needed',
+        'retake needed',
+      );
+      assert.ok(retake.waitingOn.includes('ind:biometrics'));
+      await rejected(
+        handle.executeUpdate(d.captureBiometricsUpdate, {
+          args: [{ actor: actors.ind, captureReference: 'CAP-BLURRY-1' }],
+        }),
+        /already submitted/,
+      );
+
+      await admin.faults({ agency: 'ind', outage: true });
+      await handle.executeUpdate(d.captureBiometricsUpdate, {
+        args: [{ actor: actors.ind, captureReference: 'CAP-2' }],
+      });
+      await waitingOn(handle, 'operator:biometrics');
+      await admin.clearFaults();
+      await handle.executeUpdate(d.retryStepUpdate, { args: [{ actor: actors.operator, step: 'biometrics' }] });
+      const accepted = await waitForCase(handle, (v) => stepOutcome(v, 'biometrics') === 'accepted', 'accepted');
+      assert.ok(accepted.audit.some((a) => a.action === 'retry-step' && a.actor.id === actors.operator.id));
+      await rejected(
+        handle.executeUpdate(d.retryStepUpdate, { args: [{ actor: actors.operator, step: 'brp' }] }),
+        /not waiting on an operator/,
+      );
+      await handle.executeUpdate(d.withdrawUpdate, { args: [{ actor: actors.operator, reason: 'test done' }] });
+    }, settings);
+  });
 });

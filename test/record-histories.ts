@@ -1,0 +1,176 @@
+/**
+ * Records the case histories that `test/replay.test.ts` replays against the current workflow code, so CI notices
+ * when a change would break the cases that are already running (they live for months).
+ *
+ *   npm run build && node dist/test/record-histories.js [label]
+ *
+ * Run it after an intended change of workflow behaviour, guarded by `patched()`, with a label (a date or the
+ * patch id): the new histories go next to the old ones, `<scenario>.<label>.json`. Never replace the old ones:
+ * they stand for the cases started before the change, which must keep replaying beside the new ones. The script
+ * refuses to overwrite a file. It starts its own dev server and agency sandbox, as the tests do.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import type { Booking } from '../domain/booking';
+import { startSandbox, type StartedSandbox } from '../sandbox/app';
+import * as d from '../workflows/definitions';
+import { euBooking, vvrBooking } from './fixtures/bookings';
+import { actors, startCase, stepOutcome, waitForCase, waitingOn, type CaseHandle } from './harness/case-driver';
+import { sandboxAdmin } from './harness/sandbox-admin';
+import { caseWorkers, startHarness, stopHarness, uniqueTaskQueue } from './harness/temporal';
+
+const historiesDir = path.resolve(__dirname, '..', '..', 'test', 'fixtures', 'histories');
+
+interface Scenario {
+  booking: () => Booking;
+  drive: (handle: CaseHandle, sandbox: StartedSandbox) => Promise<void>;
+  /** What the finished case must show, so a fixture never records a journey other than its name says. */
+  expect: Partial<Record<d.StepName | 'status', string>>;
+}
+
+// The fixture bookings have a fixed appointment date; a recording made after it would only show no-shows.
+const inAWeek = (): Booking['appointment'] => ({
+  location: 'MIC-Maastricht',
+  startsAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+});
+const tevWithMvv = (): Booking =>
+  vvrBooking({
+    appointment: inAWeek(),
+    permit: { route: 'tev', mvvIssued: true },
+    services: ['brp-registration', 'residence-permit'],
+  });
+const checkIn = async (h: CaseHandle): Promise<void> => {
+  await waitingOn(h, 'desk:check-in');
+  await h.executeUpdate(d.checkInUpdate, { args: [{ actor: actors.desk, identity: 'verified' }] });
+};
+const registered = (h: CaseHandle) => waitForCase(h, (v) => stepOutcome(v, 'brp') === 'registered', 'registered');
+const cardOrderOf = (sandbox: StartedSandbox, caseId: string): string => {
+  const card = [...sandbox.state.cards.values()].find((c) => c.caseRef === caseId);
+  if (!card) throw new Error(`no card was ordered for ${caseId}`);
+  return card.orderId;
+};
+
+const scenarios: Record<string, Scenario> = {
+  'eu-citizen': {
+    booking: () => euBooking({ appointment: inAWeek() }),
+    drive: async (h) => {
+      await checkIn(h);
+      await waitingOn(h, 'expat:advice');
+      await registered(h);
+      await h.executeUpdate(d.recordAdviceUpdate, { args: [{ actor: actors.expat, outcome: 'given' }] });
+    },
+    expect: { status: 'completed', brp: 'registered', advice: 'given' },
+  },
+  'vvr-highly-skilled-migrant': {
+    booking: () => vvrBooking({ appointment: inAWeek() }),
+    drive: async (h, sandbox) => {
+      await checkIn(h);
+      await waitingOn(h, 'ind:biometrics');
+      await h.executeUpdate(d.captureBiometricsUpdate, { args: [{ actor: actors.ind, captureReference: 'CAP-0001' }] });
+      const view = await registered(h);
+      await waitForCase(h, (v) => stepOutcome(v, 'biometrics') === 'accepted', 'biometrics accepted');
+      await sandboxAdmin(sandbox.url).decide(view.results.indApplicationNumber ?? '', 'granted');
+      await waitingOn(h, 'ind:card');
+      await sandboxAdmin(sandbox.url).cardReady(cardOrderOf(sandbox, h.workflowId));
+      await waitingOn(h, 'desk:card-hand-over');
+      await h.executeUpdate(d.handOverCardUpdate, { args: [{ actor: actors.desk }] });
+      await h.executeUpdate(d.recordAdviceUpdate, { args: [{ actor: actors.expat, outcome: 'given' }] });
+    },
+    expect: { status: 'completed', permit: 'granted', biometrics: 'accepted', card: 'handed-over', advice: 'given' },
+  },
+  'withdrawal-with-compensation': {
+    booking: tevWithMvv,
+    drive: async (h, sandbox) => {
+      await checkIn(h);
+      const view = await registered(h);
+      await sandboxAdmin(sandbox.url).decide(view.results.indApplicationNumber ?? '', 'granted');
+      await waitingOn(h, 'ind:card');
+      await h.executeUpdate(d.withdrawUpdate, { args: [{ actor: actors.bookingSite, reason: 'job offer withdrawn' }] });
+    },
+    expect: { status: 'withdrawn', permit: 'granted', card: 'cancelled', brp: 'registered' },
+  },
+  'address-rejected-resolved': {
+    booking: () => {
+      const booking = vvrBooking({ appointment: inAWeek(), services: ['brp-registration', 'residence-permit'] });
+      booking.residence.address.postcode = '9999ZZ';
+      return booking;
+    },
+    drive: async (h) => {
+      await checkIn(h);
+      await waitingOn(h, 'desk:address');
+      await h.executeUpdate(d.resolveAddressUpdate, { args: [{ actor: actors.desk, decision: 'accept' }] });
+      await registered(h);
+      await h.executeUpdate(d.withdrawUpdate, { args: [{ actor: actors.operator, reason: 'recorded for replay' }] });
+    },
+    expect: { status: 'withdrawn', permit: 'withdrawn', brp: 'registered' },
+  },
+  'documents-not-supplied': {
+    booking: () => vvrBooking({ appointment: inAWeek(), services: ['residence-permit'] }),
+    drive: async (h) => {
+      await checkIn(h);
+      await waitingOn(h, 'ind:decision');
+      const dueAt = new Date(Date.now() + 1_500).toISOString();
+      await h.executeUpdate(d.requestDocumentsUpdate, { args: [{ actor: actors.ind, documents: ['diploma'], dueAt }] });
+    },
+    expect: { status: 'completed', permit: 'inadmissible', card: 'not-issued' },
+  },
+};
+
+/** Drives every scenario to its end and returns each history as proto3 JSON, keyed by scenario name. */
+async function record(): Promise<Map<string, string>> {
+  const histories = new Map<string, string>();
+  await startHarness();
+  const sandbox = await startSandbox();
+  try {
+    const taskQueue = uniqueTaskQueue('record-histories');
+    const workers = await caseWorkers(taskQueue, { sandboxUrl: sandbox.url });
+    await workers.runUntil(async () => {
+      for (const [name, scenario] of Object.entries(scenarios)) {
+        const handle = await startCase(taskQueue, scenario.booking());
+        await scenario.drive(handle, sandbox);
+        const result = await handle.result();
+        const seen: Record<string, string | undefined> = { status: result.status };
+        for (const step of result.steps) seen[step.name] = step.outcome;
+        for (const [key, want] of Object.entries(scenario.expect)) {
+          if (seen[key] !== want) throw new Error(`${name}: ${key} is ${String(seen[key])}, expected ${want}`);
+        }
+        // historyToJSON writes the proto3 JSON of `temporal workflow show -o json`, which historyFromJSON reads; a
+        // plain JSON.stringify of the History object writes timestamps as {seconds, nanos}, which it rejects.
+        // Re-serialised without its indentation: a third smaller, and nobody edits a recorded history by hand.
+        histories.set(name, JSON.stringify(JSON.parse(historyToJSON(await handle.fetchHistory()))));
+      }
+    });
+  } finally {
+    await sandbox.close();
+    await stopHarness();
+  }
+  return histories;
+}
+
+async function main(): Promise<void> {
+  const label = process.argv[2];
+  if (label !== undefined && !/^[a-z0-9][a-z0-9-]*$/.test(label)) {
+    throw new Error(`label "${label}": use lower-case letters, digits and dashes, such as 2027-03-card-retry`);
+  }
+  const fileOf = (name: string) => path.join(historiesDir, label ? `${name}.${label}.json` : `${name}.json`);
+  const taken = Object.keys(scenarios)
+    .map(fileOf)
+    .filter((file) => fs.existsSync(file));
+  if (taken.length > 0) {
+    throw new Error(`${taken.join(', ')} exist already: pass a new label to record next to them, never over them`);
+  }
+  // Written only once every scenario has finished, so a failed run leaves no half-recorded set behind.
+  const histories = await record();
+  fs.mkdirSync(historiesDir, { recursive: true });
+  for (const [name, json] of histories) {
+    const file = fileOf(name);
+    fs.writeFileSync(file, `${json}\n`);
+    console.log(`${path.relative(process.cwd(), file)}: ${Math.round(json.length / 1024)} KB`);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
