@@ -3,7 +3,12 @@ import type { Client, Connection } from '@temporalio/client';
 import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from '../lib/logger';
+import type { Authenticate } from './auth';
+import { CaseService } from './case-service';
 import { errorHandler, HttpProblem, notFoundHandler } from './problem';
+import { actionsRouter } from './routes/actions';
+import { callbacksRouter } from './routes/callbacks';
+import { casesRouter } from './routes/cases';
 
 export interface AppDeps {
   client: Client;
@@ -12,7 +17,15 @@ export interface AppDeps {
   namespace: string;
   /** How long /readyz waits for Temporal, in milliseconds. */
   readinessTimeoutMs: number;
+  /** Task queue of the case workflows. */
+  taskQueue: string;
+  /** How long an action or a case query may wait for a worker before a 503. */
+  actionTimeoutMs: number;
+  authenticate: Authenticate;
 }
+
+/** Request bodies are small JSON documents; anything larger is refused with 413. */
+const bodyLimit = '64kb';
 
 const requestIdPattern = /^[A-Za-z0-9._-]{1,128}$/;
 
@@ -32,6 +45,28 @@ export function createApp(deps: AppDeps): Express {
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
     }),
   );
+
+  app.use((req, _res, next) => {
+    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    if (hasBody && !req.is('application/json')) {
+      throw new HttpProblem(415, 'Unsupported Media Type', 'Send the body as application/json.');
+    }
+    next();
+  });
+  app.use(express.json({ limit: bodyLimit, strict: true }));
+
+  const cases = new CaseService({
+    client: deps.client,
+    connection: deps.connection,
+    taskQueue: deps.taskQueue,
+    actionTimeoutMs: deps.actionTimeoutMs,
+  });
+  app.use(
+    '/v1/cases',
+    casesRouter({ cases, client: deps.client, namespace: deps.namespace, authenticate: deps.authenticate }),
+  );
+  app.use('/v1/cases', actionsRouter({ cases, authenticate: deps.authenticate }));
+  app.use('/v1/agency-callbacks', callbacksRouter({ cases, authenticate: deps.authenticate }));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

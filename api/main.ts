@@ -3,6 +3,7 @@ import { ApiEnvSchema, parseEnv, runMain } from '../lib/config';
 import { createDataConverter } from '../lib/data-converter';
 import { createLogger } from '../lib/logger';
 import { createApp } from './app';
+import { createAuthenticator } from './auth';
 
 runMain(() => {
   const config = parseEnv(ApiEnvSchema);
@@ -16,6 +17,15 @@ runMain(() => {
     logger,
     namespace: config.TEMPORAL_NAMESPACE,
     readinessTimeoutMs: config.READINESS_TIMEOUT_MS,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    actionTimeoutMs: config.ACTION_TIMEOUT_MS,
+    authenticate: createAuthenticator({
+      staticTokens: config.API_TOKENS,
+      jwtSecret: config.JWT_SECRET,
+      jwksUrl: config.JWT_JWKS_URL,
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+    }),
   });
 
   const server = app.listen(config.API_PORT, () => {

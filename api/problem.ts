@@ -14,6 +14,11 @@ export class HttpProblem extends Error {
 }
 
 export function sendProblem(res: Response, problem: HttpProblem): void {
+  if (problem.status === 503)
+    res.setHeader(
+      'Retry-After',
+      typeof problem.extra.retryAfterSeconds === 'number' ? String(problem.extra.retryAfterSeconds) : '5',
+    );
   const requestId = typeof res.req.id === 'string' || typeof res.req.id === 'number' ? String(res.req.id) : '';
   res
     .status(problem.status)

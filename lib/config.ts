@@ -28,6 +28,25 @@ export const ApiEnvSchema = TemporalEnvSchema.extend(LogEnvSchema.shape).extend(
   API_PORT: port.default(3000),
   /** How long /readyz waits for Temporal before it answers 503, in milliseconds. */
   READINESS_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
+  /** How long an officer action or a case query may wait for a worker before the API answers 503. */
+  ACTION_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  /**
+   * Static bearer tokens, `token=actorId:role` separated by commas. The defaults are the development tokens
+   * of the README; set it empty in production and use JWTs.
+   */
+  API_TOKENS: z
+    .string()
+    .default(
+      'dev-booking-site=booking-site:booking-site,dev-desk-officer=desk-officer-1:desk-officer,' +
+        'dev-ind-officer=ind-officer-1:ind-officer,dev-expat-advisor=expat-advisor-1:expat-advisor,' +
+        'dev-agency=ind:agency,dev-operator=operator-1:operator',
+    ),
+  /** Verify signed JWTs (issuer, audience, `role` claim, `sub` as actor id) with a shared HS256 secret… */
+  JWT_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
+  /** …or with the issuer's JSON Web Key Set. */
+  JWT_JWKS_URL: z.url().optional(),
+  JWT_ISSUER: z.string().optional(),
+  JWT_AUDIENCE: z.string().default('one-stop-shop'),
 });
 export type ApiConfig = z.infer<typeof ApiEnvSchema>;
 

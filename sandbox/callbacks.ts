@@ -31,7 +31,14 @@ export class CallbackSender {
       this.options.logger.warn({ event: body.event }, 'call-back dropped: no callbackUrl and no SANDBOX_CALLBACK_URL');
       return;
     }
-    const delivery: CallbackDelivery = { url, body, status: null, attempts: 0, delivered: false };
+    // The event names the endpoint: `<callbackUrl>/decision`, `<callbackUrl>/card-ready`.
+    const delivery: CallbackDelivery = {
+      url: `${url.replace(/\/$/, '')}/${body.event}`,
+      body,
+      status: null,
+      attempts: 0,
+      delivered: false,
+    };
     this.options.state.callbacks.push(delivery);
     void this.attempt(delivery, this.aborter.signal);
   }

@@ -28,6 +28,7 @@ export function decideApplication(ctx: SandboxContext, application: Application,
   application.decidedAt = nowIso();
   ctx.callbacks.send(application.callbackUrl ?? ctx.options.callbackUrl, {
     event: 'decision',
+    caseRef: application.caseRef,
     applicationNumber: application.applicationNumber,
     decision,
     decidedAt: application.decidedAt,
@@ -42,6 +43,7 @@ export function markCardReady(ctx: SandboxContext, order: CardOrder): void {
   order.readyAt = nowIso();
   ctx.callbacks.send(order.callbackUrl ?? ctx.options.callbackUrl, {
     event: 'card-ready',
+    caseRef: order.caseRef,
     orderId: order.orderId,
     applicationNumber: order.applicationNumber,
     readyAt: order.readyAt,

@@ -74,8 +74,8 @@ export interface SentEmail {
 
 /** What IND posts to a callbackUrl (docs/agency-api.md). */
 export type CallbackEvent =
-  | { event: 'decision'; applicationNumber: string; decision: Decision; decidedAt: string }
-  | { event: 'card-ready'; orderId: string; applicationNumber: string; readyAt: string };
+  | { event: 'decision'; caseRef: string; applicationNumber: string; decision: Decision; decidedAt: string }
+  | { event: 'card-ready'; caseRef: string; orderId: string; applicationNumber: string; readyAt: string };
 
 /** One call-back, updated in place while it is retried. */
 export interface CallbackDelivery {

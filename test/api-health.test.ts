@@ -1,17 +1,12 @@
 import assert from 'node:assert/strict';
 import { Client, Connection } from '@temporalio/client';
 import request from 'supertest';
-import { createApp } from '../api/app';
-import { createLogger } from '../lib/logger';
+import { testApp } from './harness/api';
 import { freePort } from './harness/ports';
-import { temporal } from './harness/temporal';
-
-const logger = createLogger({ name: 'test-api', level: 'silent' });
 
 describe('api: health and readiness', () => {
   it("is ready when Temporal answers, and echoes the caller's request id", async () => {
-    const { client, connection } = temporal();
-    const app = createApp({ client, connection, logger, namespace: 'default', readinessTimeoutMs: 2000 });
+    const app = testApp({ taskQueue: 'unused' });
     await request(app).get('/healthz').expect(200, { status: 'ok' });
     const res = await request(app).get('/readyz').set('x-request-id', 'req-42').expect(200);
     assert.equal(res.headers['x-request-id'], 'req-42');
@@ -21,7 +16,7 @@ describe('api: health and readiness', () => {
   it('is live but not ready while Temporal is unreachable, and says so as problem details', async () => {
     const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
     const client = new Client({ connection });
-    const app = createApp({ client, connection, logger, namespace: 'default', readinessTimeoutMs: 500 });
+    const app = testApp({ taskQueue: 'unused', client, connection, readinessTimeoutMs: 500 });
     await request(app).get('/healthz').expect(200);
     const res = await request(app)
       .get('/readyz')
@@ -34,8 +29,7 @@ describe('api: health and readiness', () => {
   });
 
   it('answers an unknown route with 404 problem details', async () => {
-    const { client, connection } = temporal();
-    const app = createApp({ client, connection, logger, namespace: 'default', readinessTimeoutMs: 2000 });
+    const app = testApp({ taskQueue: 'unused' });
     const res = await request(app)
       .get('/v0/nothing')
       .expect(404)

@@ -302,11 +302,11 @@ describe('agency sandbox', () => {
       assert.match(callback.contentType ?? '', /^application\/json/);
       assert.deepEqual(
         { ...callback.body, decidedAt: typeof callback.body.decidedAt },
-        { event: 'decision', applicationNumber, decision: 'granted', decidedAt: 'string' },
+        { event: 'decision', caseRef: 'case-d', applicationNumber, decision: 'granted', decidedAt: 'string' },
       );
       const deliveries = (await request(sandbox.app).get('/_admin/callbacks').expect(200)).body.callbacks;
       assert.equal(deliveries.length, 1);
-      assert.equal(deliveries[0].url, receiverUrl);
+      assert.equal(deliveries[0].url, `${receiverUrl}/decision`);
       assert.equal(deliveries[0].status, 204);
       assert.equal(deliveries[0].attempts, 2);
 

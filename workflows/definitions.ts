@@ -201,3 +201,5 @@ export const cardReadySignal = defineSignal<[CardReadyEvent]>('cardReady');
 export const biometricsQualitySignal = defineSignal<[BiometricsQualityEvent]>('biometricsQuality');
 
 export const caseStatusQuery = defineQuery<CaseView>('caseStatus');
+/** The booking the case started from: the API compares a repeated booking with it. */
+export const caseBookingQuery = defineQuery<Booking>('caseBooking');

@@ -38,6 +38,7 @@ export function registerHandlers(c: CaseState, notifier: Notifier): void {
     };
 
   setHandler(d.caseStatusQuery, () => c.view());
+  setHandler(d.caseBookingQuery, () => c.booking);
 
   setHandler(
     d.checkInUpdate,

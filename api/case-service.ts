@@ -1,0 +1,78 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { Client, Connection } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { Booking } from '../domain/booking';
+import { newcomerCaseWorkflow } from '../workflows';
+import { caseBookingQuery, caseStatusQuery, caseWorkflowId, type CaseView } from '../workflows/definitions';
+import { HttpProblem } from './problem';
+import { toHttpProblem } from './temporal-errors';
+
+export interface CaseServiceDeps {
+  client: Client;
+  connection: Connection;
+  taskQueue: string;
+  /** How long a query or an update may wait for a worker. */
+  actionTimeoutMs: number;
+}
+
+/** The API's access to cases: starts, reads and advances them through Temporal, bounded in time. */
+export class CaseService {
+  constructor(private readonly deps: CaseServiceDeps) {}
+
+  /**
+   * Starts the case of a booking. The workflow id is the idempotency key: the same booking again (even while
+   * the first start races it) finds the existing case; the same reference with other content is a conflict.
+   */
+  async create(booking: Booking): Promise<{ created: boolean; view: CaseView }> {
+    const caseId = caseWorkflowId(booking.bookingReference);
+    try {
+      await this.deps.client.workflow.start(newcomerCaseWorkflow, {
+        taskQueue: this.deps.taskQueue,
+        workflowId: caseId,
+        args: [{ booking }],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      });
+      return { created: true, view: await this.view(caseId) };
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw this.translate(err, caseId);
+    }
+    const existing = await this.bounded(caseId, () =>
+      this.deps.client.workflow.getHandle(caseId).query(caseBookingQuery),
+    );
+    if (!isDeepStrictEqual(normalise(existing), normalise(booking))) {
+      throw new HttpProblem(
+        409,
+        'Conflict',
+        `Booking ${booking.bookingReference} already has a case with different content; use a new reference.`,
+        { caseId },
+      );
+    }
+    return { created: false, view: await this.view(caseId) };
+  }
+
+  async view(caseId: string): Promise<CaseView> {
+    return this.bounded(caseId, () => this.deps.client.workflow.getHandle(caseId).query(caseStatusQuery));
+  }
+
+  /** Runs an Update; the workflow's validator decides, and its reason becomes the 409. */
+  async act<A>(caseId: string, run: (handle: ReturnType<Client['workflow']['getHandle']>) => Promise<A>): Promise<A> {
+    return this.bounded(caseId, () => run(this.deps.client.workflow.getHandle(caseId)));
+  }
+
+  private async bounded<T>(caseId: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await this.deps.connection.withDeadline(Date.now() + this.deps.actionTimeoutMs, fn);
+    } catch (err) {
+      throw this.translate(err, caseId);
+    }
+  }
+
+  private translate(err: unknown, caseId: string): unknown {
+    return toHttpProblem(err, caseId) ?? err;
+  }
+}
+
+/** JSON round trip: the stored booking lost `undefined` fields on the way through Temporal. */
+function normalise(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value)) as unknown;
+}

@@ -1,0 +1,41 @@
+import { Router } from 'express';
+import * as d from '../../workflows/definitions';
+import type { Authenticate } from '../auth';
+import { requirePermission } from '../auth';
+import type { CaseService } from '../case-service';
+import { HttpProblem } from '../problem';
+import { callbackSchemas, caseIdPattern, type CallbackKind } from '../schemas';
+import { parse } from '../validate';
+
+const isKind = (value: string): value is CallbackKind => Object.prototype.hasOwnProperty.call(callbackSchemas, value);
+
+/**
+ * `POST /v1/agency-callbacks/{agency}/{event}`: an agency reports a decision, a ready card or a biometrics
+ * result. Answered 202 once the case has the signal; the same call-back twice changes the case once.
+ */
+export function callbacksRouter({ cases, authenticate }: { cases: CaseService; authenticate: Authenticate }): Router {
+  const router = Router();
+  router.post('/:agency/:event', requirePermission(authenticate, 'agency-callback'), async (req, res) => {
+    const kind = `${String(req.params.agency)}/${String(req.params.event)}`;
+    if (!isKind(kind)) throw new HttpProblem(404, 'Not Found', `No call-back ${kind.slice(0, 60)} is known.`);
+    const event = parse(callbackSchemas[kind], req.body);
+    const unknown = (what: string) => new HttpProblem(404, 'Not Found', `Unknown ${what} for case ${event.caseRef}.`);
+    if (!caseIdPattern.test(event.caseRef)) throw unknown('case');
+    const view = await cases.view(event.caseRef).catch((err: unknown) => {
+      throw err instanceof HttpProblem && err.status === 404 ? unknown('case') : err;
+    });
+    await cases.act(event.caseRef, async (handle) => {
+      if ('decision' in event) {
+        if (view.results.indApplicationNumber !== event.applicationNumber)
+          throw unknown(`application ${event.applicationNumber}`);
+        await handle.signal(d.indDecisionSignal, event);
+      } else if ('orderId' in event) {
+        await handle.signal(d.cardReadySignal, event);
+      } else {
+        await handle.signal(d.biometricsQualitySignal, event);
+      }
+    });
+    res.status(202).json({ accepted: true, caseId: event.caseRef });
+  });
+  return router;
+}

@@ -1,0 +1,40 @@
+import type { Client, Connection } from '@temporalio/client';
+import type { Express } from 'express';
+import { createApp } from '../../api/app';
+import { createAuthenticator } from '../../api/auth';
+import { ApiEnvSchema, parseEnv } from '../../lib/config';
+import { createLogger } from '../../lib/logger';
+import { temporal } from './temporal';
+
+/** The development tokens of the README, one per role. */
+export const tokens = {
+  bookingSite: 'Bearer dev-booking-site',
+  desk: 'Bearer dev-desk-officer',
+  ind: 'Bearer dev-ind-officer',
+  expat: 'Bearer dev-expat-advisor',
+  agency: 'Bearer dev-agency',
+  operator: 'Bearer dev-operator',
+} as const;
+
+export interface TestAppOptions {
+  taskQueue: string;
+  client?: Client;
+  connection?: Connection;
+  actionTimeoutMs?: number;
+  readinessTimeoutMs?: number;
+}
+
+/** The real express app on the shared Temporal server, with the default (development) configuration. */
+export function testApp(options: TestAppOptions): Express {
+  const config = parseEnv(ApiEnvSchema, {});
+  return createApp({
+    client: options.client ?? temporal().client,
+    connection: options.connection ?? temporal().connection,
+    logger: createLogger({ name: 'test-api', level: 'silent' }),
+    namespace: 'default',
+    readinessTimeoutMs: options.readinessTimeoutMs ?? 2000,
+    taskQueue: options.taskQueue,
+    actionTimeoutMs: options.actionTimeoutMs ?? config.ACTION_TIMEOUT_MS,
+    authenticate: createAuthenticator({ staticTokens: config.API_TOKENS, audience: config.JWT_AUDIENCE }),
+  });
+}
