@@ -29,6 +29,9 @@ export function toHttpProblem(err: unknown, caseId: string): HttpProblem | undef
       'No worker answered in time; the action may still be applied. Retry with the same x-request-id.',
     );
   }
+  if (err instanceof Error && err.name === 'QueryNotRegisteredError') {
+    return unavailable('The case is still starting; retry shortly.');
+  }
   if (
     err instanceof ServiceError &&
     isGrpcServiceError(err.cause) &&

@@ -57,7 +57,8 @@ export class CaseState {
 
   constructor(
     readonly booking: Booking,
-    readonly settings: CaseSettings,
+    /** Replaced by the deployment's settings as soon as they are read, before any step starts. */
+    public settings: CaseSettings,
   ) {
     this.appointment = { ...booking.appointment };
     for (const name of stepNames) this.steps.set(name, { name, state: 'blocked' });

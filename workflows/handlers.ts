@@ -27,7 +27,7 @@ function requireWaiting(c: CaseState, step: d.StepName, waitingOn: string, what:
 }
 
 /** Officers' updates (validated, audited), agencies' call-backs and the status query. */
-export function registerHandlers(c: CaseState, notifier: Notifier): void {
+export function registerHandlers(c: CaseState, notifier: () => Notifier): void {
   const accept =
     <T extends { actor: d.Actor }>(action: string, apply: (r: T) => string | void) =>
     (r: T) => {
@@ -119,7 +119,7 @@ export function registerHandlers(c: CaseState, notifier: Notifier): void {
     accept('request-documents', (r: d.RequestDocumentsRequest) => {
       const dueAt = r.dueAt ?? new Date(Date.now() + c.settings.documentsTermMs).toISOString();
       c.permit = { ...c.permit, documentsDueAt: dueAt };
-      notifier.send('documents-requested', { documents: r.documents.join(', '), dueAt });
+      notifier().send('documents-requested', { documents: r.documents.join(', '), dueAt });
       return `${r.documents.join(', ')} due ${dueAt}`;
     }),
     {

@@ -12,6 +12,7 @@ import { cardStep } from './steps/card';
 import { checkInStep } from './steps/check-in';
 import { eligibilityStep } from './steps/eligibility';
 import { permitStep } from './steps/permit';
+import { defaultCaseSettings } from './settings';
 
 const system: Actor = { id: 'system', role: 'operator' };
 
@@ -21,11 +22,13 @@ const system: Actor = { id: 'system', role: 'operator' };
  * the steps, and a withdrawal undoes what can be undone.
  */
 export async function newcomerCaseWorkflow(input: NewcomerCaseInput): Promise<NewcomerCaseResult> {
-  const settings = input.settings ?? (await loadCaseSettings());
-  const c = new CaseState(input.booking, settings);
-  const agencies = agencyProxies(settings);
-  const notifier = new Notifier(c, agencies);
-  registerHandlers(c, notifier);
+  // Handlers first: a query or an update may arrive while the settings are still being read.
+  const c = new CaseState(input.booking, input.settings ?? defaultCaseSettings);
+  let notifier: Notifier | undefined;
+  registerHandlers(c, () => notifier!);
+  if (!input.settings) c.settings = await loadCaseSettings();
+  const agencies = agencyProxies(c.settings);
+  notifier = new Notifier(c, agencies);
   c.sync();
   notifier.send('case-opened', { location: c.appointment.location, startsAt: c.appointment.startsAt });
 
