@@ -66,6 +66,8 @@ runMain(async () => {
       env: {
         SANDBOX_PORT: String(config.SANDBOX_PORT),
         SANDBOX_CALLBACK_URL: `http://127.0.0.1:${config.API_PORT}/v1/agency-callbacks/ind`,
+        // The API's development token of the agency role (API_TOKENS).
+        SANDBOX_CALLBACK_TOKEN: 'dev-agency',
       },
     },
     {
@@ -104,7 +106,7 @@ runMain(async () => {
   await waitForReady(`http://127.0.0.1:${config.API_PORT}/readyz`);
   say('');
   say('The one-stop-shop case orchestrator is running:');
-  say(`  API           http://localhost:${config.API_PORT}   (GET /healthz, /readyz)`);
+  say(`  API           http://localhost:${config.API_PORT}   (GET /docs, /openapi.json, /healthz, /readyz)`);
   say(`  Temporal UI   http://localhost:${config.TEMPORAL_UI_PORT}`);
   say(`  Temporal      ${temporalAddress}   (namespace default)`);
   say(`  Agency sandbox ${sandboxUrl}   (GET /_admin/ledger, PUT /_admin/faults)`);
