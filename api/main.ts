@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import { ApiEnvSchema, parseEnv, runMain } from '../lib/config';
+import { ApiEnvSchema, parseEnv, payloadKeysOf, runMain } from '../lib/config';
 import { createDataConverter } from '../lib/data-converter';
 import { createLogger } from '../lib/logger';
 import { createApp } from './app';
@@ -10,7 +10,11 @@ runMain(() => {
   const logger = createLogger({ name: 'api', level: config.LOG_LEVEL });
   // Lazy: the API comes up (and answers /healthz) before Temporal does; /readyz tells when it is reachable.
   const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: createDataConverter() });
+  const client = new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter: createDataConverter(payloadKeysOf(config)),
+  });
   const app = createApp({
     client,
     connection,

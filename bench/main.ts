@@ -7,6 +7,7 @@ import { createApp } from '../api/app';
 import { createAuthenticator } from '../api/auth';
 import { ApiEnvSchema, AgencyEnvSchema, parseEnv, runMain } from '../lib/config';
 import { createDataConverter } from '../lib/data-converter';
+import { generatePayloadKey, parsePayloadKeys } from '../lib/encryption';
 import { createLogger } from '../lib/logger';
 import { startSandbox } from '../sandbox/app';
 import { projectRoot } from '../scripts/temporal-binaries';
@@ -37,7 +38,8 @@ runMain(async () => {
   const sandbox = await startSandbox();
   const nativeConnection = await NativeConnection.connect({ address: server.address });
   const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection, dataConverter: createDataConverter() });
+  const dataConverter = createDataConverter(parsePayloadKeys(generatePayloadKey('bench')));
+  const client = new Client({ connection, dataConverter });
   const taskQueue = 'bench-cases';
   const workers = await createCaseWorkers({
     connection: nativeConnection,
@@ -54,8 +56,9 @@ runMain(async () => {
       }),
     },
     caseSettings: defaultCaseSettings,
+    dataConverter,
   });
-  const apiConfig = parseEnv(ApiEnvSchema, {});
+  const apiConfig = parseEnv(ApiEnvSchema, { PAYLOAD_KEYS: generatePayloadKey('unused') });
   const app = createApp({
     client,
     connection,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CaseSettingsEnvSchema } from './case-settings-config';
+import { parsePayloadKeys, type PayloadKeys } from './encryption';
 
 /** Thrown when an environment variable does not parse; the message names the variable and the fix. */
 export class ConfigError extends Error {
@@ -24,30 +25,60 @@ export const LogEnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
-export const ApiEnvSchema = TemporalEnvSchema.extend(LogEnvSchema.shape).extend({
-  API_PORT: port.default(3000),
-  /** How long /readyz waits for Temporal before it answers 503, in milliseconds. */
-  READINESS_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
-  /** How long an officer action or a case query may wait for a worker before the API answers 503. */
-  ACTION_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
-  /**
-   * Static bearer tokens, `token=actorId:role` separated by commas. The defaults are the development tokens
-   * of the README; set it empty in production and use JWTs.
-   */
-  API_TOKENS: z
-    .string()
-    .default(
-      'dev-booking-site=booking-site:booking-site,dev-desk-officer=desk-officer-1:desk-officer,' +
-        'dev-ind-officer=ind-officer-1:ind-officer,dev-expat-advisor=expat-advisor-1:expat-advisor,' +
-        'dev-agency=ind:agency,dev-operator=operator-1:operator',
-    ),
-  /** Verify signed JWTs (issuer, audience, `role` claim, `sub` as actor id) with a shared HS256 secret… */
-  JWT_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
-  /** …or with the issuer's JSON Web Key Set. */
-  JWT_JWKS_URL: z.url().optional(),
-  JWT_ISSUER: z.string().optional(),
-  JWT_AUDIENCE: z.string().default('one-stop-shop'),
+/** The payload encryption keys every process that reads or writes cases needs (see lib/encryption.ts). */
+export const EncryptionEnvSchema = z.object({
+  /** `keyId:base64key,…` of 32-byte AES keys; `make dev` generates one into .data/payload-keys. */
+  PAYLOAD_KEYS: z
+    .string({ error: 'expected keyId:base64key of a 32-byte key (make dev generates one into .data/)' })
+    .refine((v) => {
+      try {
+        parsePayloadKeys(v);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'expected keyId:base64key pairs of 32-byte keys, separated by commas'),
+  /** The key that encrypts; the others only decrypt. Default: the last key of PAYLOAD_KEYS. */
+  PAYLOAD_KEY_ID: z.string().optional(),
 });
+
+/** The keys of a parsed configuration. */
+export function payloadKeysOf(config: z.infer<typeof EncryptionEnvSchema>): PayloadKeys {
+  try {
+    return parsePayloadKeys(config.PAYLOAD_KEYS, config.PAYLOAD_KEY_ID);
+  } catch (err) {
+    throw new ConfigError(
+      `Invalid configuration: PAYLOAD_KEY_ID="${config.PAYLOAD_KEY_ID}": ${(err as Error).message}`,
+    );
+  }
+}
+
+export const ApiEnvSchema = TemporalEnvSchema.extend(LogEnvSchema.shape)
+  .extend(EncryptionEnvSchema.shape)
+  .extend({
+    API_PORT: port.default(3000),
+    /** How long /readyz waits for Temporal before it answers 503, in milliseconds. */
+    READINESS_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
+    /** How long an officer action or a case query may wait for a worker before the API answers 503. */
+    ACTION_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+    /**
+     * Static bearer tokens, `token=actorId:role` separated by commas. The defaults are the development tokens
+     * of the README; set it empty in production and use JWTs.
+     */
+    API_TOKENS: z
+      .string()
+      .default(
+        'dev-booking-site=booking-site:booking-site,dev-desk-officer=desk-officer-1:desk-officer,' +
+          'dev-ind-officer=ind-officer-1:ind-officer,dev-expat-advisor=expat-advisor-1:expat-advisor,' +
+          'dev-agency=ind:agency,dev-operator=operator-1:operator',
+      ),
+    /** Verify signed JWTs (issuer, audience, `role` claim, `sub` as actor id) with a shared HS256 secret… */
+    JWT_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
+    /** …or with the issuer's JSON Web Key Set. */
+    JWT_JWKS_URL: z.url().optional(),
+    JWT_ISSUER: z.string().optional(),
+    JWT_AUDIENCE: z.string().default('one-stop-shop'),
+  });
 export type ApiConfig = z.infer<typeof ApiEnvSchema>;
 
 const rate = z.coerce.number({ error: 'expected a number of calls per second' }).positive('expected a positive number');
@@ -81,6 +112,7 @@ export const AgencyEnvSchema = z.object({
 export type AgencyConfig = z.infer<typeof AgencyEnvSchema>;
 
 export const WorkerEnvSchema = TemporalEnvSchema.extend(LogEnvSchema.shape)
+  .extend(EncryptionEnvSchema.shape)
   .extend(AgencyEnvSchema.shape)
   .extend(CaseSettingsEnvSchema.shape)
   .extend({

@@ -1,14 +1,10 @@
-import type { DataConverter, PayloadCodec } from '@temporalio/common';
-
-export interface DataConverterOptions {
-  /** Codecs applied to every payload, outermost last (encryption plugs in here). */
-  codecs?: PayloadCodec[];
-}
+import type { DataConverter } from '@temporalio/common';
+import { AesGcmCodec, type PayloadKeys } from './encryption';
 
 /**
  * The one data converter of the service. The API, the worker, the tests and the operator tools all build it
- * here, so a payload written by one is always readable by the others.
+ * here, so a payload written by one is always readable by the others. With keys, every payload is encrypted.
  */
-export function createDataConverter(options: DataConverterOptions = {}): DataConverter {
-  return { payloadCodecs: options.codecs ?? [] };
+export function createDataConverter(keys?: PayloadKeys): DataConverter {
+  return { payloadCodecs: keys ? [new AesGcmCodec(keys)] : [] };
 }

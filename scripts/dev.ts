@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { generatePayloadKey } from '../lib/encryption';
 import { z } from 'zod';
 import { parseEnv, runMain } from '../lib/config';
 import { projectRoot } from './temporal-binaries';
@@ -59,6 +61,7 @@ runMain(async () => {
   });
 
   const sandboxUrl = `http://127.0.0.1:${config.SANDBOX_PORT}`;
+  const payloadKeys = process.env.PAYLOAD_KEYS || developmentPayloadKeys(path.join(dataDir, 'payload-keys'));
   const services: Service[] = [
     {
       name: 'sandbox',
@@ -75,6 +78,7 @@ runMain(async () => {
       entry: 'dist/worker/main.js',
       env: {
         TEMPORAL_ADDRESS: temporalAddress,
+        PAYLOAD_KEYS: payloadKeys,
         BRP_URL_TEMPLATE: `${sandboxUrl}/brp/{municipalityCode}`,
         IND_URL: `${sandboxUrl}/ind`,
         NOTIFY_URL: `${sandboxUrl}/notify`,
@@ -84,7 +88,7 @@ runMain(async () => {
     {
       name: 'api',
       entry: 'dist/api/main.js',
-      env: { TEMPORAL_ADDRESS: temporalAddress, API_PORT: String(config.API_PORT) },
+      env: { TEMPORAL_ADDRESS: temporalAddress, API_PORT: String(config.API_PORT), PAYLOAD_KEYS: payloadKeys },
     },
   ];
   for (const service of services) {
@@ -112,6 +116,15 @@ runMain(async () => {
   say(`  Agency sandbox ${sandboxUrl}   (GET /_admin/ledger, PUT /_admin/faults)`);
   say('Press Ctrl-C to stop everything.');
 });
+
+/** The embedded default's payload key: generated once, kept beside the database it protects. */
+function developmentPayloadKeys(file: string): string {
+  if (!existsSync(file)) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, `${generatePayloadKey(`dev-${new Date().toISOString().slice(0, 10)}`)}\n`, { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8').trim();
+}
 
 function say(line: string): void {
   process.stdout.write(`[dev] ${line}\n`);

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { testPayloadKeysSpec } from './harness/temporal';
 
 const dist = path.resolve(__dirname, '..');
 
 function start(entry: string, env: Record<string, string>): { status: number | null; stderr: string } {
   const result = spawnSync(process.execPath, [path.join(dist, entry)], {
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: { PATH: process.env.PATH ?? '', PAYLOAD_KEYS: testPayloadKeysSpec, ...env },
     encoding: 'utf8',
     timeout: 20_000,
   });
@@ -32,5 +33,17 @@ describe('configuration: a bad environment variable stops the process with one l
     const { status, stderr } = start('worker/main.js', { NODE_ENV: 'production' });
     assert.equal(status, 2);
     assert.match(stderr, /WORKFLOW_BUNDLE_PATH/);
+  });
+
+  it('the worker will not run without payload keys, and says how to get them', () => {
+    const { status, stderr } = start('worker/main.js', { PAYLOAD_KEYS: '' });
+    assert.equal(status, 2);
+    assert.match(stderr, /^Invalid configuration: PAYLOAD_KEYS.*: expected keyId:base64key .*make dev generates one/);
+  });
+
+  it('the API refuses a key that is not 32 bytes', () => {
+    const { status, stderr } = start('api/main.js', { PAYLOAD_KEYS: 'k1:c2hvcnQ=' });
+    assert.equal(status, 2);
+    assert.match(stderr, /^Invalid configuration: PAYLOAD_KEYS="k1:c2hvcnQ=": expected keyId:base64key/);
   });
 });

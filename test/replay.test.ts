@@ -5,6 +5,8 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { historyFromJSON, type History } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { createDataConverter } from '../lib/data-converter';
+import { parsePayloadKeys } from '../lib/encryption';
+import { fixturePayloadKeySpec } from './fixtures/payload-key';
 import { workflowsPath } from '../worker/create-worker';
 import { caseWorkflowId, type NewcomerCaseInput } from '../workflows/definitions';
 
@@ -39,7 +41,11 @@ describe('recorded case histories replay against the current workflow code', () 
     this.timeout(60_000);
     const histories = files.map(load);
     const replay = Worker.runReplayHistories(
-      { workflowsPath, replayName: 'newcomer-case-replay', dataConverter: createDataConverter() },
+      {
+        workflowsPath,
+        replayName: 'newcomer-case-replay',
+        dataConverter: createDataConverter(parsePayloadKeys(fixturePayloadKeySpec)),
+      },
       histories,
     );
     // One history at a time, so the results come in the order of the files.

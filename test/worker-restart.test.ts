@@ -6,7 +6,7 @@ import * as d from '../workflows/definitions';
 import { vvrBooking } from './fixtures/bookings';
 import { actors, startCase, stepOutcome, waitForCase, waitingOn } from './harness/case-driver';
 import { sandboxAdmin } from './harness/sandbox-admin';
-import { temporal, uniqueTaskQueue } from './harness/temporal';
+import { temporal, testPayloadKeysSpec, uniqueTaskQueue } from './harness/temporal';
 
 /** The real worker process, as `npm run start:worker` runs it. */
 function startWorkerProcess(taskQueue: string, sandboxUrl: string): ChildProcess {
@@ -22,6 +22,7 @@ function startWorkerProcess(taskQueue: string, sandboxUrl: string): ChildProcess
       CASE_POLL_HEARTBEAT_TIMEOUT: '2s',
       WORKER_METRICS_ADDRESS: '',
       LOG_LEVEL: 'error',
+      PAYLOAD_KEYS: testPayloadKeysSpec,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

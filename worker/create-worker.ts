@@ -1,10 +1,10 @@
 import path from 'node:path';
+import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createAgencyActivities, type ActivityDeps } from '../activities';
 import { createCaseSettingsActivities } from '../activities/case-settings';
 import type { CaseSettings } from '../workflows/settings';
 import { agencies } from '../domain/agency-failures';
-import { createDataConverter } from '../lib/data-converter';
 import { agencyTaskQueue } from '../workflows/definitions';
 
 export interface CaseWorkerOptions {
@@ -13,6 +13,8 @@ export interface CaseWorkerOptions {
   /** The case workflows' queue; each agency's activities poll `<taskQueue>.<agency>`. */
   taskQueue: string;
   deps: ActivityDeps;
+  /** The service's data converter (`lib/data-converter.ts`), with the payload keys. */
+  dataConverter: DataConverter;
   /** The deployment's case clocks, read by each new case. */
   caseSettings: CaseSettings;
   /** A prebuilt bundle (`npm run bundle:workflows`); without it the workflows are bundled at start (development). */
@@ -56,7 +58,7 @@ export async function createCaseWorkers(options: CaseWorkerOptions): Promise<Cas
   const common = {
     connection: options.connection,
     namespace: options.namespace,
-    dataConverter: createDataConverter(),
+    dataConverter: options.dataConverter,
     shutdownGraceTime: options.shutdownGraceMs ?? 10_000,
   };
   const activities = createAgencyActivities(options.deps);

@@ -1,5 +1,6 @@
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
-import { ConfigError, parseEnv, runMain, WorkerEnvSchema } from '../lib/config';
+import { ConfigError, parseEnv, payloadKeysOf, runMain, WorkerEnvSchema } from '../lib/config';
+import { createDataConverter } from '../lib/data-converter';
 import { caseSettingsFrom } from '../lib/case-settings-config';
 import { createLogger } from '../lib/logger';
 import { toTemporalLogger } from '../lib/temporal-logger';
@@ -31,6 +32,7 @@ runMain(async () => {
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       deps: { logger, agencies: config },
+      dataConverter: createDataConverter(payloadKeysOf(config)),
       caseSettings: caseSettingsFrom(config),
       ...(config.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } } : {}),
       shutdownGraceMs: config.WORKER_SHUTDOWN_GRACE_MS,

@@ -4,7 +4,7 @@ import { createApp } from '../../api/app';
 import { createAuthenticator } from '../../api/auth';
 import { ApiEnvSchema, parseEnv } from '../../lib/config';
 import { createLogger } from '../../lib/logger';
-import { temporal } from './temporal';
+import { temporal, testPayloadKeysSpec } from './temporal';
 
 /** The development tokens of the README, one per role. */
 export const tokens = {
@@ -26,7 +26,7 @@ export interface TestAppOptions {
 
 /** The real express app on the shared Temporal server, with the default (development) configuration. */
 export function testApp(options: TestAppOptions): Express {
-  const config = parseEnv(ApiEnvSchema, {});
+  const config = parseEnv(ApiEnvSchema, { PAYLOAD_KEYS: testPayloadKeysSpec });
   return createApp({
     client: options.client ?? temporal().client,
     connection: options.connection ?? temporal().connection,

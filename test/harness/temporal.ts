@@ -1,7 +1,10 @@
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type WorkflowBundle } from '@temporalio/worker';
 import { createDataConverter } from '../../lib/data-converter';
+import { generatePayloadKey, parsePayloadKeys } from '../../lib/encryption';
+import { fixturePayloadKeySpec } from '../fixtures/payload-key';
 import { createLogger } from '../../lib/logger';
 import { startDevServer, type DevServer } from '../../scripts/temporal-dev-server';
 import { projectRoot } from '../../scripts/temporal-binaries';
@@ -21,6 +24,10 @@ export interface TemporalHarness {
 let harness: TemporalHarness | undefined;
 let taskQueueCounter = 0;
 
+/** Payload keys of this test run, as `PAYLOAD_KEYS` would give them: the first only decrypts, the last encrypts. */
+export const testPayloadKeysSpec = `${generatePayloadKey('test-old')},${fixturePayloadKeySpec}`;
+export const testDataConverter = createDataConverter(parsePayloadKeys(testPayloadKeysSpec));
+
 /** The dev server shared by the whole run, started by the root hook. */
 export function temporal(): TemporalHarness {
   if (!harness)
@@ -37,7 +44,7 @@ export async function startHarness(): Promise<void> {
   });
   const nativeConnection = await NativeConnection.connect({ address: server.address });
   const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection, dataConverter: createDataConverter() });
+  const client = new Client({ connection, dataConverter: testDataConverter });
   harness = { server, address: server.address, nativeConnection, connection, client };
 }
 
@@ -92,6 +99,8 @@ export interface CaseWorkersOptions {
   sandboxUrl?: string;
   agencyOverrides?: Record<string, string>;
   settings?: CaseSettings;
+  /** Another data converter than the suite's (e.g. other payload keys). */
+  dataConverter?: DataConverter;
 }
 
 /** Real case and agency workers on the shared server, for one test's task queue. */
@@ -105,6 +114,7 @@ export async function caseWorkers(taskQueue: string, options: CaseWorkersOptions
       agencies: agencyConfig(options.sandboxUrl ?? 'http://127.0.0.1:9', options.agencyOverrides),
     },
     caseSettings: options.settings ?? testSettings(),
+    dataConverter: options.dataConverter ?? testDataConverter,
     workflowBundle: await workflowBundle(),
     shutdownGraceMs: 2_000,
   });

@@ -4,6 +4,7 @@ import { SearchAttributeType, type Duration, type Workflow, type WorkflowResultT
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { PermitApplication } from '../../activities/ind';
+import { createDataConverter } from '../../lib/data-converter';
 import { createLogger } from '../../lib/logger';
 import { temporalTestServerPath } from '../../scripts/temporal-binaries';
 import { createCaseWorkers, type CaseWorkers } from '../../worker/create-worker';
@@ -90,6 +91,8 @@ export function caseWorkersOn(
       logger: createLogger({ name: 'time-skipping-worker', level: 'silent' }),
       agencies: agencyConfig(sandboxUrl),
     },
+    // The time-skipping environment's own client has the default converter; its workers match it.
+    dataConverter: createDataConverter(),
     caseSettings: settings ?? defaultCaseSettings,
     // No prebuilt bundle is exported by ./temporal: the workers bundle from `workflowsPath` (about 1.3 s each).
     shutdownGraceMs: 2_000,

@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { Client } from '@temporalio/client';
+import { temporal as proto } from '@temporalio/proto';
+import { createDataConverter } from '../lib/data-converter';
+import { AesGcmCodec, generatePayloadKey, parsePayloadKeys } from '../lib/encryption';
+import { startSandbox, type StartedSandbox } from '../sandbox/app';
+import { newcomerCaseWorkflow } from '../workflows';
+import * as d from '../workflows/definitions';
+import { vvrBooking } from './fixtures/bookings';
+import { actors, stepOutcome, waitForCase, type CaseHandle } from './harness/case-driver';
+import { caseWorkers, temporal, uniqueTaskQueue } from './harness/temporal';
+
+/** Every byte Temporal stores for a case, as an operator with database access would see it. */
+async function rawHistory(workflowId: string): Promise<string> {
+  const { connection } = temporal();
+  const response = await connection.workflowService.getWorkflowExecutionHistory({
+    namespace: 'default',
+    execution: { workflowId },
+  });
+  return Buffer.from(proto.api.history.v1.History.encode(response.history ?? {}).finish()).toString('latin1');
+}
+
+function keyIdsIn(raw: string): string[] {
+  return ['key-a', 'key-b'].filter((id) => raw.includes(id));
+}
+
+describe('payload encryption', () => {
+  let sandbox: StartedSandbox;
+  before(async () => {
+    sandbox = await startSandbox();
+  });
+  after(() => sandbox.close());
+
+  it('round-trips a payload, passes old clear payloads through, and names a missing key', async () => {
+    const codec = new AesGcmCodec(parsePayloadKeys(generatePayloadKey('k1')));
+    const payload = { metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('{"passport":"Z1234567"}') };
+    const [encrypted] = await codec.encode([payload]);
+    assert.ok(!Buffer.from(encrypted!.data!).toString('latin1').includes('Z1234567'));
+    const [decrypted] = await codec.decode([encrypted!]);
+    assert.equal(Buffer.from(decrypted!.data!).toString(), '{"passport":"Z1234567"}');
+    assert.deepEqual(await codec.decode([payload]), [payload]);
+    const other = new AesGcmCodec(parsePayloadKeys(generatePayloadKey('k2')));
+    await assert.rejects(other.decode([encrypted!]), /unknown key k1: add it to PAYLOAD_KEYS/);
+  });
+
+  it('keeps personal data out of the stored history, and running and finished cases readable across a key rotation', async () => {
+    const keyA = generatePayloadKey('key-a');
+    const before = createDataConverter(parsePayloadKeys(keyA));
+    const after = createDataConverter(parsePayloadKeys(`${keyA},${generatePayloadKey('key-b')}`));
+    const clientWith = (dataConverter: typeof before) =>
+      new Client({ connection: temporal().connection, dataConverter });
+    const taskQueue = uniqueTaskQueue('encryption');
+    const booking = vvrBooking({ services: ['brp-registration', 'residence-permit'] });
+
+    let handle: CaseHandle = clientWith(before).workflow.getHandle(d.caseWorkflowId(booking.bookingReference));
+    const registered = await (
+      await caseWorkers(taskQueue, { sandboxUrl: sandbox.url, dataConverter: before })
+    ).runUntil(async () => {
+      await clientWith(before).workflow.start(newcomerCaseWorkflow, {
+        taskQueue,
+        workflowId: handle.workflowId,
+        args: [{ booking }],
+      });
+      await waitForCase(handle, (v) => v.waitingOn.includes('desk:check-in'), 'check-in');
+      await handle.executeUpdate(d.checkInUpdate, { args: [{ actor: actors.desk, identity: 'verified' }] });
+      return waitForCase(handle, (v) => stepOutcome(v, 'brp') === 'registered', 'registered');
+    });
+
+    const raw = await rawHistory(handle.workflowId);
+    for (const secret of [
+      booking.person.passportNumber,
+      booking.person.familyName,
+      booking.person.email,
+      booking.person.dateOfBirth,
+      booking.residence.address.street,
+      registered.results.bsn!,
+    ]) {
+      assert.ok(!raw.includes(secret), `the stored history holds ${secret} in clear text`);
+    }
+    assert.deepEqual(keyIdsIn(raw), ['key-a']);
+
+    // Rotation: the new key encrypts, the old one still decrypts what the running case wrote before.
+    handle = clientWith(after).workflow.getHandle(handle.workflowId);
+    const result = await (
+      await caseWorkers(taskQueue, { sandboxUrl: sandbox.url, dataConverter: after })
+    ).runUntil(async () => {
+      await handle.executeUpdate(d.withdrawUpdate, { args: [{ actor: actors.operator, reason: 'key rotation test' }] });
+      const closed = await handle.result();
+      assert.equal((await handle.query(d.caseBookingQuery)).person.passportNumber, booking.person.passportNumber);
+      return closed;
+    });
+    assert.equal(result.status, 'withdrawn');
+    assert.deepEqual(keyIdsIn(await rawHistory(handle.workflowId)), ['key-a', 'key-b']);
+  });
+});
