@@ -5,10 +5,13 @@ import { pinoHttp } from 'pino-http';
 import type { Logger } from '../lib/logger';
 import type { Authenticate } from './auth';
 import { CaseService } from './case-service';
+import { createHttpMetrics } from './metrics';
 import { errorHandler, HttpProblem, notFoundHandler } from './problem';
 import { actionsRouter } from './routes/actions';
 import { callbacksRouter } from './routes/callbacks';
 import { casesRouter } from './routes/cases';
+import { codecRouter, type CodecRouterDeps } from './routes/codec';
+import { docsRouter } from './routes/docs';
 
 export interface AppDeps {
   client: Client;
@@ -22,6 +25,8 @@ export interface AppDeps {
   /** How long an action or a case query may wait for a worker before a 503. */
   actionTimeoutMs: number;
   authenticate: Authenticate;
+  /** The codec server for the Temporal UI and CLI; omitted: no /codec routes. */
+  codec?: Omit<CodecRouterDeps, 'authenticate'>;
 }
 
 /** Request bodies are small JSON documents; anything larger is refused with 413. */
@@ -33,6 +38,8 @@ const requestIdPattern = /^[A-Za-z0-9._-]{1,128}$/;
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  const metrics = createHttpMetrics();
+  app.use(metrics.record);
   app.use(
     pinoHttp({
       logger: deps.logger,
@@ -66,6 +73,7 @@ export function createApp(deps: AppDeps): Express {
     casesRouter({ cases, client: deps.client, namespace: deps.namespace, authenticate: deps.authenticate }),
   );
   app.use('/v1/cases', actionsRouter({ cases, authenticate: deps.authenticate }));
+  if (deps.codec) app.use('/codec', codecRouter({ ...deps.codec, authenticate: deps.authenticate }));
   app.use('/v1/agency-callbacks', callbacksRouter({ cases, authenticate: deps.authenticate }));
 
   app.get('/healthz', (_req, res) => {
@@ -84,6 +92,9 @@ export function createApp(deps: AppDeps): Express {
       });
     }
   });
+
+  app.get('/metrics', metrics.expose);
+  app.use(docsRouter());
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { ApiEnvSchema, parseEnv, payloadKeysOf, runMain } from '../lib/config';
 import { createDataConverter } from '../lib/data-converter';
+import { AesGcmCodec } from '../lib/encryption';
 import { createLogger } from '../lib/logger';
 import { createApp } from './app';
 import { createAuthenticator } from './auth';
@@ -23,6 +24,11 @@ runMain(() => {
     readinessTimeoutMs: config.READINESS_TIMEOUT_MS,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     actionTimeoutMs: config.ACTION_TIMEOUT_MS,
+    codec: {
+      codec: new AesGcmCodec(payloadKeysOf(config)),
+      corsOrigins: config.CODEC_CORS_ORIGINS.split(',').map((o) => o.trim()),
+      urlToken: config.CODEC_URL_TOKEN,
+    },
     authenticate: createAuthenticator({
       staticTokens: config.API_TOKENS,
       jwtSecret: config.JWT_SECRET,

@@ -21,7 +21,7 @@ export const actions = [
 export type Action = (typeof actions)[number];
 
 /** Everything an API caller can do, besides reading: who may do what lives here and nowhere else. */
-export type Permission = Action | 'create-case' | 'read-case' | 'list-cases' | 'agency-callback';
+export type Permission = Action | 'create-case' | 'read-case' | 'list-cases' | 'agency-callback' | 'decode-payloads';
 
 const desk: Permission[] = ['check-in', 'resolve-identity', 'resolve-address', 'hand-over-card', 'documents-supplied'];
 const ind: Permission[] = [
@@ -40,7 +40,7 @@ export const roleMatrix: Record<Role, ReadonlySet<Permission>> = {
   'ind-officer': new Set<Permission>([...ind, ...officerReads]),
   'expat-advisor': new Set<Permission>(['record-advice', ...officerReads]),
   agency: new Set<Permission>(['agency-callback']),
-  operator: new Set<Permission>(['retry-step', 'skip-step', 'withdraw', ...officerReads]),
+  operator: new Set<Permission>(['retry-step', 'skip-step', 'withdraw', 'decode-payloads', ...officerReads]),
 };
 
 export function may(role: Role, permission: Permission): boolean {

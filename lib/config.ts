@@ -78,6 +78,10 @@ export const ApiEnvSchema = TemporalEnvSchema.extend(LogEnvSchema.shape)
     JWT_JWKS_URL: z.url().optional(),
     JWT_ISSUER: z.string().optional(),
     JWT_AUDIENCE: z.string().default('one-stop-shop'),
+    /** Browser origins (the Temporal UI) allowed to call the codec server at /codec. */
+    CODEC_CORS_ORIGINS: z.string().default('http://localhost:8233,http://127.0.0.1:8233'),
+    /** A secret that stands in for an operator token in the codec URL (/codec/t/<secret>), for a UI without login. */
+    CODEC_URL_TOKEN: z.string().min(24, 'expected at least 24 characters').optional(),
   });
 export type ApiConfig = z.infer<typeof ApiEnvSchema>;
 

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { generatePayloadKey } from '../lib/encryption';
@@ -45,12 +46,22 @@ runMain(async () => {
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
 
+  const payloadKeys =
+    process.env.PAYLOAD_KEYS ||
+    developmentSecret(path.join(dataDir, 'payload-keys'), () => generatePayloadKey(`dev-${today()}`));
+  // The UI of the dev server has no login: a secret link to the codec stands in for the operator's token.
+  const codecUrlToken = developmentSecret(path.join(dataDir, 'codec-token'), () =>
+    randomBytes(24).toString('base64url'),
+  );
+  const codecEndpoint = `http://localhost:${config.API_PORT}/codec/t/${codecUrlToken}`;
+
   say(`starting Temporal dev server on ${temporalAddress} (data in .data/temporal.db)...`);
   const server = await startDevServer({
     port: config.TEMPORAL_PORT,
     uiPort: config.TEMPORAL_UI_PORT,
     dbFile: path.join(dataDir, 'temporal.db'),
     logFile: path.join(dataDir, 'logs', 'temporal.log'),
+    uiCodecEndpoint: codecEndpoint,
   });
   temporal.server = server;
   server.process.once('exit', (code) => {
@@ -61,7 +72,6 @@ runMain(async () => {
   });
 
   const sandboxUrl = `http://127.0.0.1:${config.SANDBOX_PORT}`;
-  const payloadKeys = process.env.PAYLOAD_KEYS || developmentPayloadKeys(path.join(dataDir, 'payload-keys'));
   const services: Service[] = [
     {
       name: 'sandbox',
@@ -88,7 +98,13 @@ runMain(async () => {
     {
       name: 'api',
       entry: 'dist/api/main.js',
-      env: { TEMPORAL_ADDRESS: temporalAddress, API_PORT: String(config.API_PORT), PAYLOAD_KEYS: payloadKeys },
+      env: {
+        TEMPORAL_ADDRESS: temporalAddress,
+        API_PORT: String(config.API_PORT),
+        PAYLOAD_KEYS: payloadKeys,
+        CODEC_URL_TOKEN: codecUrlToken,
+        CODEC_CORS_ORIGINS: `http://localhost:${config.TEMPORAL_UI_PORT},http://127.0.0.1:${config.TEMPORAL_UI_PORT}`,
+      },
     },
   ];
   for (const service of services) {
@@ -117,13 +133,17 @@ runMain(async () => {
   say('Press Ctrl-C to stop everything.');
 });
 
-/** The embedded default's payload key: generated once, kept beside the database it protects. */
-function developmentPayloadKeys(file: string): string {
+/** A development secret (payload key, codec link): generated once, kept beside the database it protects. */
+function developmentSecret(file: string, generate: () => string): string {
   if (!existsSync(file)) {
     mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, `${generatePayloadKey(`dev-${new Date().toISOString().slice(0, 10)}`)}\n`, { mode: 0o600 });
+    writeFileSync(file, `${generate()}\n`, { mode: 0o600 });
   }
   return readFileSync(file, 'utf8').trim();
+}
+
+function today(): string {
+  return new Date().toISOString().slice(0, 10);
 }
 
 function say(line: string): void {

@@ -24,11 +24,12 @@ const system: Actor = { id: 'system', role: 'operator' };
 export async function newcomerCaseWorkflow(input: NewcomerCaseInput): Promise<NewcomerCaseResult> {
   // Handlers first: a query or an update may arrive while the settings are still being read.
   const c = new CaseState(input.booking, input.settings ?? defaultCaseSettings);
-  let notifier: Notifier | undefined;
-  registerHandlers(c, () => notifier!);
+  const late: { notifier?: Notifier } = {};
+  registerHandlers(c, () => late.notifier!);
   if (!input.settings) c.settings = await loadCaseSettings();
   const agencies = agencyProxies(c.settings);
-  notifier = new Notifier(c, agencies);
+  const notifier = new Notifier(c, agencies);
+  late.notifier = notifier;
   c.sync();
   notifier.send('case-opened', { location: c.appointment.location, startsAt: c.appointment.startsAt });
 

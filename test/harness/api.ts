@@ -3,8 +3,12 @@ import type { Express } from 'express';
 import { createApp } from '../../api/app';
 import { createAuthenticator } from '../../api/auth';
 import { ApiEnvSchema, parseEnv } from '../../lib/config';
+import { AesGcmCodec, parsePayloadKeys } from '../../lib/encryption';
 import { createLogger } from '../../lib/logger';
 import { temporal, testPayloadKeysSpec } from './temporal';
+
+/** The secret codec link of the test app (CODEC_URL_TOKEN). */
+export const testCodecUrlToken = 'test-codec-link-0123456789abcdef';
 
 /** The development tokens of the README, one per role. */
 export const tokens = {
@@ -35,6 +39,11 @@ export function testApp(options: TestAppOptions): Express {
     readinessTimeoutMs: options.readinessTimeoutMs ?? 2000,
     taskQueue: options.taskQueue,
     actionTimeoutMs: options.actionTimeoutMs ?? config.ACTION_TIMEOUT_MS,
+    codec: {
+      codec: new AesGcmCodec(parsePayloadKeys(testPayloadKeysSpec)),
+      corsOrigins: ['http://localhost:8233'],
+      urlToken: testCodecUrlToken,
+    },
     authenticate: createAuthenticator({ staticTokens: config.API_TOKENS, audience: config.JWT_AUDIENCE }),
   });
 }

@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import request from 'supertest';
+import { AesGcmCodec, parsePayloadKeys } from '../lib/encryption';
+import { testApp, testCodecUrlToken, tokens } from './harness/api';
+import { testPayloadKeysSpec } from './harness/temporal';
+
+const codec = new AesGcmCodec(parsePayloadKeys(testPayloadKeysSpec));
+const clear = { metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('{"passportNumber":"Z1234567"}') };
+const asJson = (p: { metadata?: Record<string, Uint8Array> | null; data?: Uint8Array | null }) => ({
+  metadata: Object.fromEntries(
+    Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+  ),
+  data: Buffer.from(p.data ?? []).toString('base64'),
+});
+
+describe('codec server for the Temporal UI and CLI', () => {
+  let app: ReturnType<typeof testApp>;
+  before(() => {
+    app = testApp({ taskQueue: 'unused' });
+  });
+
+  it('decodes for an operator, and for nobody else', async () => {
+    const [encrypted] = await codec.encode([clear]);
+    const body = { payloads: [asJson(encrypted!)] };
+    const decoded = await request(app)
+      .post('/codec/decode')
+      .set('authorization', tokens.operator)
+      .send(body)
+      .expect(200);
+    assert.equal(
+      Buffer.from(String(decoded.body.payloads[0].data), 'base64').toString(),
+      '{"passportNumber":"Z1234567"}',
+    );
+
+    await request(app).post('/codec/decode').send(body).expect(401);
+    const refused = await request(app).post('/codec/decode').set('authorization', tokens.desk).send(body).expect(403);
+    assert.match(String(refused.body.detail), /desk-officer may not decode-payloads/);
+    await request(app).post('/codec/t/wrong-link-0123456789abcdef/decode').send(body).expect(403);
+    const byLink = await request(app).post(`/codec/t/${testCodecUrlToken}/decode`).send(body).expect(200);
+    assert.deepEqual(byLink.body, decoded.body);
+  });
+
+  it("answers the UI's CORS preflight for its origin only", async () => {
+    const ui = await request(app)
+      .options(`/codec/t/${testCodecUrlToken}/decode`)
+      .set('origin', 'http://localhost:8233')
+      .set('access-control-request-headers', 'content-type, x-namespace')
+      .expect(204);
+    assert.equal(ui.headers['access-control-allow-origin'], 'http://localhost:8233');
+    assert.match(String(ui.headers['access-control-allow-headers']), /x-namespace/);
+    const other = await request(app).options('/codec/decode').set('origin', 'http://evil.example').expect(204);
+    assert.equal(other.headers['access-control-allow-origin'], undefined);
+  });
+
+  it('encodes what it decodes', async () => {
+    const encoded = await request(app)
+      .post('/codec/encode')
+      .set('authorization', tokens.operator)
+      .send({ payloads: [asJson(clear)] })
+      .expect(200);
+    assert.ok(!Buffer.from(String(encoded.body.payloads[0].data), 'base64').toString('latin1').includes('Z1234567'));
+  });
+});
