@@ -122,6 +122,8 @@ export const WorkerEnvSchema = TemporalEnvSchema.extend(LogEnvSchema.shape)
   .extend({
     /** Prometheus scrape endpoint of the worker's Temporal runtime; empty disables it. */
     WORKER_METRICS_ADDRESS: z.string().default('0.0.0.0:9464'),
+    /** Serves the daily stuck-cases report's gauge `stuck_cases{kind}`; empty disables it. */
+    WORKER_REPORT_METRICS_ADDRESS: z.string().default('0.0.0.0:9465'),
     /** A bundle made by `npm run bundle:workflows`; required outside development. */
     WORKFLOW_BUNDLE_PATH: z.string().optional(),
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),

@@ -21,6 +21,7 @@ function startWorkerProcess(taskQueue: string, sandboxUrl: string): ChildProcess
       IND_POLL_INTERVAL_MS: '200',
       CASE_POLL_HEARTBEAT_TIMEOUT: '2s',
       WORKER_METRICS_ADDRESS: '',
+      WORKER_REPORT_METRICS_ADDRESS: '',
       LOG_LEVEL: 'error',
       PAYLOAD_KEYS: testPayloadKeysSpec,
     },

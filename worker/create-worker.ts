@@ -3,6 +3,11 @@ import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createAgencyActivities, type ActivityDeps } from '../activities';
 import { createCaseSettingsActivities } from '../activities/case-settings';
+import {
+  createStuckReportActivities,
+  createStuckReportMetrics,
+  type StuckReportMetrics,
+} from '../operator/stuck-report';
 import type { CaseSettings } from '../workflows/settings';
 import { agencies } from '../domain/agency-failures';
 import { agencyTaskQueue } from '../workflows/definitions';
@@ -17,6 +22,8 @@ export interface CaseWorkerOptions {
   dataConverter: DataConverter;
   /** The deployment's case clocks, read by each new case. */
   caseSettings: CaseSettings;
+  /** Where the daily stuck-cases report puts its counts; a fresh registry when omitted. */
+  stuckReportMetrics?: StuckReportMetrics;
   /** A prebuilt bundle (`npm run bundle:workflows`); without it the workflows are bundled at start (development). */
   workflowBundle?: WorkflowBundleOption;
   shutdownGraceMs?: number;
@@ -70,7 +77,10 @@ export async function createCaseWorkers(options: CaseWorkerOptions): Promise<Cas
   const caseWorker = Worker.create({
     ...common,
     taskQueue: options.taskQueue,
-    activities: createCaseSettingsActivities(options.caseSettings),
+    activities: {
+      ...createCaseSettingsActivities(options.caseSettings),
+      ...createStuckReportActivities({ metrics: options.stuckReportMetrics ?? createStuckReportMetrics() }),
+    },
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
   });
   const agencyWorkers = agencies.map((agency) =>

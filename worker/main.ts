@@ -2,9 +2,11 @@ import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporali
 import { ConfigError, parseEnv, payloadKeysOf, runMain, WorkerEnvSchema } from '../lib/config';
 import { createDataConverter } from '../lib/data-converter';
 import { caseSettingsFrom } from '../lib/case-settings-config';
-import { createLogger } from '../lib/logger';
+import { createLogger, type Logger } from '../lib/logger';
 import { toTemporalLogger } from '../lib/temporal-logger';
 import { createCaseWorkers } from './create-worker';
+import { createServer, type Server } from 'node:http';
+import { createStuckReportMetrics, type StuckReportMetrics } from '../operator/stuck-report';
 
 runMain(async () => {
   const config = parseEnv(WorkerEnvSchema);
@@ -27,6 +29,10 @@ runMain(async () => {
 
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   try {
+    const stuckReportMetrics = createStuckReportMetrics();
+    const reportServer = config.WORKER_REPORT_METRICS_ADDRESS
+      ? serveMetrics(stuckReportMetrics, config.WORKER_REPORT_METRICS_ADDRESS, logger)
+      : undefined;
     const workers = await createCaseWorkers({
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
@@ -34,6 +40,7 @@ runMain(async () => {
       deps: { logger, agencies: config },
       dataConverter: createDataConverter(payloadKeysOf(config)),
       caseSettings: caseSettingsFrom(config),
+      stuckReportMetrics,
       ...(config.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } } : {}),
       shutdownGraceMs: config.WORKER_SHUTDOWN_GRACE_MS,
     });
@@ -47,8 +54,26 @@ runMain(async () => {
     );
     // run() resolves after SIGINT/SIGTERM once in-flight activities finished or the grace time handed them back.
     await workers.run();
+    reportServer?.close();
     logger.info('worker stopped');
   } finally {
     await connection.close();
   }
 });
+
+/** The stuck-cases gauge on its own port: the runtime's Prometheus port belongs to Temporal's Rust core. */
+function serveMetrics(metrics: StuckReportMetrics, address: string, logger: Logger): Server {
+  const [host, port] = address.includes(':')
+    ? [address.slice(0, address.lastIndexOf(':')), address.slice(address.lastIndexOf(':') + 1)]
+    : ['0.0.0.0', address];
+  const server = createServer((_req, res) => {
+    void metrics.registry.metrics().then((text) => {
+      res.setHeader('content-type', metrics.registry.contentType);
+      res.end(text);
+    });
+  });
+  // A taken port costs the gauge, not the worker.
+  server.on('error', (err) => logger.warn({ err, address }, 'stuck-cases metrics not served'));
+  server.listen(Number(port), host);
+  return server;
+}

@@ -1,1 +1,2 @@
 export { newcomerCaseWorkflow } from './newcomer-case';
+export { stuckCasesReportWorkflow } from './stuck-cases-report';

@@ -9,6 +9,7 @@ import { createLogger } from '../../lib/logger';
 import { startDevServer, type DevServer } from '../../scripts/temporal-dev-server';
 import { projectRoot } from '../../scripts/temporal-binaries';
 import { AgencyEnvSchema, type AgencyConfig, parseEnv } from '../../lib/config';
+import type { StuckReportMetrics } from '../../operator/stuck-report';
 import { createCaseWorkers, workflowsPath, type CaseWorkers } from '../../worker/create-worker';
 import { defaultCaseSettings, type CaseSettings } from '../../workflows/settings';
 import { freePort } from './ports';
@@ -101,6 +102,7 @@ export interface CaseWorkersOptions {
   settings?: CaseSettings;
   /** Another data converter than the suite's (e.g. other payload keys). */
   dataConverter?: DataConverter;
+  stuckReportMetrics?: StuckReportMetrics;
 }
 
 /** Real case and agency workers on the shared server, for one test's task queue. */
@@ -117,5 +119,6 @@ export async function caseWorkers(taskQueue: string, options: CaseWorkersOptions
     dataConverter: options.dataConverter ?? testDataConverter,
     workflowBundle: await workflowBundle(),
     shutdownGraceMs: 2_000,
+    ...(options.stuckReportMetrics ? { stuckReportMetrics: options.stuckReportMetrics } : {}),
   });
 }

@@ -1,0 +1,98 @@
+import type { CaseView } from '../workflows/definitions';
+import { stuckKinds, type StuckCase } from './stuck';
+
+/** Columns padded to their widest cell; the last column is not padded. */
+export function table(header: string[], rows: string[][]): string {
+  const all = [header, ...rows];
+  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+  return all
+    .map((r) =>
+      r
+        .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+/** `cases stuck --json`: one object per case, no personal data (visibility holds none). */
+export function stuckJson(cases: StuckCase[]): string {
+  return JSON.stringify(
+    cases.map((c) => ({
+      caseId: c.caseId,
+      reasons: c.reasons,
+      waitingOn: c.waitingOn,
+      municipality: c.municipality ?? null,
+      nextDeadlineAt: c.nextDeadlineAt?.toISOString() ?? null,
+      agencyRetrying: c.agencyRetrying,
+    })),
+    null,
+    2,
+  );
+}
+
+/** `cases stuck`: one row per reason, the case's columns only on its first row, then a count per kind. */
+export function stuckTable(cases: StuckCase[], scanned: number): string {
+  if (cases.length === 0) return `no stuck cases (${scanned} open cases matched the stuck queries)`;
+  const rows = cases.flatMap((c) =>
+    c.reasons.map((r, i) =>
+      i === 0
+        ? [c.caseId, c.municipality ?? '', c.waitingOn.join(',') || '-', r.kind, r.why, r.next]
+        : ['', '', '', r.kind, r.why, r.next],
+    ),
+  );
+  const counts = stuckKinds
+    .map((k) => [k, cases.filter((c) => c.reasons.some((r) => r.kind === k)).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${n} ${k}`);
+  const summary = `${cases.length} stuck case${cases.length === 1 ? '' : 's'} (${counts.join(', ')})`;
+  return `${table(['CASE', 'MUNICIPALITY', 'WAITING ON', 'KIND', 'WHY', 'NEXT'], rows)}\n\n${summary}`;
+}
+
+/** What `cases show` prints: the case view without its results (a BSN is personal data). */
+export function caseSummary(view: CaseView, auditEntries: number) {
+  return {
+    caseId: view.caseId,
+    status: view.status,
+    ...(view.outcome ? { outcome: view.outcome } : {}),
+    municipalityCode: view.municipalityCode,
+    purpose: view.purpose,
+    services: view.services,
+    appointment: view.appointment,
+    waitingOn: view.waitingOn,
+    agencyRetrying: view.agencyRetrying,
+    slaBreached: view.slaBreached,
+    steps: view.steps,
+    deadlines: view.deadlines,
+    audit: view.audit.slice(-auditEntries),
+  };
+}
+
+export function caseText(view: CaseView, auditEntries: number): string {
+  const c = caseSummary(view, auditEntries);
+  const lines = [
+    `${c.caseId}  ${c.status}${c.outcome ? `: ${c.outcome}` : ''}`,
+    `municipality ${c.municipalityCode}, ${c.purpose}; appointment ${c.appointment.location} ${c.appointment.startsAt}`,
+    `waiting on: ${c.waitingOn.join(', ') || '-'}`,
+    `agency retrying: ${c.agencyRetrying.join(', ') || '-'}   SLA breached: ${c.slaBreached ? 'yes' : 'no'}`,
+    '',
+    table(
+      ['STEP', 'STATE', 'OUTCOME', 'WAITING ON', 'DETAIL'],
+      c.steps.map((s) => [s.name, s.state, s.outcome ?? '', s.waitingOn ?? '', s.detail ?? '']),
+    ),
+    '',
+    c.deadlines.length === 0
+      ? 'no deadlines'
+      : table(
+          ['DEADLINE', 'DUE', 'STATE'],
+          c.deadlines.map((d) => [d.name, d.dueAt, d.state]),
+        ),
+    '',
+    `last ${c.audit.length} of ${view.audit.length} audit entries:`,
+    table(
+      ['AT', 'ACTOR', 'ROLE', 'ACTION', 'DETAIL'],
+      c.audit.map((a) => [a.at, a.actor.id, a.actor.role, a.action, a.detail ?? '']),
+    ),
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,169 @@
+import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import { stepNames } from '../workflows/definitions';
+import * as sa from '../workflows/search-attributes';
+import { formatDuration } from './config';
+
+export const stuckKinds = ['agency-retrying', 'waiting-on-operator', 'past-deadline', 'waiting-on-person'] as const;
+export type StuckKind = (typeof stuckKinds)[number];
+
+export interface StuckNorms {
+  /** How long after the appointment a case may wait on a person (STUCK_HUMAN_NORM), in milliseconds. */
+  humanNormMs: number;
+  /** How long `NextDeadlineAt` may lie in the past before the case counts as not acting on it (visibility lags). */
+  deadlineGraceMs: number;
+}
+
+export const defaultStuckNorms: StuckNorms = { humanNormMs: 2 * 86_400_000, deadlineGraceMs: 60_000 };
+
+/** What Temporal's visibility holds about a case: never personal data. */
+export interface CaseVisibility {
+  caseId: string;
+  status: string | undefined;
+  waitingOn: string[];
+  agencyRetrying: string[];
+  municipality: string | undefined;
+  appointmentAt: Date | undefined;
+  nextDeadlineAt: Date | undefined;
+  slaBreached: boolean;
+}
+
+export interface StuckReason {
+  kind: StuckKind;
+  why: string;
+  next: string;
+}
+
+export interface StuckCase extends CaseVisibility {
+  reasons: StuckReason[];
+}
+
+const operatorWaits = stepNames.map((step) => `operator:${step}`);
+
+/**
+ * Waits on a person that have no clock of their own. `ind:decision`, `ind:card`, `desk:card-hand-over` and
+ * `newcomer:documents` are left out on purpose: a legal term, a service norm, the collection escalation or the
+ * documents due date runs beside each of them and flags the case (past-deadline, or `operator:card`) when they
+ * run late, whereas two days of waiting on an IND decision is normal.
+ */
+export const humanWaits = [
+  'desk:check-in',
+  'desk:identity',
+  'desk:address',
+  'ind:biometrics',
+  'ind:return-visa',
+  'expat:advice',
+] as const;
+
+const who: Record<string, string> = { desk: 'the desk', ind: 'the IND officers', expat: 'the Expat Centre' };
+
+const scope = `WorkflowType = 'newcomerCaseWorkflow' AND ExecutionStatus = 'Running' AND CaseStatus = 'open'`;
+const inList = (values: readonly string[]): string => `(${values.map((v) => `'${v}'`).join(', ')})`;
+const before = (now: Date, ms: number): string => new Date(now.getTime() - ms).toISOString();
+
+/** The visibility condition of each kind of stuck case (Temporal UI's saved queries are `${scope} AND ${it}`). */
+export function stuckConditions(now: Date, norms: StuckNorms): Record<StuckKind, string> {
+  return {
+    'agency-retrying': 'AgencyRetrying IS NOT NULL',
+    'waiting-on-operator': `WaitingOn IN ${inList(operatorWaits)}`,
+    'past-deadline': `(NextDeadlineAt < '${before(now, norms.deadlineGraceMs)}' OR SlaBreached = true)`,
+    'waiting-on-person': `(WaitingOn IN ${inList(humanWaits)} AND AppointmentAt < '${before(now, norms.humanNormMs)}')`,
+  };
+}
+
+/** One query per kind, for the Temporal UI. */
+export function stuckQueries(now: Date, norms: StuckNorms): Record<StuckKind, string> {
+  const conditions = stuckConditions(now, norms);
+  return Object.fromEntries(stuckKinds.map((k) => [k, `${scope} AND ${conditions[k]}`])) as Record<StuckKind, string>;
+}
+
+/** Every open case that may be stuck, in one listing, so a case with several reasons comes once. */
+export function stuckQuery(now: Date, norms: StuckNorms): string {
+  return `${scope} AND (${Object.values(stuckConditions(now, norms)).join(' OR ')})`;
+}
+
+/** Why a case is stuck and what an operator does about it; empty when it is not. Pure: the same rules as the query. */
+export function classifyCase(c: CaseVisibility, now: Date, norms: StuckNorms): StuckReason[] {
+  if (c.status !== 'open') return [];
+  const id = c.caseId;
+  const reasons: StuckReason[] = [];
+  if (c.agencyRetrying.length > 0) {
+    const agencies = c.agencyRetrying.join(', ');
+    reasons.push({
+      kind: 'agency-retrying',
+      why: `${agencies} calls keep failing`,
+      next:
+        `check ${agencies}; Temporal keeps retrying; if it stays down past CASE_AGENCY_RETRY_MAX the step waits on ` +
+        `an operator: then \`cases retry ${id} <step>\` or \`cases skip ${id} <step> <reason>\``,
+    });
+  }
+  const operatorSteps = c.waitingOn.filter((w) => w.startsWith('operator:')).map((w) => w.slice('operator:'.length));
+  if (operatorSteps.length > 0) {
+    reasons.push({
+      kind: 'waiting-on-operator',
+      why: `the ${operatorSteps.join(', ')} step waits on an operator`,
+      next: operatorSteps
+        .map((step) =>
+          step === 'card'
+            ? `the card was not collected: \`cases skip ${id} card <reason>\` (it ends not-collected)`
+            : `\`cases retry ${id} ${step}\` once the agency answers again, or \`cases skip ${id} ${step} <reason>\``,
+        )
+        .join('; '),
+    });
+  }
+  const overdue = c.nextDeadlineAt && c.nextDeadlineAt.getTime() < now.getTime() - norms.deadlineGraceMs;
+  if (overdue || c.slaBreached) {
+    const whys = [
+      ...(overdue ? [`a deadline was due at ${c.nextDeadlineAt?.toISOString()} and the case has not acted on it`] : []),
+      ...(c.slaBreached ? ['a service norm or legal term was breached (SlaBreached)'] : []),
+    ];
+    reasons.push({
+      kind: 'past-deadline',
+      why: whys.join('; '),
+      next: `look at the case (\`cases show ${id}\`)${overdue ? ', check that a worker runs' : ''}, and escalate`,
+    });
+  }
+  const cutoff = now.getTime() - norms.humanNormMs;
+  const people = c.waitingOn.filter((w) => (humanWaits as readonly string[]).includes(w));
+  if (people.length > 0 && c.appointmentAt && c.appointmentAt.getTime() < cutoff) {
+    const since = c.appointmentAt.toISOString();
+    reasons.push({
+      kind: 'waiting-on-person',
+      why: `waiting on ${people.join(', ')} since the appointment at ${since}, over ${formatDuration(norms.humanNormMs)} ago`,
+      next: `call ${[...new Set(people.map((w) => who[w.split(':')[0] ?? ''] ?? 'the desk'))].join(' and ')} / reassign`,
+    });
+  }
+  return reasons;
+}
+
+export function caseVisibilityOf(info: WorkflowExecutionInfo): CaseVisibility {
+  const attrs = info.typedSearchAttributes;
+  return {
+    caseId: info.workflowId,
+    status: attrs.get(sa.CaseStatus),
+    waitingOn: attrs.get(sa.WaitingOn) ?? [],
+    agencyRetrying: attrs.get(sa.AgencyRetrying) ?? [],
+    municipality: attrs.get(sa.Municipality),
+    appointmentAt: attrs.get(sa.AppointmentAt),
+    nextDeadlineAt: attrs.get(sa.NextDeadlineAt),
+    slaBreached: attrs.get(sa.SlaBreached) ?? false,
+  };
+}
+
+/** Lists the stuck cases from visibility alone (no case is queried); `onProgress` hears every 200 cases scanned. */
+export async function findStuckCases(
+  client: Client,
+  now: Date,
+  norms: StuckNorms,
+  onProgress?: (scanned: number) => void,
+): Promise<{ scanned: number; cases: StuckCase[] }> {
+  const cases: StuckCase[] = [];
+  let scanned = 0;
+  for await (const info of client.workflow.list({ query: stuckQuery(now, norms) })) {
+    scanned += 1;
+    if (scanned % 200 === 0) onProgress?.(scanned);
+    const visible = caseVisibilityOf(info);
+    const reasons = classifyCase(visible, now, norms);
+    if (reasons.length > 0) cases.push({ ...visible, reasons });
+  }
+  return { scanned, cases };
+}

@@ -1,0 +1,302 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { startSandbox, type StartedSandbox } from '../sandbox/app';
+import { stuckCheckScheduleId } from '../operator/schedule';
+import {
+  classifyCase,
+  defaultStuckNorms,
+  stuckQueries,
+  type CaseVisibility,
+  type StuckReason,
+} from '../operator/stuck';
+import { createStuckReportActivities, createStuckReportMetrics } from '../operator/stuck-report';
+import type { CaseSettings } from '../workflows/settings';
+import * as d from '../workflows/definitions';
+import { euBooking, vvrBooking } from './fixtures/bookings';
+import { actors, startCase, stepOutcome, waitForCase, waitingOn, type CaseHandle } from './harness/case-driver';
+import { eventually } from './harness/eventually';
+import { sandboxAdmin } from './harness/sandbox-admin';
+import { caseWorkers, temporal, testPayloadKeysSpec, testSettings, uniqueTaskQueue } from './harness/temporal';
+
+const cli = path.resolve(__dirname, '..', 'operator', 'cases.js');
+const operatorId = 'operator-on-call-7';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+interface Listed {
+  caseId: string;
+  reasons: StuckReason[];
+  waitingOn: string[];
+  municipality: string | null;
+  nextDeadlineAt: string | null;
+  agencyRetrying: string[];
+}
+
+const checkIn = (h: CaseHandle) =>
+  h.executeUpdate(d.checkInUpdate, { args: [{ actor: actors.desk, identity: 'verified' }] });
+
+describe('operator command: stuck cases from visibility, repairs through the workflow Updates', () => {
+  let sandbox: StartedSandbox;
+  let admin: ReturnType<typeof sandboxAdmin>;
+  let taskQueue: string;
+
+  /** The compiled CLI as an operator runs it; asynchronous, so this process's workers keep serving the case. */
+  function cases(args: string[], env: Record<string, string> = {}): Promise<Run> {
+    return new Promise((resolve) => {
+      const child = execFile(
+        process.execPath,
+        [cli, ...args],
+        {
+          env: {
+            PATH: process.env.PATH ?? '',
+            TEMPORAL_ADDRESS: temporal().address,
+            TEMPORAL_TASK_QUEUE: taskQueue,
+            PAYLOAD_KEYS: testPayloadKeysSpec,
+            OPERATOR_ID: operatorId,
+            ...env,
+          },
+          timeout: 60_000,
+        },
+        (_err, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }),
+      );
+    });
+  }
+
+  async function listed(caseId: string): Promise<Listed | undefined> {
+    const run = await cases(['stuck', '--json']);
+    assert.equal(run.code, 0, run.stderr);
+    return (JSON.parse(run.stdout) as Listed[]).find((c) => c.caseId === caseId);
+  }
+
+  const listedAs = (caseId: string, kind: StuckReason['kind'], timeoutMs = 30_000): Promise<Listed> =>
+    eventually(async () => {
+      const found = await listed(caseId);
+      return found?.reasons.some((r) => r.kind === kind) ? found : undefined;
+    }, timeoutMs);
+
+  async function withWorkers<T>(settings: CaseSettings, fn: () => Promise<T>): Promise<T> {
+    const workers = await caseWorkers(taskQueue, { sandboxUrl: sandbox.url, settings });
+    return workers.runUntil(fn);
+  }
+
+  before(async () => {
+    sandbox = await startSandbox();
+    admin = sandboxAdmin(sandbox.url);
+  });
+  after(() => sandbox.close());
+  beforeEach(() => {
+    taskQueue = uniqueTaskQueue('operator');
+  });
+  afterEach(() => admin.clearFaults());
+
+  it('lists a case during a BRP outage as agency-retrying, and no longer once BRP is back', async () => {
+    await admin.faults({ agency: 'brp', outage: true });
+    await withWorkers(testSettings({ agencyRetryVisibleAfterMs: 1_000 }), async () => {
+      const handle = await startCase(taskQueue, euBooking({ services: ['brp-registration', 'advice'] }));
+      const id = handle.workflowId;
+      await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
+
+      const found = await listedAs(id, 'agency-retrying', 20_000);
+      const reason = found.reasons.find((r) => r.kind === 'agency-retrying')!;
+      assert.equal(reason.why, 'brp calls keep failing');
+      assert.match(reason.next, new RegExp(`cases retry ${id} <step>\` or \`cases skip ${id} <step> <reason>`));
+      assert.deepEqual(found.agencyRetrying, ['brp']);
+      assert.equal(found.municipality, '0935');
+      const table = await cases(['stuck']);
+      assert.match(
+        table.stdout,
+        new RegExp(`^${id} +0935 +\\S*agency:brp\\S* +agency-retrying +brp calls keep failing`, 'm'),
+      );
+      assert.doesNotMatch(table.stdout + JSON.stringify(found), /Hoffmann|Lena|C01X00T47|example\.org|Boschstraat/);
+
+      const metrics = createStuckReportMetrics();
+      const counts = await createStuckReportActivities({ metrics, client: () => temporal().client }).reportStuckCases({
+        humanNormMs: defaultStuckNorms.humanNormMs,
+      });
+      assert.ok(counts.byKind['agency-retrying'] >= 1 && counts.total >= 1, JSON.stringify(counts));
+      const exported = await metrics.registry.getSingleMetricAsString('stuck_cases');
+      assert.match(exported, new RegExp(`stuck_cases\\{kind="agency-retrying"\\} ${counts.byKind['agency-retrying']}`));
+      assert.match(exported, /stuck_cases\{kind="waiting-on-person"\} \d+/);
+
+      const retry = await cases(['retry', id, 'brp']);
+      assert.equal(retry.code, 1);
+      assert.equal(
+        retry.stderr.trim(),
+        `${id}: the brp step is not waiting on an operator; Temporal retries failing agency calls by itself`,
+      );
+
+      await admin.clearFaults();
+      await waitForCase(handle, (v) => stepOutcome(v, 'brp') === 'registered', 'registered after recovery', 60_000);
+      await eventually(async () => ((await listed(id)) === undefined ? true : undefined));
+
+      const cancel = await cases(['cancel', id, 'test', 'done']);
+      assert.equal(cancel.code, 0, cancel.stderr);
+      assert.equal((await handle.result()).status, 'withdrawn');
+      const again = await cases(['cancel', id, 'twice']);
+      assert.equal(again.code, 1);
+      assert.equal(again.stderr, `${id} is closed; it takes no more actions\n`);
+    });
+  });
+
+  it('lists a case waiting on operator:brp; `cases skip` moves it on, audited under OPERATOR_ID', async () => {
+    await admin.faults({ agency: 'brp', outage: true });
+    await withWorkers(testSettings({ agencyRetryMaxMs: 2_000 }), async () => {
+      const handle = await startCase(taskQueue, euBooking({ services: ['brp-registration', 'advice'] }));
+      const id = handle.workflowId;
+      await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
+      await waitingOn(handle, 'operator:brp');
+
+      const found = await listedAs(id, 'waiting-on-operator');
+      const reason = found.reasons.find((r) => r.kind === 'waiting-on-operator')!;
+      assert.equal(reason.why, 'the brp step waits on an operator');
+      assert.match(reason.next, new RegExp(`cases retry ${id} brp\`.*cases skip ${id} brp <reason>`));
+
+      const skip = await cases(['skip', id, 'brp', 'registered', 'by', 'hand', 'at', 'the', 'municipality']);
+      assert.equal(skip.code, 0, skip.stderr);
+      assert.match(skip.stdout, new RegExp(`^${id}: brp skipped by ${operatorId}; it now waits on: expat:advice`));
+      const view = await waitForCase(handle, (v) => stepOutcome(v, 'brp') === 'skipped', 'brp skipped');
+      const entry = view.audit.find((a) => a.action === 'skip-step');
+      assert.deepEqual(entry?.actor, { id: operatorId, role: 'operator' });
+      assert.equal(entry?.detail, 'brp: registered by hand at the municipality');
+      await eventually(async () => ((await listed(id)) === undefined ? true : undefined));
+
+      const show = await cases(['show', id]);
+      assert.equal(show.code, 0, show.stderr);
+      assert.match(show.stdout, new RegExp(`^${id}  open`));
+      assert.match(show.stdout, /^waiting on: expat:advice$/m);
+      assert.match(show.stdout, new RegExp(`skip-step +brp: registered by hand at the municipality$`, 'm'));
+      assert.match(show.stdout, new RegExp(`${operatorId} +operator +skip-step`));
+      assert.doesNotMatch(show.stdout, /Hoffmann|C01X00T47|example\.org/);
+      await handle.executeUpdate(d.withdrawUpdate, { args: [{ actor: actors.operator, reason: 'test done' }] });
+    });
+  });
+
+  it('lists a case whose service norm was breached as past-deadline', async () => {
+    await withWorkers(testSettings({ indSponsorTargetMs: 1_000 }), async () => {
+      const handle = await startCase(taskQueue, vvrBooking({ services: ['residence-permit'] }));
+      await waitForCase(handle, (v) => v.slaBreached, 'SLA breached');
+      const found = await listedAs(handle.workflowId, 'past-deadline');
+      const reason = found.reasons.find((r) => r.kind === 'past-deadline')!;
+      assert.match(reason.why, /breached \(SlaBreached\)/);
+      assert.match(reason.next, new RegExp(`cases show ${handle.workflowId}\`\\), and escalate`));
+      await handle.executeUpdate(d.withdrawUpdate, { args: [{ actor: actors.operator, reason: 'test done' }] });
+    });
+  });
+
+  it('refuses bad arguments with the usage (2), an unknown case (1) and a bad variable in one line (2)', async () => {
+    const noStep = await cases(['retry', 'case-BK-X']);
+    assert.equal(noStep.code, 2);
+    assert.match(noStep.stderr, /^retry needs a case id and a step\n\nusage: npm run cases/);
+    const badStep = await cases(['skip', 'case-BK-X', 'lunch', 'because']);
+    assert.equal(badStep.code, 2);
+    assert.match(badStep.stderr, /^unknown step "lunch"/);
+    const unknown = await cases(['show', 'case-BK-NO-SUCH-CASE']);
+    assert.equal(unknown.code, 1);
+    assert.equal(unknown.stderr, 'no case case-BK-NO-SUCH-CASE\n');
+    const badNorm = await cases(['stuck'], { STUCK_HUMAN_NORM: 'soon' });
+    assert.equal(badNorm.code, 2);
+    assert.equal(badNorm.stderr.trim().split('\n').length, 1, badNorm.stderr);
+    assert.match(badNorm.stderr, /^Invalid configuration: STUCK_HUMAN_NORM="soon": expected a duration/);
+  });
+
+  it('schedule-stuck-check creates the daily schedule once and updates it after', async () => {
+    const handle = temporal().client.schedule.getHandle(stuckCheckScheduleId);
+    try {
+      const first = await cases(['schedule-stuck-check'], { STUCK_HUMAN_NORM: '3d' });
+      assert.equal(first.code, 0, first.stderr);
+      const second = await cases(['schedule-stuck-check'], { STUCK_HUMAN_NORM: '1d' });
+      assert.equal(second.code, 0, second.stderr);
+      assert.match(second.stdout, /^schedule stuck-cases-daily updated: .* stuckCasesReportWorkflow on test-operator-/);
+      const description = await handle.describe();
+      assert.equal(description.action.workflowType, 'stuckCasesReportWorkflow');
+      assert.equal(description.action.taskQueue, taskQueue);
+      assert.deepEqual(description.action.args, [{ humanNormMs: 86_400_000 }]);
+      assert.deepEqual(description.spec.calendars?.[0]?.hour, [{ start: 6, end: 6, step: 1 }]);
+    } finally {
+      await handle.delete();
+    }
+  });
+});
+
+describe('operator command: the classification of a stuck case', () => {
+  const now = new Date('2030-03-10T12:00:00Z');
+  const hoursAgo = (h: number): Date => new Date(now.getTime() - h * 3_600_000);
+  const open = (patch: Partial<CaseVisibility>): CaseVisibility => ({
+    caseId: 'case-BK-1',
+    status: 'open',
+    waitingOn: [],
+    agencyRetrying: [],
+    municipality: '0935',
+    appointmentAt: hoursAgo(1),
+    nextDeadlineAt: undefined,
+    slaBreached: false,
+    ...patch,
+  });
+  const kinds = (c: CaseVisibility): string[] => classifyCase(c, now, defaultStuckNorms).map((r) => r.kind);
+
+  it('a case moving along, or closed, is not stuck', () => {
+    assert.deepEqual(kinds(open({ waitingOn: ['agency:brp', 'desk:check-in'], nextDeadlineAt: hoursAgo(-5) })), []);
+    assert.deepEqual(kinds(open({ status: 'completed', slaBreached: true, agencyRetrying: ['brp'] })), []);
+  });
+
+  it('a case with several reasons gets them all, once each', () => {
+    const reasons = classifyCase(
+      open({
+        waitingOn: ['agency:ind', 'operator:brp', 'operator:card', 'desk:address'],
+        agencyRetrying: ['ind'],
+        slaBreached: true,
+        nextDeadlineAt: hoursAgo(2),
+        appointmentAt: hoursAgo(72),
+      }),
+      now,
+      defaultStuckNorms,
+    );
+    assert.deepEqual(
+      reasons.map((r) => r.kind),
+      ['agency-retrying', 'waiting-on-operator', 'past-deadline', 'waiting-on-person'],
+    );
+    assert.equal(reasons[1]?.why, 'the brp, card step waits on an operator');
+    assert.match(reasons[1]?.next ?? '', /`cases skip case-BK-1 card <reason>` \(it ends not-collected\)/);
+    assert.match(
+      reasons[2]?.why ?? '',
+      /due at 2030-03-10T10:00:00.000Z and the case has not acted on it; .*SlaBreached/,
+    );
+    assert.equal(
+      reasons[3]?.why,
+      'waiting on desk:address since the appointment at 2030-03-07T12:00:00.000Z, over 2d ago',
+    );
+    assert.equal(reasons[3]?.next, 'call the desk / reassign');
+  });
+
+  it('waits on a person count after the norm, and not for waits that have their own clock', () => {
+    assert.deepEqual(kinds(open({ waitingOn: ['expat:advice'], appointmentAt: hoursAgo(47) })), []);
+    assert.deepEqual(kinds(open({ waitingOn: ['expat:advice'], appointmentAt: hoursAgo(49) })), ['waiting-on-person']);
+    assert.deepEqual(kinds(open({ waitingOn: ['ind:decision', 'ind:card'], appointmentAt: hoursAgo(500) })), []);
+    assert.deepEqual(kinds(open({ nextDeadlineAt: new Date(now.getTime() - 30_000) })), [], 'within the grace');
+  });
+
+  it('the saved queries, exactly as the Temporal UI takes them', () => {
+    const scope = "WorkflowType = 'newcomerCaseWorkflow' AND ExecutionStatus = 'Running' AND CaseStatus = 'open'";
+    const q = stuckQueries(now, defaultStuckNorms);
+    assert.equal(q['agency-retrying'], `${scope} AND AgencyRetrying IS NOT NULL`);
+    assert.equal(
+      q['waiting-on-operator'],
+      `${scope} AND WaitingOn IN ('operator:eligibility', 'operator:permit', 'operator:check-in', 'operator:brp', ` +
+        `'operator:biometrics', 'operator:card', 'operator:return-visa', 'operator:advice')`,
+    );
+    assert.equal(
+      q['past-deadline'],
+      `${scope} AND (NextDeadlineAt < '2030-03-10T11:59:00.000Z' OR SlaBreached = true)`,
+    );
+    assert.equal(
+      q['waiting-on-person'],
+      `${scope} AND (WaitingOn IN ('desk:check-in', 'desk:identity', 'desk:address', 'ind:biometrics', ` +
+        `'ind:return-visa', 'expat:advice') AND AppointmentAt < '2030-03-08T12:00:00.000Z')`,
+    );
+  });
+});
