@@ -15,6 +15,7 @@ bench: deps
 	npm run --silent bench
 
 deps: node_modules/.installed temporal-binaries
+	@./scripts/install-chromium.sh
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund

@@ -1,6 +1,6 @@
-import { Context } from '@temporalio/activity';
 import { z } from 'zod';
 import { callAgency, type AgencyEndpoint } from './http';
+import { pollUntil } from './polling';
 
 const CardOrderSchema = z.object({
   orderId: z.string().min(1),
@@ -33,13 +33,11 @@ export function createCardActivities({ ind, callbackUrl, pollIntervalMs }: CardD
 
     /** The polling fall-back for the card-ready call-back; heartbeats between polls. */
     async awaitResidenceCardReady(input: { orderId: string }): Promise<CardOrder> {
-      const context = Context.current();
-      for (;;) {
-        const order = await lookUp(input.orderId);
-        if (order.status !== 'in-production') return order;
-        context.heartbeat({ polledAt: new Date().toISOString() });
-        await context.sleep(pollIntervalMs);
-      }
+      return pollUntil(
+        () => lookUp(input.orderId),
+        (o) => o.status !== 'in-production',
+        pollIntervalMs,
+      );
     },
 
     /** The compensation of `orderResidenceCard`. */

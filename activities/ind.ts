@@ -1,7 +1,7 @@
-import { Context } from '@temporalio/activity';
 import { z } from 'zod';
 import type { Purpose } from '../domain/booking';
 import { callAgency, type AgencyEndpoint } from './http';
+import { pollUntil } from './polling';
 
 export const permitStatuses = ['pending', 'granted', 'refused', 'inadmissible', 'withdrawn'] as const;
 
@@ -77,13 +77,11 @@ export function createIndActivities({ ind, callbackUrl, pollIntervalMs }: IndDep
      * until the application is no longer pending. Cancel it when the call-back arrives first.
      */
     async awaitPermitDecision(input: { applicationNumber: string }): Promise<PermitApplication> {
-      const context = Context.current();
-      for (;;) {
-        const application = await lookUp(input.applicationNumber);
-        if (application.status !== 'pending') return application;
-        context.heartbeat({ polledAt: new Date().toISOString() });
-        await context.sleep(pollIntervalMs);
-      }
+      return pollUntil(
+        () => lookUp(input.applicationNumber),
+        (a) => a.status !== 'pending',
+        pollIntervalMs,
+      );
     },
 
     /** The compensation of `linkPermitApplication`, used when the newcomer withdraws. */

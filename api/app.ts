@@ -5,6 +5,7 @@ import { pinoHttp } from 'pino-http';
 import type { Logger } from '../lib/logger';
 import type { Authenticate } from './auth';
 import { CaseService } from './case-service';
+import { PageTokens } from './page-token';
 import { createHttpMetrics } from './metrics';
 import { errorHandler, HttpProblem, notFoundHandler } from './problem';
 import { actionsRouter } from './routes/actions';
@@ -25,6 +26,8 @@ export interface AppDeps {
   /** How long an action or a case query may wait for a worker before a 503. */
   actionTimeoutMs: number;
   authenticate: Authenticate;
+  /** Signs work-list page tokens; the same for every API replica (derived from the payload key). */
+  pageTokenSecret?: Buffer;
   /** The codec server for the Temporal UI and CLI; omitted: no /codec routes. */
   codec?: Omit<CodecRouterDeps, 'authenticate'>;
 }
@@ -70,7 +73,13 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use(
     '/v1/cases',
-    casesRouter({ cases, client: deps.client, namespace: deps.namespace, authenticate: deps.authenticate }),
+    casesRouter({
+      cases,
+      client: deps.client,
+      namespace: deps.namespace,
+      authenticate: deps.authenticate,
+      pageTokens: new PageTokens(deps.pageTokenSecret),
+    }),
   );
   app.use('/v1/cases', actionsRouter({ cases, authenticate: deps.authenticate }));
   if (deps.codec) app.use('/codec', codecRouter({ ...deps.codec, authenticate: deps.authenticate }));

@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Client, Connection } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Booking } from '../domain/booking';
 import { newcomerCaseWorkflow } from '../workflows';
@@ -26,12 +27,14 @@ export class CaseService {
   async create(booking: Booking): Promise<{ created: boolean; view: CaseView }> {
     const caseId = caseWorkflowId(booking.bookingReference);
     try {
-      await this.deps.client.workflow.start(newcomerCaseWorkflow, {
-        taskQueue: this.deps.taskQueue,
-        workflowId: caseId,
-        args: [{ booking }],
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      });
+      await this.deps.connection.withDeadline(Date.now() + this.deps.actionTimeoutMs, () =>
+        this.deps.client.workflow.start(newcomerCaseWorkflow, {
+          taskQueue: this.deps.taskQueue,
+          workflowId: caseId,
+          args: [{ booking }],
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        }),
+      );
       return { created: true, view: await this.view(caseId) };
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw this.translate(err, caseId);
@@ -48,6 +51,16 @@ export class CaseService {
       );
     }
     return { created: false, view: await this.view(caseId) };
+  }
+
+  /** One page of a visibility query, bounded in time like every other call. */
+  async list(request: {
+    namespace: string;
+    query: string;
+    pageSize: number;
+    nextPageToken?: Uint8Array;
+  }): Promise<temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse> {
+    return this.bounded('(list)', () => this.deps.client.workflowService.listWorkflowExecutions(request));
   }
 
   async view(caseId: string): Promise<CaseView> {

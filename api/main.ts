@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { ApiEnvSchema, parseEnv, payloadKeysOf, runMain } from '../lib/config';
 import { createDataConverter } from '../lib/data-converter';
@@ -24,6 +25,7 @@ runMain(() => {
     readinessTimeoutMs: config.READINESS_TIMEOUT_MS,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     actionTimeoutMs: config.ACTION_TIMEOUT_MS,
+    pageTokenSecret: createHash('sha256').update(`page-tokens:${config.PAYLOAD_KEYS}`).digest(),
     codec: {
       codec: new AesGcmCodec(payloadKeysOf(config)),
       corsOrigins: config.CODEC_CORS_ORIGINS.split(',').map((o) => o.trim()),

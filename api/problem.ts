@@ -14,6 +14,7 @@ export class HttpProblem extends Error {
 }
 
 export function sendProblem(res: Response, problem: HttpProblem): void {
+  if (problem.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
   if (problem.status === 503)
     res.setHeader(
       'Retry-After',

@@ -1,4 +1,5 @@
 import {
+  isGrpcCancelledError,
   isGrpcDeadlineError,
   isGrpcServiceError,
   ServiceError,
@@ -26,7 +27,7 @@ export function toHttpProblem(err: unknown, caseId: string): HttpProblem | undef
   }
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isDeadline(err)) {
     return unavailable(
-      'No worker answered in time; the action may still be applied. Retry with the same x-request-id.',
+      'Temporal or its workers did not answer in time; an action may still be applied. Retry with the same x-request-id.',
     );
   }
   if (err instanceof Error && err.name === 'QueryNotRegisteredError') {
@@ -42,8 +43,9 @@ export function toHttpProblem(err: unknown, caseId: string): HttpProblem | undef
   return undefined;
 }
 
+/** Our own deadline ran out; gRPC reports it as DEADLINE_EXCEEDED or, when it cut a retry short, CANCELLED. */
 function isDeadline(err: unknown): boolean {
-  if (isGrpcDeadlineError(err)) return true;
+  if (isGrpcDeadlineError(err) || isGrpcCancelledError(err)) return true;
   if (err instanceof Error && err.cause) return isDeadline(err.cause);
   return false;
 }

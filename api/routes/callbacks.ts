@@ -26,8 +26,13 @@ export function callbacksRouter({ cases, authenticate }: { cases: CaseService; a
     });
     await cases.act(event.caseRef, async (handle) => {
       if ('decision' in event) {
-        if (view.results.indApplicationNumber !== event.applicationNumber)
+        // A decision may overtake the linking of the application; the case keeps it until the number is known.
+        const linked = view.results.indApplicationNumber;
+        const mismatch =
+          linked === undefined ? !view.services.includes('residence-permit') : linked !== event.applicationNumber;
+        if (mismatch) {
           throw unknown(`application ${event.applicationNumber}`);
+        }
         await handle.signal(d.indDecisionSignal, event);
       } else if ('orderId' in event) {
         await handle.signal(d.cardReadySignal, event);

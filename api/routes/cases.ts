@@ -6,6 +6,7 @@ import * as sa from '../../workflows/search-attributes';
 import type { Authenticate } from '../auth';
 import { requirePermission } from '../auth';
 import type { CaseService } from '../case-service';
+import type { PageTokens } from '../page-token';
 import { HttpProblem } from '../problem';
 import { caseIdPattern, CreateCaseRequestSchema, ListCasesQuerySchema } from '../schemas';
 import { parse } from '../validate';
@@ -15,6 +16,7 @@ export interface CasesRouterDeps {
   client: Client;
   namespace: string;
   authenticate: Authenticate;
+  pageTokens: PageTokens;
 }
 
 export function caseIdParam(value: unknown): string {
@@ -24,7 +26,7 @@ export function caseIdParam(value: unknown): string {
 }
 
 /** `POST /v1/cases`, `GET /v1/cases/{caseId}`, `GET /v1/cases`. */
-export function casesRouter({ cases, client, namespace, authenticate }: CasesRouterDeps): Router {
+export function casesRouter({ cases, namespace, authenticate, pageTokens }: CasesRouterDeps): Router {
   const router = Router();
 
   router.post('/', requirePermission(authenticate, 'create-case'), async (req, res) => {
@@ -56,21 +58,11 @@ export function casesRouter({ cases, client, namespace, authenticate }: CasesRou
     if (q.location) conditions.push(`DeskLocation = '${q.location}'`);
     if (q.slaBreached) conditions.push(`SlaBreached = ${q.slaBreached}`);
     if (q.agencyRetrying) conditions.push(`AgencyRetrying = '${q.agencyRetrying}'`);
-    let nextPageToken: Uint8Array | undefined;
-    try {
-      nextPageToken = q.pageToken ? Buffer.from(q.pageToken, 'base64url') : undefined;
-    } catch {
+    const nextPageToken = q.pageToken ? pageTokens.verify(q.pageToken) : undefined;
+    if (q.pageToken && !nextPageToken) {
       throw new HttpProblem(400, 'Bad Request', 'pageToken is not one this API handed out.');
     }
-    const page = await client.workflowService
-      .listWorkflowExecutions({ namespace, query: conditions.join(' AND '), pageSize: q.pageSize, nextPageToken })
-      .catch(() => {
-        throw new HttpProblem(
-          400,
-          'Bad Request',
-          'pageToken is not one this API handed out, or Temporal refused the search.',
-        );
-      });
+    const page = await cases.list({ namespace, query: conditions.join(' AND '), pageSize: q.pageSize, nextPageToken });
     res.json({
       cases: page.executions.map((e) => {
         const attrs = decodeTypedSearchAttributes(e.searchAttributes?.indexedFields);
@@ -87,7 +79,7 @@ export function casesRouter({ cases, client, namespace, authenticate }: CasesRou
           agencyRetrying: attrs.get(sa.AgencyRetrying) ?? [],
         };
       }),
-      ...(page.nextPageToken?.length ? { nextPageToken: Buffer.from(page.nextPageToken).toString('base64url') } : {}),
+      ...(page.nextPageToken?.length ? { nextPageToken: pageTokens.sign(page.nextPageToken) } : {}),
     });
   });
 

@@ -34,7 +34,7 @@ export function testApp(options: TestAppOptions): Express {
   return createApp({
     client: options.client ?? temporal().client,
     connection: options.connection ?? temporal().connection,
-    logger: createLogger({ name: 'test-api', level: 'silent' }),
+    logger: createLogger({ name: 'test-api', level: process.env.TEST_API_LOG ?? 'silent' }),
     namespace: 'default',
     readinessTimeoutMs: options.readinessTimeoutMs ?? 2000,
     taskQueue: options.taskQueue,

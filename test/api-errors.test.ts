@@ -1,0 +1,468 @@
+import assert from 'node:assert/strict';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
+import request, { type Response, type Test } from 'supertest';
+import type { Booking } from '../domain/booking';
+import { startSandbox, type StartedSandbox } from '../sandbox/app';
+import type { CaseWorkers } from '../worker/create-worker';
+import { euBooking, vvrBooking } from './fixtures/bookings';
+import { testApp, tokens } from './harness/api';
+import { eventually } from './harness/eventually';
+import { freePort } from './harness/ports';
+import { caseWorkers, temporal, uniqueTaskQueue } from './harness/temporal';
+
+/** RFC 7807 problem details carrying the HTTP status and the request id of the response header. */
+function assertProblem(res: Response, status: number): void {
+  assert.equal(res.status, status, `expected ${status}, got ${res.status}: ${res.text}`);
+  assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
+  assert.equal(res.body.status, status);
+  assert.ok(typeof res.body.title === 'string' && res.body.title.length > 0, 'a problem has a title');
+  assert.ok(typeof res.headers['x-request-id'] === 'string' && res.headers['x-request-id'].length > 0);
+  assert.equal(res.body.requestId, res.headers['x-request-id']);
+}
+
+/** The answer and how long the caller waited for it; waited out in full, so no call is left running. */
+async function timed(req: Test): Promise<{ res: Response; ms: number }> {
+  const started = Date.now();
+  const res = await req;
+  return { res, ms: Date.now() - started };
+}
+
+const invalidNames = (res: Response): string[] =>
+  ((res.body.invalidParams ?? []) as { name: string }[]).map((p) => p.name);
+
+interface Snapshot {
+  status: string;
+  auditLength: number;
+  waitingOn: string[];
+}
+
+describe('api: every error is problem details', function () {
+  this.timeout(60_000);
+  const taskQueue = uniqueTaskQueue('api-errors');
+  let sandbox: StartedSandbox;
+  let workers: CaseWorkers;
+  let running: Promise<void>;
+  let server: Server;
+  let api: ReturnType<typeof request>;
+  /** An open VVR case, settled on desk:check-in and ind:decision: nothing changes it but the tests. */
+  let subject: { caseId: string; booking: Booking; applicationNumber: string };
+
+  const snapshot = async (caseId: string): Promise<Snapshot> => {
+    const res = await api.get(`/v1/cases/${caseId}`).set('authorization', tokens.operator).expect(200);
+    const view = res.body as { status: string; audit: unknown[]; waitingOn: string[] };
+    return { status: view.status, auditLength: view.audit.length, waitingOn: view.waitingOn };
+  };
+  /** Runs a request that must be refused, and checks the case is as it was before. */
+  const leavesUnchanged = async (caseId: string, send: () => Promise<Response>): Promise<Response> => {
+    const before = await snapshot(caseId);
+    const res = await send();
+    assert.deepEqual(await snapshot(caseId), before, `the refused request changed ${caseId}`);
+    return res;
+  };
+  const act = (caseId: string, action: string, token: string = tokens.desk) =>
+    api.post(`/v1/cases/${caseId}/actions/${action}`).set('authorization', token);
+
+  before(async function () {
+    this.timeout(60_000);
+    sandbox = await startSandbox({ callbackToken: 'dev-agency' });
+    workers = await caseWorkers(taskQueue, { sandboxUrl: sandbox.url });
+    running = workers.run();
+    server = testApp({ taskQueue }).listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    api = request(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+
+    const booking = vvrBooking();
+    const created = await api.post('/v1/cases').set('authorization', tokens.bookingSite).send(booking).expect(201);
+    const caseId = String(created.body.caseId);
+    const settled = await eventually(async () => {
+      const res = await api.get(`/v1/cases/${caseId}`).set('authorization', tokens.operator).expect(200);
+      const view = res.body as { waitingOn: string[]; results: Record<string, string> };
+      const ready = view.waitingOn.includes('desk:check-in') && view.waitingOn.includes('ind:decision');
+      return ready ? view.results.indApplicationNumber : undefined;
+    }, 30_000);
+    subject = { caseId, booking, applicationNumber: settled };
+  });
+
+  after(async () => {
+    workers?.shutdown();
+    await running;
+    server?.close();
+    await sandbox?.close();
+  });
+
+  describe('400 Bad Request', () => {
+    it('answers malformed JSON with 400, for a booking and for an action (which leaves the case as it was)', async () => {
+      const booking = await api
+        .post('/v1/cases')
+        .set('authorization', tokens.bookingSite)
+        .set('content-type', 'application/json')
+        .send('{"bookingReference": "BK-1",');
+      assertProblem(booking, 400);
+
+      const action = await leavesUnchanged(subject.caseId, () =>
+        act(subject.caseId, 'check-in').set('content-type', 'application/json').send('{identity: verified}'),
+      );
+      assertProblem(action, 400);
+    });
+
+    it('names every failing field of an invalid booking in invalidParams, and starts no case', async () => {
+      const booking = vvrBooking();
+      const res = await api
+        .post('/v1/cases')
+        .set('authorization', tokens.bookingSite)
+        .send({
+          ...booking,
+          person: { ...booking.person, nationality: 'India' },
+          residence: { ...booking.residence, address: { ...booking.residence.address, postcode: '6211 AX' } },
+        });
+      assertProblem(res, 400);
+      const names = invalidNames(res);
+      assert.ok(names.includes('person.nationality'), `invalidParams ${names.join(', ')} lack person.nationality`);
+      assert.ok(
+        names.includes('residence.address.postcode'),
+        `invalidParams ${names.join(', ')} lack residence.address.postcode`,
+      );
+      assert.equal(names.length, 2, `only the two broken fields are named: ${names.join(', ')}`);
+      for (const p of res.body.invalidParams as { reason: unknown }[]) {
+        assert.ok(typeof p.reason === 'string' && p.reason.length > 0, 'every invalid param has a reason');
+      }
+      await api.get(`/v1/cases/case-${booking.bookingReference}`).set('authorization', tokens.operator).expect(404);
+    });
+
+    it('refuses an invalid repeat of an existing booking with 400 and leaves its case as it was', async () => {
+      const res = await leavesUnchanged(subject.caseId, () =>
+        api
+          .post('/v1/cases')
+          .set('authorization', tokens.bookingSite)
+          .send({ ...subject.booking, stay: { purpose: 'tourism', expectedMonths: 36 } }),
+      );
+      assertProblem(res, 400);
+      assert.deepEqual(invalidNames(res), ['stay.purpose']);
+    });
+
+    it('refuses an invalid action body with 400 naming the field, and leaves the case as it was', async () => {
+      const wrongValue = await leavesUnchanged(subject.caseId, () =>
+        act(subject.caseId, 'check-in').send({ identity: 'probably' }),
+      );
+      assertProblem(wrongValue, 400);
+      assert.deepEqual(invalidNames(wrongValue), ['identity']);
+
+      const actorInBody = await leavesUnchanged(subject.caseId, () =>
+        act(subject.caseId, 'check-in').send({ identity: 'verified', actor: { id: 'x', role: 'operator' } }),
+      );
+      assertProblem(actorInBody, 400);
+
+      const noBody = await leavesUnchanged(subject.caseId, () =>
+        act(subject.caseId, 'withdraw', tokens.operator).send(),
+      );
+      assertProblem(noBody, 400);
+      assert.deepEqual(invalidNames(noBody), ['reason']);
+    });
+
+    it('refuses a page token it never handed out with 400, promptly', async () => {
+      const { res, ms } = await timed(
+        api.get('/v1/cases?pageSize=5&pageToken=bm90LWEtdG9rZW4').set('authorization', tokens.desk),
+      );
+      assertProblem(res, 400);
+      assert.match(String(res.body.detail), /pageToken/);
+      assert.ok(ms < 5_000, `the 400 came after ${ms} ms`);
+    });
+
+    it('refuses an invalid list query and an invalid call-back body with 400', async () => {
+      const list = await api.get('/v1/cases?status=lost&pageSize=1000').set('authorization', tokens.desk);
+      assertProblem(list, 400);
+      assert.deepEqual(invalidNames(list).sort(), ['pageSize', 'status']);
+
+      const callback = await api
+        .post('/v1/agency-callbacks/ind/decision')
+        .set('authorization', tokens.agency)
+        .send({ caseRef: subject.caseId, applicationNumber: subject.applicationNumber, decision: 'maybe' });
+      assertProblem(callback, 400);
+      assert.deepEqual(invalidNames(callback), ['decision']);
+    });
+  });
+
+  describe('401 Unauthorized', () => {
+    for (const [what, authorization] of [
+      ['no token', undefined],
+      ['an unknown token', 'Bearer not-a-known-token'],
+      ['a token of another scheme', 'Basic ZGV2LWRlc2stb2ZmaWNlcjo='],
+      ['a JWT-shaped token nobody signed', 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4Iiwicm9sZSI6Im9wZXJhdG9yIn0.'],
+    ] as const) {
+      it(`answers ${what} with 401 on every endpoint`, async () => {
+        const calls = [
+          api.post('/v1/cases').send(vvrBooking()),
+          api.get(`/v1/cases/${subject.caseId}`),
+          api.get('/v1/cases'),
+          api.post(`/v1/cases/${subject.caseId}/actions/check-in`).send({ identity: 'verified' }),
+          api.post('/v1/agency-callbacks/ind/card-ready').send({ caseRef: subject.caseId, orderId: 'ORD-1' }),
+        ];
+        const before = await snapshot(subject.caseId);
+        for (const call of calls) {
+          const res = await (authorization === undefined ? call : call.set('authorization', authorization));
+          assertProblem(res, 401);
+        }
+        assert.deepEqual(await snapshot(subject.caseId), before);
+      });
+    }
+
+    it('says how to authenticate: a 401 carries WWW-Authenticate: Bearer (RFC 9110 section 11.6.1)', async () => {
+      const res = await api.get('/v1/cases');
+      assertProblem(res, 401);
+      assert.match(String(res.headers['www-authenticate']), /^Bearer\b/i, 'a 401 must carry WWW-Authenticate');
+    });
+  });
+
+  describe('403 Forbidden', () => {
+    it('refuses a role the matrix does not allow, naming the role, and leaves the case as it was', async () => {
+      const res = await leavesUnchanged(subject.caseId, () =>
+        act(subject.caseId, 'record-permit-decision', tokens.desk).send({ decision: 'granted' }),
+      );
+      assertProblem(res, 403);
+      assert.match(String(res.body.detail), /desk-officer/);
+      assert.match(String(res.body.detail), /record-permit-decision/);
+    });
+  });
+
+  describe('404 Not Found', () => {
+    it('answers an unknown case: read, action, and an id that cannot be a case', async () => {
+      assertProblem(await api.get('/v1/cases/case-NO-SUCH-BOOKING-1').set('authorization', tokens.desk), 404);
+      assertProblem(await act('case-NO-SUCH-BOOKING-1', 'check-in').send({ identity: 'verified' }), 404);
+      assertProblem(await api.get('/v1/cases/not-a-case-id').set('authorization', tokens.desk), 404);
+      assertProblem(await act('case-$$$', 'check-in').send({ identity: 'verified' }), 404);
+    });
+
+    it('answers an unknown action and an unknown route', async () => {
+      const action = await leavesUnchanged(subject.caseId, () => act(subject.caseId, 'teleport').send({}));
+      assertProblem(action, 404);
+      assert.match(String(action.body.detail), /teleport/);
+      const route = await api.get('/v2/cases').set('authorization', tokens.desk);
+      assertProblem(route, 404);
+      assert.equal(route.body.instance, '/v2/cases');
+      assertProblem(await api.delete(`/v1/cases/${subject.caseId}`).set('authorization', tokens.operator), 404);
+      assertProblem(await api.post('/v1/agency-callbacks/ind/teleported').set('authorization', tokens.agency), 404);
+    });
+
+    it('answers a call-back for an application the case does not have, and leaves the case as it was', async () => {
+      const res = await leavesUnchanged(subject.caseId, () =>
+        api
+          .post('/v1/agency-callbacks/ind/decision')
+          .set('authorization', tokens.agency)
+          .send({ caseRef: subject.caseId, applicationNumber: 'IND-0000000000', decision: 'refused' }),
+      );
+      assertProblem(res, 404);
+      assert.match(String(res.body.detail), /IND-0000000000/);
+    });
+
+    it('answers a call-back for an unknown case', async () => {
+      for (const caseRef of ['case-NO-SUCH-BOOKING-2', 'no case at all']) {
+        const res = await api
+          .post('/v1/agency-callbacks/ind/decision')
+          .set('authorization', tokens.agency)
+          .send({ caseRef, applicationNumber: subject.applicationNumber, decision: 'granted' });
+        assertProblem(res, 404);
+        assert.match(String(res.body.detail), /case/);
+      }
+    });
+  });
+
+  describe('409 Conflict', () => {
+    it("answers an action at the wrong moment with the workflow validator's reason, and changes nothing", async () => {
+      const res = await leavesUnchanged(subject.caseId, () => act(subject.caseId, 'hand-over-card').send({}));
+      assertProblem(res, 409);
+      assert.equal(res.body.detail, 'the card is not ready for pick-up yet');
+
+      const advice = await leavesUnchanged(subject.caseId, () =>
+        act(subject.caseId, 'record-advice', tokens.expat).send({ outcome: 'given' }),
+      );
+      assertProblem(advice, 409);
+      assert.match(String(advice.body.detail), /recording advice is not possible now/);
+    });
+
+    it('answers an action and a call-back on a closed case, and the closed case stays as it was', async () => {
+      const booking = vvrBooking();
+      const created = await api.post('/v1/cases').set('authorization', tokens.bookingSite).send(booking).expect(201);
+      const caseId = String(created.body.caseId);
+      await act(caseId, 'withdraw', tokens.operator).send({ reason: 'closing it for the test' }).expect(200);
+      const result = await temporal().client.workflow.getHandle(caseId).result();
+      assert.equal((result as { status: string }).status, 'withdrawn');
+
+      const action = await leavesUnchanged(caseId, () => act(caseId, 'check-in').send({ identity: 'verified' }));
+      assertProblem(action, 409);
+      assert.match(String(action.body.detail), /closed/);
+      const again = await leavesUnchanged(caseId, () =>
+        act(caseId, 'withdraw', tokens.bookingSite).send({ reason: 'twice' }),
+      );
+      assertProblem(again, 409);
+      const callback = await leavesUnchanged(caseId, () =>
+        api
+          .post('/v1/agency-callbacks/ind/card-ready')
+          .set('authorization', tokens.agency)
+          .send({ caseRef: caseId, orderId: 'ORD-LATE' }),
+      );
+      assertProblem(callback, 409);
+    });
+  });
+
+  describe('413, 415', () => {
+    it('refuses a body over 64 kB with 413, before any case is touched', async () => {
+      const booking = vvrBooking();
+      const huge = { ...booking, person: { ...booking.person, familyName: 'x'.repeat(70 * 1024) } };
+      assertProblem(await api.post('/v1/cases').set('authorization', tokens.bookingSite).send(huge), 413);
+      await api.get(`/v1/cases/case-${booking.bookingReference}`).set('authorization', tokens.operator).expect(404);
+      const action = await leavesUnchanged(subject.caseId, () =>
+        act(subject.caseId, 'check-in').send({ identity: 'verified', note: 'n'.repeat(65 * 1024) }),
+      );
+      assertProblem(action, 413);
+    });
+
+    it('refuses a text/plain body with 415', async () => {
+      const booking = await api
+        .post('/v1/cases')
+        .set('authorization', tokens.bookingSite)
+        .set('content-type', 'text/plain')
+        .send(JSON.stringify(vvrBooking()));
+      assertProblem(booking, 415);
+      const action = await leavesUnchanged(subject.caseId, () =>
+        act(subject.caseId, 'check-in').set('content-type', 'text/plain').send('identity=verified'),
+      );
+      assertProblem(action, 415);
+    });
+  });
+
+  describe('422 Unprocessable Content', () => {
+    const intakeCases: [string, () => Booking, string, RegExp][] = [
+      [
+        'a municipality the desk does not serve (0363 Amsterdam)',
+        () => {
+          const b = vvrBooking();
+          return { ...b, residence: { ...b.residence, municipalityCode: '0363' } };
+        },
+        'residence.municipalityCode',
+        /0363.*not served/,
+      ],
+      [
+        'an EU citizen asking for a residence permit',
+        () => euBooking({ permit: { route: 'vvr' }, services: ['brp-registration', 'residence-permit', 'advice'] }),
+        'services',
+        /EU\/EEA\/Swiss citizens need no residence-permit/,
+      ],
+    ];
+    for (const [what, makeBooking, field, reason] of intakeCases) {
+      it(`refuses ${what} with the reason, and starts no case`, async () => {
+        const booking = makeBooking();
+        const res = await api.post('/v1/cases').set('authorization', tokens.bookingSite).send(booking);
+        assertProblem(res, 422);
+        assert.match(String(res.body.detail), reason);
+        const params = res.body.invalidParams as { name: string; reason: string }[];
+        assert.ok(
+          params.some((p) => p.name === field && reason.test(p.reason)),
+          `invalidParams ${JSON.stringify(params)} lack ${field}`,
+        );
+        await api.get(`/v1/cases/case-${booking.bookingReference}`).set('authorization', tokens.operator).expect(404);
+        const runs = temporal().client.workflow.list({ query: `WorkflowId = 'case-${booking.bookingReference}'` });
+        for await (const run of runs) assert.fail(`a case was started: ${run.workflowId}`);
+      });
+    }
+
+    it('refuses an intake-breaking repeat of an existing booking with 422 and leaves its case as it was', async () => {
+      const res = await leavesUnchanged(subject.caseId, () =>
+        api
+          .post('/v1/cases')
+          .set('authorization', tokens.bookingSite)
+          .send({ ...subject.booking, residence: { ...subject.booking.residence, municipalityCode: '0363' } }),
+      );
+      assertProblem(res, 422);
+    });
+  });
+
+  describe('request ids', () => {
+    it("echoes the caller's x-request-id in the header and in the problem, and replaces one it cannot use", async () => {
+      const echoed = await api
+        .get('/v1/cases/case-NO-SUCH-3')
+        .set('authorization', tokens.desk)
+        .set('x-request-id', 'desk-42');
+      assertProblem(echoed, 404);
+      assert.equal(echoed.body.requestId, 'desk-42');
+      const replaced = await api
+        .get('/v1/cases/case-NO-SUCH-3')
+        .set('authorization', tokens.desk)
+        .set('x-request-id', 'a b"c');
+      assertProblem(replaced, 404);
+      assert.notEqual(replaced.body.requestId, 'a b"c');
+    });
+  });
+});
+
+describe('api: 503 with Retry-After when Temporal cannot answer', function () {
+  this.timeout(60_000);
+
+  it('answers 503 while no worker runs, yet starts the case; the retry after a worker comes up gets it', async () => {
+    const taskQueue = uniqueTaskQueue('noworker');
+    const app = testApp({ taskQueue, actionTimeoutMs: 1500 });
+    const booking = vvrBooking();
+    const caseId = `case-${booking.bookingReference}`;
+    const timed = async (send: () => Promise<Response>): Promise<Response> => {
+      const started = Date.now();
+      const res = await send();
+      assert.ok(Date.now() - started < 5_000, `answered after ${Date.now() - started} ms`);
+      return res;
+    };
+    const assertUnavailable = (res: Response): void => {
+      assertProblem(res, 503);
+      assert.match(String(res.headers['retry-after']), /^\d+$/, 'a 503 carries Retry-After in seconds');
+    };
+
+    assertUnavailable(
+      await timed(() => request(app).post('/v1/cases').set('authorization', tokens.bookingSite).send(booking)),
+    );
+    const description = await temporal().client.workflow.getHandle(caseId).describe();
+    assert.equal(description.status.name, 'RUNNING', 'the case is started even though its view could not be read');
+
+    assertUnavailable(await timed(() => request(app).get(`/v1/cases/${caseId}`).set('authorization', tokens.desk)));
+    assertUnavailable(
+      await timed(() =>
+        request(app)
+          .post(`/v1/cases/${caseId}/actions/check-in`)
+          .set('authorization', tokens.desk)
+          .send({ identity: 'verified' }),
+      ),
+    );
+    assertUnavailable(
+      await timed(() => request(app).post('/v1/cases').set('authorization', tokens.bookingSite).send(booking)),
+    );
+
+    const sandbox = await startSandbox({ callbackToken: 'dev-agency' });
+    try {
+      const workers = await caseWorkers(taskQueue, { sandboxUrl: sandbox.url });
+      await workers.runUntil(async () => {
+        const retry = await request(app).post('/v1/cases').set('authorization', tokens.bookingSite).send(booking);
+        assert.equal(retry.status, 200, retry.text);
+        assert.equal(retry.body.caseId, caseId);
+        assert.equal(retry.body.case.bookingReference, booking.bookingReference);
+      });
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it('answers a case list with 503 and Retry-After, not a 400, while Temporal is unreachable', async () => {
+    const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
+    try {
+      const app = testApp({
+        taskQueue: 'unused',
+        client: new Client({ connection }),
+        connection,
+        actionTimeoutMs: 1500,
+      });
+      const { res, ms } = await timed(request(app).get('/v1/cases').set('authorization', tokens.desk));
+      assertProblem(res, 503);
+      assert.match(String(res.headers['retry-after']), /^\d+$/);
+      assert.ok(ms < 5_000, `the 503 came after ${ms} ms`);
+    } finally {
+      await connection.close();
+    }
+  });
+});

@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import request, { type Response } from 'supertest';
+import type { Booking } from '../domain/booking';
+import { startSandbox, type StartedSandbox } from '../sandbox/app';
+import type { CaseWorkers } from '../worker/create-worker';
+import { vvrBooking } from './fixtures/bookings';
+import { testApp, tokens } from './harness/api';
+import { eventually } from './harness/eventually';
+import { caseWorkers, temporal, uniqueTaskQueue } from './harness/temporal';
+
+/** Every run of a workflow id the visibility store knows, once it knows at least one. */
+async function runsOf(workflowId: string): Promise<string[]> {
+  return eventually(async () => {
+    const runs: string[] = [];
+    for await (const run of temporal().client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
+      runs.push(run.runId);
+    }
+    return runs.length > 0 ? runs : undefined;
+  });
+}
+
+describe('api: a booking starts its case once', function () {
+  this.timeout(60_000);
+  const taskQueue = uniqueTaskQueue('api-idempotency');
+  let sandbox: StartedSandbox;
+  let workers: CaseWorkers;
+  let running: Promise<void>;
+  let server: Server;
+  let api: ReturnType<typeof request>;
+
+  const book = (booking: unknown): Promise<Response> =>
+    api
+      .post('/v1/cases')
+      .set('authorization', tokens.bookingSite)
+      .send(booking as object);
+
+  before(async function () {
+    this.timeout(60_000);
+    sandbox = await startSandbox({ callbackToken: 'dev-agency' });
+    workers = await caseWorkers(taskQueue, { sandboxUrl: sandbox.url });
+    running = workers.run();
+    server = testApp({ taskQueue }).listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    api = request(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  });
+
+  after(async () => {
+    workers?.shutdown();
+    await running;
+    server?.close();
+    await sandbox?.close();
+  });
+
+  it('answers the same booking twice with 201, then 200 and the same case', async () => {
+    const booking = vvrBooking();
+    const first = await book(booking);
+    assert.equal(first.status, 201, first.text);
+    const second = await book(booking);
+    assert.equal(second.status, 200, second.text);
+    assert.equal(second.body.caseId, first.body.caseId);
+    assert.equal(second.headers.location, first.headers.location);
+    assert.equal(second.body.case.bookingReference, booking.bookingReference);
+    const caseId = String(first.body.caseId);
+    assert.deepEqual(await runsOf(caseId), [await runIdOf(caseId)], 'one booking, one workflow run');
+  });
+
+  it('answers a repeat that differs only in JSON spelling (key order, whitespace) as the same booking', async () => {
+    const booking = vvrBooking();
+    await book(booking).then((res) => assert.equal(res.status, 201, res.text));
+    const reordered = Object.fromEntries(Object.entries(booking).reverse());
+    const res = await api
+      .post('/v1/cases')
+      .set('authorization', tokens.bookingSite)
+      .set('content-type', 'application/json')
+      .send(JSON.stringify(reordered, null, 2));
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.body.caseId, `case-${booking.bookingReference}`);
+  });
+
+  it('answers ten identical bookings at once with one 201 and nine 200, all for one workflow run', async () => {
+    const booking = vvrBooking();
+    const answers = await Promise.all(Array.from({ length: 10 }, () => book(booking)));
+    const statuses = answers.map((r) => r.status).sort();
+    assert.deepEqual(
+      statuses,
+      [200, 200, 200, 200, 200, 200, 200, 200, 200, 201],
+      answers.map((r) => r.text).join('\n'),
+    );
+    const caseIds = new Set(answers.map((r) => r.body.caseId as string));
+    assert.deepEqual([...caseIds], [`case-${booking.bookingReference}`]);
+    const runs = await runsOf(`case-${booking.bookingReference}`);
+    assert.equal(runs.length, 1, `one booking, one workflow run; found ${runs.join(', ')}`);
+  });
+
+  it('answers the same reference with other content with 409 naming the reference, and keeps the first case', async () => {
+    const booking = vvrBooking();
+    const first = await book(booking);
+    assert.equal(first.status, 201, first.text);
+    const other: Booking = { ...booking, person: { ...booking.person, givenNames: 'Priyanka' } };
+    const res = await book(other);
+    assert.equal(res.status, 409, res.text);
+    assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
+    assert.equal(res.body.status, 409);
+    assert.equal(res.body.requestId, res.headers['x-request-id']);
+    assert.ok(String(res.body.detail).includes(booking.bookingReference), `409 detail: ${res.body.detail}`);
+    assert.equal((await runsOf(`case-${booking.bookingReference}`)).length, 1);
+    const again = await book(booking);
+    assert.equal(again.status, 200, 'the original booking still finds its case');
+  });
+
+  it('answers the same booking after its case closed with 200 and the closed case, not a new one', async () => {
+    const booking = vvrBooking();
+    const first = await book(booking);
+    assert.equal(first.status, 201, first.text);
+    const caseId = String(first.body.caseId);
+    await api
+      .post(`/v1/cases/${caseId}/actions/withdraw`)
+      .set('authorization', tokens.bookingSite)
+      .send({ reason: 'the job offer fell through' })
+      .expect(200);
+    const result = (await temporal().client.workflow.getHandle(caseId).result()) as { status: string };
+    assert.equal(result.status, 'withdrawn');
+
+    const res = await book(booking);
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.body.caseId, caseId);
+    assert.equal(res.body.status, 'withdrawn');
+    assert.equal((await runsOf(caseId)).length, 1, 'no second run of the case');
+  });
+});
+
+async function runIdOf(workflowId: string): Promise<string> {
+  const description = await temporal().client.workflow.getHandle(workflowId).describe();
+  return description.runId;
+}

@@ -1,0 +1,267 @@
+import assert from 'node:assert/strict';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import request, { type Response } from 'supertest';
+import { actions, may, type Action, type Permission } from '../api/roles';
+import { actionSchemas } from '../api/schemas';
+import type { Booking } from '../domain/booking';
+import { startSandbox, type StartedSandbox } from '../sandbox/app';
+import { roles, type Role } from '../workflows/definitions';
+import type { CaseWorkers } from '../worker/create-worker';
+import { vvrBooking } from './fixtures/bookings';
+import { testApp, tokens } from './harness/api';
+import { eventually } from './harness/eventually';
+import { caseWorkers, uniqueTaskQueue } from './harness/temporal';
+
+const tokenOf: Record<Role, string> = {
+  'booking-site': tokens.bookingSite,
+  'desk-officer': tokens.desk,
+  'ind-officer': tokens.ind,
+  'expat-advisor': tokens.expat,
+  agency: tokens.agency,
+  operator: tokens.operator,
+};
+
+/** A body each action's schema accepts: a refusal can then only come from the role, never from the body. */
+const validBodies: Record<Action, object> = {
+  'check-in': { identity: 'verified' },
+  'resolve-identity': { identity: 'verified' },
+  'resolve-address': { decision: 'accept' },
+  'capture-biometrics': { captureReference: 'CAP-ROLES-1' },
+  'record-biometrics-quality': { captureReference: 'CAP-ROLES-1', result: 'accepted' },
+  'record-permit-decision': { decision: 'granted' },
+  'request-documents': { documents: ['a certified copy of the employment contract'] },
+  'documents-supplied': {},
+  'decide-return-visa': { decision: 'issue' },
+  'hand-over-card': {},
+  'record-advice': { outcome: 'given' },
+  reschedule: { startsAt: new Date(Date.now() + 14 * 86_400_000).toISOString() },
+  withdraw: { reason: 'moved to another country' },
+  'retry-step': { step: 'brp' },
+  'skip-step': { step: 'advice', reason: 'declined by phone' },
+};
+
+const nonActionPermissions = ['create-case', 'read-case', 'list-cases', 'agency-callback'] as const;
+const allPermissions: Permission[] = [...actions, ...nonActionPermissions];
+
+/**
+ * Cells pinned from ../shared/DOMAIN.md ("Who uses the service"), written out by hand so that a wrong
+ * `roleMatrix` cannot pass by agreeing with itself.
+ */
+const pinned = new Map<string, boolean>([
+  ...allPermissions.map((p): [string, boolean] => [`agency ${p}`, p === 'agency-callback']),
+  ['booking-site create-case', true],
+  ['booking-site reschedule', true],
+  ['booking-site withdraw', true],
+  ['booking-site check-in', false],
+  ['booking-site list-cases', false],
+  ['booking-site skip-step', false],
+  ['desk-officer check-in', true],
+  ['desk-officer hand-over-card', true],
+  ['desk-officer resolve-address', true],
+  ['desk-officer record-permit-decision', false],
+  ['desk-officer capture-biometrics', false],
+  ['desk-officer create-case', false],
+  ['desk-officer agency-callback', false],
+  ['ind-officer record-permit-decision', true],
+  ['ind-officer capture-biometrics', true],
+  ['ind-officer request-documents', true],
+  ['ind-officer check-in', false],
+  ['ind-officer withdraw', false],
+  ['expat-advisor record-advice', true],
+  ['expat-advisor withdraw', false],
+  ['expat-advisor check-in', false],
+  ['operator skip-step', true],
+  ['operator retry-step', true],
+  ['operator withdraw', true],
+  ['operator read-case', true],
+  ['operator list-cases', true],
+  ['operator check-in', false],
+  ['operator create-case', false],
+  ['operator agency-callback', false],
+]);
+
+/** What the matrix says, checked against the pinned cell where there is one. */
+function expectedAllowed(role: Role, permission: Permission): boolean {
+  const fromMatrix = may(role, permission);
+  const fromDomain = pinned.get(`${role} ${permission}`);
+  if (fromDomain !== undefined) {
+    assert.equal(
+      fromMatrix,
+      fromDomain,
+      `roleMatrix says ${role} ${fromMatrix ? 'may' : 'may not'} ${permission}; DOMAIN.md says the opposite`,
+    );
+  }
+  return fromDomain ?? fromMatrix;
+}
+
+function assertForbidden(res: Response, role: Role, permission: Permission): void {
+  assert.equal(res.status, 403, `${role} ${permission}: expected 403, got ${res.status} ${res.text}`);
+  assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
+  assert.equal(res.body.status, 403);
+  assert.equal(res.body.requestId, res.headers['x-request-id']);
+  assert.ok(String(res.body.detail).includes(role), `403 detail "${res.body.detail}" does not name ${role}`);
+  assert.ok(
+    String(res.body.detail).includes(permission),
+    `403 detail "${res.body.detail}" does not name ${permission}`,
+  );
+}
+
+/** Roles not allowed first: their cells must not depend on what an allowed role did to the case. */
+const deniedFirst = (permission: Permission): Role[] =>
+  [...roles].sort((a, b) => Number(may(a, permission)) - Number(may(b, permission)));
+
+describe('api: the role matrix, cell by cell', function () {
+  this.timeout(60_000);
+  const taskQueue = uniqueTaskQueue('api-roles');
+  let sandbox: StartedSandbox;
+  let workers: CaseWorkers;
+  let running: Promise<void>;
+  let server: Server;
+  let api: ReturnType<typeof request>;
+  /** For each action, one case per allowed role (the first one also serves the refused roles). */
+  const actionCases = new Map<string, string>();
+  let readCase: string;
+  let callbackCase: { caseId: string; applicationNumber: string };
+
+  const createCase = async (booking: Booking = vvrBooking()): Promise<string> => {
+    const res = await api.post('/v1/cases').set('authorization', tokens.bookingSite).send(booking);
+    assert.equal(res.status, 201, res.text);
+    return String(res.body.caseId);
+  };
+  const viewOf = async (caseId: string) => {
+    const res = await api.get(`/v1/cases/${caseId}`).set('authorization', tokens.operator).expect(200);
+    return res.body as { status: string; waitingOn: string[]; results: Record<string, string> };
+  };
+
+  before(async function () {
+    this.timeout(60_000);
+    sandbox = await startSandbox({ callbackToken: 'dev-agency' });
+    workers = await caseWorkers(taskQueue, { sandboxUrl: sandbox.url });
+    running = workers.run();
+    server = testApp({ taskQueue }).listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    api = request(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+
+    const wanted = actions.flatMap((action) => {
+      const allowed = roles.filter((r) => may(r, action));
+      return (allowed.length > 0 ? allowed : ['none']).map((role) => `${action}/${role}`);
+    });
+    const [ids, read, callback] = await Promise.all([
+      Promise.all(wanted.map(() => createCase())),
+      createCase(),
+      createCase(),
+    ]);
+    wanted.forEach((key, i) => actionCases.set(key, ids[i]!));
+    readCase = read;
+    const linked = await eventually(async () => {
+      const view = await viewOf(callback);
+      return view.results.indApplicationNumber;
+    }, 30_000);
+    callbackCase = { caseId: callback, applicationNumber: linked };
+  });
+
+  after(async () => {
+    workers?.shutdown();
+    await running;
+    server?.close();
+    await sandbox?.close();
+  });
+
+  it('pins the critical cells of DOMAIN.md, and every pinned cell is a real role and permission', () => {
+    for (const key of pinned.keys()) {
+      const [role, permission] = key.split(' ') as [Role, Permission];
+      assert.ok(roles.includes(role), `pinned role ${role} is not a role`);
+      assert.ok(allPermissions.includes(permission), `pinned permission ${permission} is not a permission`);
+      expectedAllowed(role, permission);
+    }
+  });
+
+  for (const action of actions) {
+    describe(`POST /v1/cases/{caseId}/actions/${action}`, () => {
+      const firstAllowed = roles.find((r) => may(r, action)) ?? 'none';
+      for (const role of deniedFirst(action)) {
+        const allowed = may(role, action);
+        it(`${allowed ? 'lets' : 'refuses'} ${role}`, async () => {
+          assert.ok(actionSchemas[action].safeParse(validBodies[action]).success, 'the test body must be valid');
+          const expected = expectedAllowed(role, action);
+          const caseId = actionCases.get(`${action}/${allowed ? role : firstAllowed}`)!;
+          assert.equal((await viewOf(caseId)).status, 'open', 'the cell needs an open case');
+          const res = await api
+            .post(`/v1/cases/${caseId}/actions/${action}`)
+            .set('authorization', tokenOf[role])
+            .send(validBodies[action]);
+          if (!expected) return assertForbidden(res, role, action);
+          assert.ok(
+            [200, 409].includes(res.status),
+            `${role} ${action}: expected 200 or 409, got ${res.status} ${res.text}`,
+          );
+          if (res.status === 409) {
+            assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
+            assert.ok(typeof res.body.detail === 'string' && res.body.detail.length > 0, 'a 409 says why');
+          } else {
+            assert.equal(res.body.caseId, caseId);
+            const audit = res.body.audit as { actor: { role: string } }[];
+            assert.ok(
+              audit.some((entry) => entry.actor.role === role),
+              `the audit trail does not record ${role}: ${JSON.stringify(audit)}`,
+            );
+          }
+        });
+      }
+    });
+  }
+
+  describe('POST /v1/cases (create-case)', () => {
+    for (const role of roles) {
+      it(`${may(role, 'create-case') ? 'lets' : 'refuses'} ${role}`, async () => {
+        const booking = vvrBooking();
+        const res = await api.post('/v1/cases').set('authorization', tokenOf[role]).send(booking);
+        if (!expectedAllowed(role, 'create-case')) {
+          assertForbidden(res, role, 'create-case');
+          await api.get(`/v1/cases/case-${booking.bookingReference}`).set('authorization', tokens.operator).expect(404);
+          return;
+        }
+        assert.equal(res.status, 201, res.text);
+        assert.equal(res.body.caseId, `case-${booking.bookingReference}`);
+      });
+    }
+  });
+
+  describe('GET /v1/cases/{caseId} (read-case)', () => {
+    for (const role of roles) {
+      it(`${may(role, 'read-case') ? 'lets' : 'refuses'} ${role}`, async () => {
+        const res = await api.get(`/v1/cases/${readCase}`).set('authorization', tokenOf[role]);
+        if (!expectedAllowed(role, 'read-case')) return assertForbidden(res, role, 'read-case');
+        assert.equal(res.status, 200, res.text);
+        assert.equal(res.body.caseId, readCase);
+      });
+    }
+  });
+
+  describe('GET /v1/cases (list-cases)', () => {
+    for (const role of roles) {
+      it(`${may(role, 'list-cases') ? 'lets' : 'refuses'} ${role}`, async () => {
+        const res = await api.get('/v1/cases?pageSize=5').set('authorization', tokenOf[role]);
+        if (!expectedAllowed(role, 'list-cases')) return assertForbidden(res, role, 'list-cases');
+        assert.equal(res.status, 200, res.text);
+        assert.ok(Array.isArray(res.body.cases));
+      });
+    }
+  });
+
+  describe('POST /v1/agency-callbacks/ind/decision (agency-callback)', () => {
+    for (const role of deniedFirst('agency-callback')) {
+      it(`${may(role, 'agency-callback') ? 'lets' : 'refuses'} ${role}`, async () => {
+        const res = await api.post('/v1/agency-callbacks/ind/decision').set('authorization', tokenOf[role]).send({
+          caseRef: callbackCase.caseId,
+          applicationNumber: callbackCase.applicationNumber,
+          decision: 'granted',
+        });
+        if (!expectedAllowed(role, 'agency-callback')) return assertForbidden(res, role, 'agency-callback');
+        assert.equal(res.status, 202, res.text);
+        assert.deepEqual(res.body, { accepted: true, caseId: callbackCase.caseId });
+      });
+    }
+  });
+});

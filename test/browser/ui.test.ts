@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { defaultStuckNorms, stuckQueries } from '../../operator/stuck';
+import { startSandbox, type StartedSandbox } from '../../sandbox/app';
+import { newcomerCaseWorkflow } from '../../workflows';
+import { caseWorkflowId, checkInUpdate } from '../../workflows/definitions';
+import { euBooking } from '../fixtures/bookings';
+import { actors, stepOutcome, waitForCase, waitingOn, type CaseHandle } from '../harness/case-driver';
+import { eventually } from '../harness/eventually';
+import { sandboxAdmin } from '../harness/sandbox-admin';
+import { launchChromium, screenshot } from './chromium';
+import { startUiStack, type UiStack } from './ui-stack';
+
+/** How often the API's codec answered the secret link with 200, from its own /metrics. */
+async function codecAnswers(apiUrl: string): Promise<number> {
+  const text = await (await fetch(`${apiUrl}/metrics`)).text();
+  const line = /^http_requests_total\{method="POST",route="\/codec\/t\/:token\/:operation",status="200"\} (\d+)$/m;
+  return Number(line.exec(text)?.[1] ?? 0);
+}
+
+describe('Temporal Web UI: an operator finds a case stuck on BRP and reads it decoded', function () {
+  let sandbox: StartedSandbox | undefined;
+  let stack: UiStack | undefined;
+  let browser: Browser | undefined;
+  let ui: UiStack;
+  let page: Page;
+  let handle: CaseHandle;
+  let runId: string;
+  const booking = euBooking();
+  const stuckQuery = stuckQueries(new Date(), defaultStuckNorms)['agency-retrying'];
+  const openStuckQuery = () =>
+    page.goto(`${ui.uiUrl}/namespaces/default/workflows?query=${encodeURIComponent(stuckQuery)}`);
+
+  before(async function () {
+    this.timeout(150_000);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    sandbox = await startSandbox();
+    await sandboxAdmin(sandbox.url).faults({ agency: 'brp', outage: true });
+    ui = stack = await startUiStack({ sandboxUrl: sandbox.url });
+
+    const started = await ui.client.workflow.start(newcomerCaseWorkflow, {
+      taskQueue: ui.taskQueue,
+      workflowId: caseWorkflowId(booking.bookingReference),
+      args: [{ booking }],
+    });
+    handle = started;
+    runId = started.firstExecutionRunId;
+    await waitingOn(handle, 'desk:check-in');
+    await handle.executeUpdate(checkInUpdate, { args: [{ actor: actors.desk, identity: 'verified' }] });
+    await waitForCase(handle, (v) => v.agencyRetrying.includes('brp'), 'AgencyRetrying=brp');
+  });
+
+  afterEach(async function () {
+    const test = this.currentTest;
+    if (test?.state === 'failed')
+      await screenshot(page, `ui-failed-${test.title.replace(/\W+/g, '-')}.png`).catch(() => undefined);
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await browser?.close();
+    await stack?.stop();
+    await sandbox?.close();
+  });
+
+  it("lists the case under the README's saved query for an agency that keeps failing", async function () {
+    this.timeout(60_000);
+    await openStuckQuery();
+    await page.getByRole('link', { name: handle.workflowId }).waitFor({ timeout: 30_000 });
+    await screenshot(page, 'ui-stuck-query.png');
+  });
+
+  it("shows the case's input decoded by the API's codec, while Temporal holds only ciphertext", async function () {
+    this.timeout(60_000);
+    const { history } = await ui.client.workflowService.getWorkflowExecutionHistory({
+      namespace: 'default',
+      execution: { workflowId: handle.workflowId, runId },
+    });
+    const raw = history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+    assert.equal(Buffer.from(raw?.metadata?.encoding ?? []).toString(), 'binary/encrypted');
+    assert.doesNotMatch(Buffer.from(raw?.data ?? []).toString('latin1'), /municipalityCode|Hoffmann/);
+
+    const answersBefore = await codecAnswers(ui.apiUrl);
+    const decoded = page.waitForResponse((r) => r.url().startsWith(`${ui.apiUrl}/codec/t/${ui.codecToken}/decode`));
+    decoded.catch(() => undefined); // awaited below; a timeout must not surface as an unhandled rejection first
+    await page.goto(`${ui.uiUrl}/namespaces/default/workflows/${handle.workflowId}/${runId}/history`);
+    const input = page.getByRole('textbox', { name: 'Input' });
+    await input.filter({ hasText: `"bookingReference": "${booking.bookingReference}"` }).waitFor({ timeout: 30_000 });
+    await input.filter({ hasText: '"municipalityCode": "0935"' }).waitFor({ timeout: 5_000 });
+    await screenshot(page, 'ui-case-decoded.png');
+
+    const response = await decoded;
+    assert.equal(response.request().method(), 'POST');
+    assert.equal(await response.request().headerValue('origin'), ui.uiUrl);
+    assert.equal(response.status(), 200);
+    assert.equal(await response.headerValue('access-control-allow-origin'), ui.uiUrl);
+    assert.ok((await codecAnswers(ui.apiUrl)) > answersBefore, 'the API counted the codec calls of the UI');
+  });
+
+  it('no longer lists the case once BRP recovers', async function () {
+    this.timeout(90_000);
+    await sandboxAdmin(sandbox!.url).clearFaults();
+    await waitForCase(handle, (v) => stepOutcome(v, 'brp') === 'registered', 'registered after recovery', 60_000);
+    const query = `${stuckQuery} AND WorkflowId = '${handle.workflowId}'`;
+    await eventually(async () => ((await ui.client.workflow.count(query)).count === 0 ? true : undefined));
+
+    await openStuckQuery();
+    await page.getByText('No Workflows Found').waitFor({ timeout: 30_000 });
+    assert.equal(await page.getByRole('link', { name: handle.workflowId }).count(), 0);
+    await screenshot(page, 'ui-stuck-cleared.png');
+  });
+});
