@@ -305,4 +305,27 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
       await handle.executeUpdate(d.withdrawUpdate, { args: [{ actor: actors.operator, reason: 'test done' }] });
     }, settings);
   });
+
+  it('a withdrawal while IND is filing the application waits for the number and withdraws it', async () => {
+    const booking = vvrBooking({ services: ['residence-permit'] });
+    const caseId = d.caseWorkflowId(booking.bookingReference);
+    await admin.faults({ agency: 'ind', latencyMs: 2_000 });
+    const result = await withWorkers(async () => {
+      const handle = await startCase(taskQueue, booking);
+      await waitForCase(
+        handle,
+        (v) => v.steps.find((s) => s.name === 'permit')?.waitingOn === 'agency:ind',
+        'filing the application',
+      );
+      await handle.executeUpdate(d.withdrawUpdate, { args: [{ actor: actors.bookingSite, reason: 'changed plans' }] });
+      return handle.result();
+    });
+    assert.equal(result.status, 'withdrawn');
+    assert.match(result.outcome, /IND application withdrawn/);
+    const operations = (await admin.ledger(caseId)).map((e) => e.operation);
+    assert.ok(
+      operations.includes('file-application') && operations.includes('withdraw-application'),
+      String(operations),
+    );
+  });
 });

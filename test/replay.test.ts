@@ -5,7 +5,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { historyFromJSON, type History } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { createDataConverter } from '../lib/data-converter';
-import { parsePayloadKeys } from '../lib/encryption';
+import { AesGcmCodec, parsePayloadKeys } from '../lib/encryption';
 import { fixturePayloadKeySpec } from './fixtures/payload-key';
 import { workflowsPath } from '../worker/create-worker';
 import { caseWorkflowId, type NewcomerCaseInput } from '../workflows/definitions';
@@ -19,13 +19,17 @@ const files = fs.existsSync(historiesDir)
       .sort()
   : [];
 
-function load(file: string): { history: History; workflowId: string } {
+const fixtureKeys = parsePayloadKeys(fixturePayloadKeySpec);
+
+async function load(file: string): Promise<{ history: History; workflowId: string }> {
   try {
     const history = historyFromJSON(JSON.parse(fs.readFileSync(path.join(historiesDir, file), 'utf8')));
     // The workflow reads its own id (the case id), so the replay runs under the id the case had.
     const input = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
     if (!input) throw new Error('the first event is not a workflow start with an input');
-    const { booking } = defaultPayloadConverter.fromPayload<NewcomerCaseInput>(input);
+    // Histories recorded since payload encryption carry the fixture key's ciphertext; older ones are clear.
+    const [clear] = await new AesGcmCodec(fixtureKeys).decode([input]);
+    const { booking } = defaultPayloadConverter.fromPayload<NewcomerCaseInput>(clear!);
     return { history, workflowId: caseWorkflowId(booking.bookingReference) };
   } catch (err) {
     throw new Error(`${file} is not a readable case history: ${err instanceof Error ? err.message : String(err)}`, {
@@ -39,12 +43,12 @@ describe('recorded case histories replay against the current workflow code', () 
 
   before(async function () {
     this.timeout(60_000);
-    const histories = files.map(load);
+    const histories = await Promise.all(files.map(load));
     const replay = Worker.runReplayHistories(
       {
         workflowsPath,
         replayName: 'newcomer-case-replay',
-        dataConverter: createDataConverter(parsePayloadKeys(fixturePayloadKeySpec)),
+        dataConverter: createDataConverter(fixtureKeys),
       },
       histories,
     );

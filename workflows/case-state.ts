@@ -45,6 +45,8 @@ export class CaseState {
   readonly retryable = new Set<StepName>();
   /** IND decisions that arrived before the application was linked, by application number. */
   readonly earlyDecisions = new Map<string, 'granted' | 'refused' | 'inadmissible'>();
+  /** IND is filing or linking the application right now; a withdrawal waits for the number. */
+  linkingApplication = false;
   /** Bumped on every reschedule, so the check-in clock restarts. */
   appointmentVersion = 0;
   addressDecision?: 'accept' | 'refer-to-rni' | 'refuse';

@@ -78,6 +78,7 @@ async function compensate(c: CaseState, agencies: AgencyProxies): Promise<string
     c.finish('card', 'cancelled');
     undone.push('card order cancelled');
   }
+  await condition(() => !c.linkingApplication);
   if (c.permit.applicationNumber && c.permit.status === 'pending') {
     const applicationNumber = c.permit.applicationNumber;
     await withAgency(c, 'permit', 'ind', () =>

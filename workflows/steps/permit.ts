@@ -1,4 +1,4 @@
-import { CancellationScope, condition, isCancellation } from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation, patched } from '@temporalio/workflow';
 import type { AgencyProxies } from '../agencies';
 import { skipped, withAgency } from '../agency-call';
 import type { CaseState, PermitStatus } from '../case-state';
@@ -25,15 +25,23 @@ export function decidePermit(c: CaseState, decision: PermitStatus, actor: Actor,
 export async function permitStep(c: CaseState, agencies: AgencyProxies, notifier: Notifier): Promise<void> {
   if (!c.wants('residence-permit')) return c.finish('permit', 'not-wanted');
   const route = c.booking.permit?.route === 'tev' ? 'tev' : 'vvr';
-  const linked = await withAgency(c, 'permit', 'ind', () =>
+  const link = () =>
     agencies.ind.linkPermitApplication({
       caseId: c.caseId,
       purpose: c.booking.stay.purpose,
       route,
       ...(c.booking.sponsor ? { sponsorNumber: c.booking.sponsor.recognisedSponsorNumber } : {}),
       ...(c.booking.permit?.indApplicationNumber ? { applicationNumber: c.booking.permit.indApplicationNumber } : {}),
-    }),
-  );
+    });
+  // A withdrawal while IND files the application must not orphan it: the call finishes, so the number is known
+  // and the compensation can withdraw it. Cases started before this change keep the old, cancellable call.
+  const survivesWithdrawal = patched('link-application-survives-withdrawal');
+  c.linkingApplication = survivesWithdrawal;
+  const linked = await withAgency(c, 'permit', 'ind', () =>
+    survivesWithdrawal ? CancellationScope.nonCancellable(link) : link(),
+  ).finally(() => {
+    c.linkingApplication = false;
+  });
   if (linked === skipped) return c.finish('permit', 'skipped', c.skipRequests.get('permit'));
   c.permit = {
     status: linked.status === 'pending' ? 'pending' : linked.status,
