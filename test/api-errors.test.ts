@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startApiStack, type ApiStack } from './harness/api-stack';
 import { Client, Connection } from '@temporalio/client';
 import request, { type Response, type Test } from 'supertest';
 import type { Booking } from '../domain/booking';
-import { startSandbox, type StartedSandbox } from '../sandbox/app';
-import type { CaseWorkers } from '../worker/create-worker';
+import { startSandbox } from '../sandbox/app';
 import { euBooking, vvrBooking } from './fixtures/bookings';
 import { testApp, tokens } from './harness/api';
 import { eventually } from './harness/eventually';
@@ -41,10 +39,7 @@ interface Snapshot {
 describe('api: every error is problem details', function () {
   this.timeout(60_000);
   const taskQueue = uniqueTaskQueue('api-errors');
-  let sandbox: StartedSandbox;
-  let workers: CaseWorkers;
-  let running: Promise<void>;
-  let server: Server;
+  let stack: ApiStack | undefined;
   let api: ReturnType<typeof request>;
   /** An open VVR case, settled on desk:check-in and ind:decision: nothing changes it but the tests. */
   let subject: { caseId: string; booking: Booking; applicationNumber: string };
@@ -66,12 +61,8 @@ describe('api: every error is problem details', function () {
 
   before(async function () {
     this.timeout(60_000);
-    sandbox = await startSandbox({ callbackToken: 'dev-agency' });
-    workers = await caseWorkers(taskQueue, { sandboxUrl: sandbox.url });
-    running = workers.run();
-    server = testApp({ taskQueue }).listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    api = request(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    stack = await startApiStack(taskQueue);
+    ({ api } = stack);
 
     const booking = vvrBooking();
     const created = await api.post('/v1/cases').set('authorization', tokens.bookingSite).send(booking).expect(201);
@@ -86,10 +77,7 @@ describe('api: every error is problem details', function () {
   });
 
   after(async () => {
-    workers?.shutdown();
-    await running;
-    server?.close();
-    await sandbox?.close();
+    await stack?.stop();
   });
 
   describe('400 Bad Request', () => {

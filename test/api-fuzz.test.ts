@@ -1,17 +1,15 @@
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startApiStack, type ApiStack } from './harness/api-stack';
 import fc from 'fast-check';
-import request, { type Response } from 'supertest';
+import type request from 'supertest';
+import { type Response } from 'supertest';
 import { actions, type Action } from '../api/roles';
 import { callbackSchemas, type CallbackKind } from '../api/schemas';
 import type { Booking } from '../domain/booking';
-import { startSandbox, type StartedSandbox } from '../sandbox/app';
-import type { CaseWorkers } from '../worker/create-worker';
 import { vvrBooking } from './fixtures/bookings';
-import { testApp, tokens } from './harness/api';
+import { tokens } from './harness/api';
 import { eventually } from './harness/eventually';
-import { caseWorkers, uniqueTaskQueue } from './harness/temporal';
+import { uniqueTaskQueue } from './harness/temporal';
 
 /** Runs per endpoint: 23 endpoints, the whole file well under a minute. */
 const numRuns = 100;
@@ -245,10 +243,7 @@ interface Call {
 describe('api: fuzzing every endpoint never gets a 5xx, and always answers JSON', function () {
   this.timeout(120_000);
   const taskQueue = uniqueTaskQueue('api-fuzz');
-  let sandbox: StartedSandbox;
-  let workers: CaseWorkers;
-  let running: Promise<void>;
-  let server: Server;
+  let stack: ApiStack | undefined;
   let api: ReturnType<typeof request>;
   let booking: Booking;
   let bookingCase: string;
@@ -306,12 +301,8 @@ describe('api: fuzzing every endpoint never gets a 5xx, and always answers JSON'
 
   before(async function () {
     this.timeout(60_000);
-    sandbox = await startSandbox({ callbackToken: 'dev-agency' });
-    workers = await caseWorkers(taskQueue, { sandboxUrl: sandbox.url });
-    running = workers.run();
-    server = testApp({ taskQueue }).listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    api = request(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    stack = await startApiStack(taskQueue);
+    ({ api } = stack);
 
     booking = vvrBooking();
     const [ids, forCallbacks] = await Promise.all([
@@ -332,10 +323,7 @@ describe('api: fuzzing every endpoint never gets a 5xx, and always answers JSON'
   });
 
   after(async () => {
-    workers?.shutdown();
-    await running;
-    server?.close();
-    await sandbox?.close();
+    await stack?.stop();
   });
 
   it('POST /v1/cases: random JSON, mutated bookings, random content types and tokens', async () => {

@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import request, { type Response } from 'supertest';
+import { startApiStack, type ApiStack } from './harness/api-stack';
+import type request from 'supertest';
+import { type Response } from 'supertest';
 import type { Booking } from '../domain/booking';
-import { startSandbox, type StartedSandbox } from '../sandbox/app';
-import type { CaseWorkers } from '../worker/create-worker';
 import { vvrBooking } from './fixtures/bookings';
-import { testApp, tokens } from './harness/api';
+import { tokens } from './harness/api';
 import { eventually } from './harness/eventually';
-import { caseWorkers, temporal, uniqueTaskQueue } from './harness/temporal';
+import { temporal, uniqueTaskQueue } from './harness/temporal';
 
 /** Every run of a workflow id the visibility store knows, once it knows at least one. */
 async function runsOf(workflowId: string): Promise<string[]> {
@@ -24,10 +22,7 @@ async function runsOf(workflowId: string): Promise<string[]> {
 describe('api: a booking starts its case once', function () {
   this.timeout(60_000);
   const taskQueue = uniqueTaskQueue('api-idempotency');
-  let sandbox: StartedSandbox;
-  let workers: CaseWorkers;
-  let running: Promise<void>;
-  let server: Server;
+  let stack: ApiStack | undefined;
   let api: ReturnType<typeof request>;
 
   const book = (booking: unknown): Promise<Response> =>
@@ -38,19 +33,12 @@ describe('api: a booking starts its case once', function () {
 
   before(async function () {
     this.timeout(60_000);
-    sandbox = await startSandbox({ callbackToken: 'dev-agency' });
-    workers = await caseWorkers(taskQueue, { sandboxUrl: sandbox.url });
-    running = workers.run();
-    server = testApp({ taskQueue }).listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    api = request(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    stack = await startApiStack(taskQueue);
+    ({ api } = stack);
   });
 
   after(async () => {
-    workers?.shutdown();
-    await running;
-    server?.close();
-    await sandbox?.close();
+    await stack?.stop();
   });
 
   it('answers the same booking twice with 201, then 200 and the same case', async () => {

@@ -1,17 +1,15 @@
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import request, { type Response } from 'supertest';
+import { startApiStack, type ApiStack } from './harness/api-stack';
+import type request from 'supertest';
+import { type Response } from 'supertest';
 import { actions, may, type Action, type Permission } from '../api/roles';
 import { actionSchemas } from '../api/schemas';
 import type { Booking } from '../domain/booking';
-import { startSandbox, type StartedSandbox } from '../sandbox/app';
 import { roles, type Role } from '../workflows/definitions';
-import type { CaseWorkers } from '../worker/create-worker';
 import { vvrBooking } from './fixtures/bookings';
-import { testApp, tokens } from './harness/api';
+import { tokens } from './harness/api';
 import { eventually } from './harness/eventually';
-import { caseWorkers, uniqueTaskQueue } from './harness/temporal';
+import { uniqueTaskQueue } from './harness/temporal';
 
 const tokenOf: Record<Role, string> = {
   'booking-site': tokens.bookingSite,
@@ -114,10 +112,7 @@ const deniedFirst = (permission: Permission): Role[] =>
 describe('api: the role matrix, cell by cell', function () {
   this.timeout(60_000);
   const taskQueue = uniqueTaskQueue('api-roles');
-  let sandbox: StartedSandbox;
-  let workers: CaseWorkers;
-  let running: Promise<void>;
-  let server: Server;
+  let stack: ApiStack | undefined;
   let api: ReturnType<typeof request>;
   /** For each action, one case per allowed role (the first one also serves the refused roles). */
   const actionCases = new Map<string, string>();
@@ -136,12 +131,8 @@ describe('api: the role matrix, cell by cell', function () {
 
   before(async function () {
     this.timeout(60_000);
-    sandbox = await startSandbox({ callbackToken: 'dev-agency' });
-    workers = await caseWorkers(taskQueue, { sandboxUrl: sandbox.url });
-    running = workers.run();
-    server = testApp({ taskQueue }).listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    api = request(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    stack = await startApiStack(taskQueue);
+    ({ api } = stack);
 
     const wanted = actions.flatMap((action) => {
       const allowed = roles.filter((r) => may(r, action));
@@ -162,10 +153,7 @@ describe('api: the role matrix, cell by cell', function () {
   });
 
   after(async () => {
-    workers?.shutdown();
-    await running;
-    server?.close();
-    await sandbox?.close();
+    await stack?.stop();
   });
 
   it('pins the critical cells of DOMAIN.md, and every pinned cell is a real role and permission', () => {

@@ -1,0 +1,32 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import { startSandbox, type StartedSandbox } from '../../sandbox/app';
+import { testApp } from './api';
+import { caseWorkers } from './temporal';
+
+export interface ApiStack {
+  sandbox: StartedSandbox;
+  /** supertest against the API listening on a real port, as the booking site and officers call it. */
+  api: ReturnType<typeof request>;
+  stop(): Promise<void>;
+}
+
+/** The API on a real port, with running case workers and a sandbox whose call-backs reach it. */
+export async function startApiStack(taskQueue: string): Promise<ApiStack> {
+  const sandbox = await startSandbox({ callbackToken: 'dev-agency' });
+  const workers = await caseWorkers(taskQueue, { sandboxUrl: sandbox.url });
+  const running = workers.run();
+  const server: Server = testApp({ taskQueue }).listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  return {
+    sandbox,
+    api: request(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
+    async stop() {
+      workers.shutdown();
+      await running;
+      server.close();
+      await sandbox.close();
+    },
+  };
+}
