@@ -3,17 +3,8 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import type { Express } from 'express';
 import request from 'supertest';
 import type { OpenApiDocument, Operation } from '../api/openapi';
-import { roles, type Role } from '../workflows/definitions';
-import { testApp, tokens } from './harness/api';
-
-const tokenOf: Record<Role, string> = {
-  'booking-site': tokens.bookingSite,
-  'desk-officer': tokens.desk,
-  'ind-officer': tokens.ind,
-  'expat-advisor': tokens.expat,
-  agency: tokens.agency,
-  operator: tokens.operator,
-};
+import { roles } from '../workflows/definitions';
+import { testApp, tokenOf } from './harness/api';
 
 /** What `router.listRoutes()` (express 5's router 2.3) answers: routes, and mounted routers to recurse into. */
 interface RouteInfo {

@@ -7,18 +7,9 @@ import { actionSchemas } from '../api/schemas';
 import type { Booking } from '../domain/booking';
 import { roles, type Role } from '../workflows/definitions';
 import { vvrBooking } from './fixtures/bookings';
-import { tokens } from './harness/api';
+import { tokenOf, tokens } from './harness/api';
 import { eventually } from './harness/eventually';
 import { uniqueTaskQueue } from './harness/temporal';
-
-const tokenOf: Record<Role, string> = {
-  'booking-site': tokens.bookingSite,
-  'desk-officer': tokens.desk,
-  'ind-officer': tokens.ind,
-  'expat-advisor': tokens.expat,
-  agency: tokens.agency,
-  operator: tokens.operator,
-};
 
 /** A body each action's schema accepts: a refusal can then only come from the role, never from the body. */
 const validBodies: Record<Action, object> = {

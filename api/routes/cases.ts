@@ -1,4 +1,3 @@
-import type { Client } from '@temporalio/client';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import { Router } from 'express';
 import { intakeViolations } from '../../domain/booking';
@@ -13,7 +12,6 @@ import { parse } from '../validate';
 
 export interface CasesRouterDeps {
   cases: CaseService;
-  client: Client;
   namespace: string;
   authenticate: Authenticate;
   pageTokens: PageTokens;

@@ -5,6 +5,7 @@ import { createAuthenticator } from '../../api/auth';
 import { ApiEnvSchema, parseEnv } from '../../lib/config';
 import { AesGcmCodec, parsePayloadKeys } from '../../lib/encryption';
 import { createLogger } from '../../lib/logger';
+import type { Role } from '../../workflows/definitions';
 import { temporal, testPayloadKeysSpec } from './temporal';
 
 /** The secret codec link of the test app (CODEC_URL_TOKEN). */
@@ -19,6 +20,16 @@ export const tokens = {
   agency: 'Bearer dev-agency',
   operator: 'Bearer dev-operator',
 } as const;
+
+/** The development token of each role. */
+export const tokenOf: Record<Role, string> = {
+  'booking-site': tokens.bookingSite,
+  'desk-officer': tokens.desk,
+  'ind-officer': tokens.ind,
+  'expat-advisor': tokens.expat,
+  agency: tokens.agency,
+  operator: tokens.operator,
+};
 
 export interface TestAppOptions {
   taskQueue: string;
