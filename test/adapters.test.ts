@@ -616,9 +616,9 @@ describe('agency adapters against the sandbox', function () {
       assert.equal(msToNumber(throttled.nextRetryDelay), 1000);
     });
 
-    it('leaves reads to Temporal too: an outage makes every lookup a retryable AgencyUnavailable', async () => {
+    it('leaves one-off reads to Temporal too: an outage makes each lookup a retryable AgencyUnavailable', async () => {
       const caseId = newCaseId();
-      const { applicationNumber, orderId } = await cardInProduction(caseId);
+      const { applicationNumber } = await cardInProduction(caseId);
       const registered = await inActivity(() => agencies.brp.registerInBrp(registration(caseId)));
       await setFaults({ agency: 'brp', outage: true });
       await setFaults({ agency: 'ind', outage: true });
@@ -627,8 +627,6 @@ describe('agency adapters against the sandbox', function () {
           agencies.brp.lookUpBrpRegistration({ municipalityCode: '0935', registrationId: registered.registrationId }),
         () => agencies.ind.checkSponsorRecognised({ recognisedSponsorNumber: 'RS-100234' }),
         () => agencies.ind.lookUpPermitApplication({ applicationNumber }),
-        () => agencies.ind.awaitPermitDecision({ applicationNumber }),
-        () => agencies.ind.awaitResidenceCardReady({ orderId }),
       ];
       for (const read of reads) assertRetryable(await failureOf(inActivity(read)), agencyFailure.unavailable);
     });
@@ -708,6 +706,42 @@ describe('agency adapters against the sandbox', function () {
       assert.equal(settled, false, 'answered while the card was in production');
       await admin('POST', '/ind/card-ready', { orderId });
       assert.deepEqual(await waiting, { orderId, applicationNumber, status: 'ready' });
+    });
+
+    it('awaitPermitDecision keeps polling through an IND outage, heartbeating the error, and answers after it', async () => {
+      const applicationNumber = await pendingApplication(newCaseId());
+      await setFaults({ agency: 'ind', outage: true });
+      const env = activityEnvironment();
+      const heartbeats: { attempts: number; lastError?: string }[] = [];
+      let settled = false;
+      const erroredTwice = new Promise<void>((resolve) =>
+        env.on('heartbeat', (details: { attempts: number; lastError?: string }) => {
+          heartbeats.push(details);
+          if (heartbeats.filter((h) => h.lastError).length >= 2) resolve();
+        }),
+      );
+      const waiting = inActivity(() => agencies.ind.awaitPermitDecision({ applicationNumber }), env).finally(() => {
+        settled = true;
+      });
+
+      await erroredTwice;
+      assert.equal(settled, false, 'the poll ended on a transient error');
+      assert.match(heartbeats.at(-1)?.lastError ?? '', /ind answered 503/);
+      await admin('DELETE', '/faults');
+      await decide(applicationNumber, 'granted');
+      assert.equal((await waiting).status, 'granted');
+    });
+
+    it('awaitPermitDecision ends with a non-retryable ApplicationNotFound when IND no longer knows the application', async () => {
+      const failure = await failureOf(
+        inActivity(() => agencies.ind.awaitPermitDecision({ applicationNumber: 'IND-0000000000' })),
+      );
+      assertRefusal(failure, agencyFailure.applicationNotFound);
+    });
+
+    it('awaitResidenceCardReady ends with a non-retryable refusal when IND does not know the order', async () => {
+      const failure = await failureOf(inActivity(() => agencies.ind.awaitResidenceCardReady({ orderId: 'CARD-none' })));
+      assert.equal(failure.nonRetryable, true, failure.message);
     });
 
     it('awaitPermitDecision stops with a CancelledFailure as soon as it is cancelled between polls', async () => {
