@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { caseStatuses, roles, stepNames, type CaseView, type Role } from '../workflows/definitions';
-import { actions, roleMatrix, type Action, type Permission } from './roles';
+import { actionNames, caseActions } from '../workflows/actions';
+import { roleMatrix, type Permission } from './roles';
 import {
-  actionSchemas,
   callbackSchemas,
   caseIdPattern,
   CreateCaseRequestSchema,
@@ -191,24 +191,6 @@ function operation({ operationId, summary, tag, permission, parameters, body, re
   };
 }
 
-const actionSummaries: Record<Action, string> = {
-  'check-in': 'Check the newcomer in at the desk, with the outcome of the identity check',
-  'resolve-identity': 'Resolve an identity that was in doubt at check-in',
-  'resolve-address': 'Decide on an address the municipality rejected',
-  'capture-biometrics': 'Record that biometrics were captured',
-  'record-biometrics-quality': 'Record the quality check of captured biometrics',
-  'record-permit-decision': 'Record the permit decision taken by an IND officer',
-  'request-documents': 'Ask the newcomer for documents by a due date',
-  'documents-supplied': 'Record that the requested documents arrived',
-  'decide-return-visa': 'Issue or refuse the return visa',
-  'hand-over-card': 'Hand the residence card over to the newcomer',
-  'record-advice': 'Record the advice session',
-  reschedule: 'Move the appointment',
-  withdraw: 'Withdraw the case; what was started is undone where it can be',
-  'retry-step': 'Retry a step whose agency kept failing, now',
-  'skip-step': 'Skip a step whose agency kept failing, with a reason',
-};
-
 const camel = (words: string): string => words.replace(/[-/](\w)/g, (_m, c: string) => c.toUpperCase());
 const caseIdParameter: Parameter = {
   name: 'caseId',
@@ -283,15 +265,15 @@ function buildDocument(): OpenApiDocument {
   };
   // One path per action rather than one `{action}` path with a `oneOf` body: each action has its own roles and
   // body, and reads as its own entry in the docs; `oneOf` could not even tell the empty bodies apart.
-  for (const action of actions) {
+  for (const action of actionNames) {
     paths[`/v1/cases/{caseId}/actions/${action}`] = {
       post: operation({
         operationId: camel(action),
-        summary: actionSummaries[action],
+        summary: caseActions[action].summary,
         tag: 'actions',
         permission: action,
         parameters: [caseIdParameter, requestIdHeader],
-        body: actionSchemas[action],
+        body: caseActions[action].body,
         responses: { '200': caseView('The case after the action.'), ...problems([...bodyProblems, 404, 409, 503]) },
       }),
     };

@@ -1,47 +1,30 @@
-import type { Role } from '../workflows/definitions';
-
-/** The officer actions of `POST /v1/cases/{caseId}/actions/{action}`, each an Update of the case workflow. */
-export const actions = [
-  'check-in',
-  'resolve-identity',
-  'resolve-address',
-  'capture-biometrics',
-  'record-biometrics-quality',
-  'record-permit-decision',
-  'request-documents',
-  'documents-supplied',
-  'decide-return-visa',
-  'hand-over-card',
-  'record-advice',
-  'reschedule',
-  'withdraw',
-  'retry-step',
-  'skip-step',
-] as const;
-export type Action = (typeof actions)[number];
+import { actionNames, caseActions, type ActionName } from '../workflows/actions';
+import { roles, type Role } from '../workflows/definitions';
 
 /** Everything an API caller can do, besides reading: who may do what lives here and nowhere else. */
-export type Permission = Action | 'create-case' | 'read-case' | 'list-cases' | 'agency-callback' | 'decode-payloads';
+export type Permission =
+  ActionName | 'create-case' | 'read-case' | 'list-cases' | 'agency-callback' | 'decode-payloads';
 
-const desk: Permission[] = ['check-in', 'resolve-identity', 'resolve-address', 'hand-over-card', 'documents-supplied'];
-const ind: Permission[] = [
-  'capture-biometrics',
-  'record-biometrics-quality',
-  'record-permit-decision',
-  'request-documents',
-  'documents-supplied',
-  'decide-return-visa',
-];
-const officerReads: Permission[] = ['read-case', 'list-cases'];
-
-export const roleMatrix: Record<Role, ReadonlySet<Permission>> = {
-  'booking-site': new Set<Permission>(['create-case', 'read-case', 'reschedule', 'withdraw']),
-  'desk-officer': new Set<Permission>([...desk, ...officerReads]),
-  'ind-officer': new Set<Permission>([...ind, ...officerReads]),
-  'expat-advisor': new Set<Permission>(['record-advice', ...officerReads]),
-  agency: new Set<Permission>(['agency-callback']),
-  operator: new Set<Permission>(['retry-step', 'skip-step', 'withdraw', 'decode-payloads', ...officerReads]),
+/** The permissions that are not officer actions; who may take each action is in the action catalogue. */
+const otherPermissions: Record<Role, Permission[]> = {
+  'booking-site': ['create-case', 'read-case'],
+  'desk-officer': ['read-case', 'list-cases'],
+  'ind-officer': ['read-case', 'list-cases'],
+  'expat-advisor': ['read-case', 'list-cases'],
+  agency: ['agency-callback'],
+  operator: ['decode-payloads', 'read-case', 'list-cases'],
 };
+
+const permissionsOf = (role: Role): ReadonlySet<Permission> =>
+  new Set<Permission>([
+    ...actionNames.filter((action) => caseActions[action].roles.includes(role)),
+    ...otherPermissions[role],
+  ]);
+
+export const roleMatrix = Object.fromEntries(roles.map((role) => [role, permissionsOf(role)])) as Record<
+  Role,
+  ReadonlySet<Permission>
+>;
 
 export function may(role: Role, permission: Permission): boolean {
   return roleMatrix[role].has(permission);

@@ -1,3 +1,4 @@
+import { caseActions } from '../workflows/actions';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -95,7 +96,7 @@ runMain(async () => {
         let started = performance.now();
         if (via === 'http') await httpAction(h.workflowId, 'check-in', 'dev-desk-officer', { identity: 'verified' });
         else
-          await h.executeUpdate(d.checkInUpdate, {
+          await h.executeUpdate(caseActions['check-in'].update, {
             args: [{ actor: { id: 'desk-1', role: 'desk-officer' }, identity: 'verified' }],
           });
         if (timed) latency[via].checkIn.add(performance.now() - started);
@@ -103,7 +104,7 @@ runMain(async () => {
         started = performance.now();
         if (via === 'http') await httpAction(h.workflowId, 'record-advice', 'dev-expat-advisor', { outcome: 'given' });
         else
-          await h.executeUpdate(d.recordAdviceUpdate, {
+          await h.executeUpdate(caseActions['record-advice'].update, {
             args: [{ actor: { id: 'expat-1', role: 'expat-advisor' }, outcome: 'given' }],
           });
         if (timed) latency[via].recordAdvice.add(performance.now() - started);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isServedMunicipality } from './municipalities';
+import { euEeaSwiss, isEuCitizen, needsSponsor } from './rules';
 
 export const purposes = [
   'highly-skilled-migrant',
@@ -86,41 +87,6 @@ export const BookingSchema = z.strictObject({
 });
 export type Booking = z.infer<typeof BookingSchema>;
 
-/** EU/EEA and Swiss nationals (ISO alpha-3) need no permit, biometrics or return visa. */
-export const euEeaSwiss = new Set([
-  'AUT',
-  'BEL',
-  'BGR',
-  'HRV',
-  'CYP',
-  'CZE',
-  'DNK',
-  'EST',
-  'FIN',
-  'FRA',
-  'DEU',
-  'GRC',
-  'HUN',
-  'IRL',
-  'ITA',
-  'LVA',
-  'LTU',
-  'LUX',
-  'MLT',
-  'NLD',
-  'POL',
-  'PRT',
-  'ROU',
-  'SVK',
-  'SVN',
-  'ESP',
-  'SWE',
-  'ISL',
-  'LIE',
-  'NOR',
-  'CHE',
-]);
-
 export interface IntakeViolation {
   field: string;
   reason: string;
@@ -133,7 +99,7 @@ export interface IntakeViolation {
 export function intakeViolations(booking: Booking): IntakeViolation[] {
   const violations: IntakeViolation[] = [];
   const wants = (s: Service): boolean => booking.services.includes(s);
-  const euCitizen = booking.stay.purpose === 'eu-citizen' || euEeaSwiss.has(booking.person.nationality);
+  const euCitizen = isEuCitizen(booking);
   if (!isServedMunicipality(booking.residence.municipalityCode)) {
     violations.push({
       field: 'residence.municipalityCode',
@@ -145,13 +111,10 @@ export function intakeViolations(booking: Booking): IntakeViolation[] {
       if (wants(s)) violations.push({ field: 'services', reason: `EU/EEA/Swiss citizens need no ${s}` });
     }
   }
-  if (!euCitizen && booking.stay.purpose === 'eu-citizen') {
+  if (!euEeaSwiss.has(booking.person.nationality) && booking.stay.purpose === 'eu-citizen') {
     violations.push({ field: 'stay.purpose', reason: 'purpose eu-citizen needs an EU/EEA/Swiss nationality' });
   }
-  if (
-    (booking.stay.purpose === 'highly-skilled-migrant' || booking.stay.purpose === 'researcher') &&
-    !booking.sponsor
-  ) {
+  if (needsSponsor(booking.stay.purpose) && !booking.sponsor) {
     violations.push({ field: 'sponsor', reason: `a ${booking.stay.purpose} needs a recognised sponsor` });
   }
   if (wants('residence-permit') && (!booking.permit || booking.permit.route === 'none')) {

@@ -1,3 +1,4 @@
+import { caseActions as actionCatalogue } from '../workflows/actions';
 import {
   isGrpcDeadlineError,
   WorkflowNotFoundError,
@@ -6,15 +7,7 @@ import {
   type Client,
   type Connection,
 } from '@temporalio/client';
-import {
-  caseStatusQuery,
-  retryStepUpdate,
-  skipStepUpdate,
-  withdrawUpdate,
-  type Actor,
-  type CaseView,
-  type StepName,
-} from '../workflows/definitions';
+import { caseStatusQuery, type Actor, type CaseView, type StepName } from '../workflows/definitions';
 
 /** A failure the operator reads as one line (exit code 1): the workflow's own reason, or what to check. */
 export class OperatorError extends Error {
@@ -45,11 +38,17 @@ export function caseActions({ client, connection, actor, timeoutMs }: CaseAction
   return {
     show: (caseId: string): Promise<CaseView> => bounded(caseId, () => handle(caseId).query(caseStatusQuery)),
     retry: (caseId: string, step: StepName): Promise<CaseView> =>
-      bounded(caseId, () => handle(caseId).executeUpdate(retryStepUpdate, { args: [{ actor, step }] })),
+      bounded(caseId, () =>
+        handle(caseId).executeUpdate(actionCatalogue['retry-step'].update, { args: [{ actor, step }] }),
+      ),
     skip: (caseId: string, step: StepName, reason: string): Promise<CaseView> =>
-      bounded(caseId, () => handle(caseId).executeUpdate(skipStepUpdate, { args: [{ actor, step, reason }] })),
+      bounded(caseId, () =>
+        handle(caseId).executeUpdate(actionCatalogue['skip-step'].update, { args: [{ actor, step, reason }] }),
+      ),
     cancel: (caseId: string, reason: string): Promise<CaseView> =>
-      bounded(caseId, () => handle(caseId).executeUpdate(withdrawUpdate, { args: [{ actor, reason }] })),
+      bounded(caseId, () =>
+        handle(caseId).executeUpdate(actionCatalogue.withdraw.update, { args: [{ actor, reason }] }),
+      ),
   };
 }
 

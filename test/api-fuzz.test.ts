@@ -3,7 +3,7 @@ import { startApiStack, type ApiStack } from './harness/api-stack';
 import fc from 'fast-check';
 import type request from 'supertest';
 import { type Response } from 'supertest';
-import { actions, type Action } from '../api/roles';
+import { actionNames as actions, type ActionName as Action } from '../workflows/actions';
 import { callbackSchemas, type CallbackKind } from '../api/schemas';
 import type { Booking } from '../domain/booking';
 import { vvrBooking } from './fixtures/bookings';

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { startApiStack, type ApiStack } from './harness/api-stack';
 import type request from 'supertest';
 import { type Response } from 'supertest';
-import { actions, may, type Action, type Permission } from '../api/roles';
-import { actionSchemas } from '../api/schemas';
+import { may, type Permission } from '../api/roles';
+import { actionNames as actions, caseActions, type ActionName as Action } from '../workflows/actions';
 import type { Booking } from '../domain/booking';
 import { roles, type Role } from '../workflows/definitions';
 import { vvrBooking } from './fixtures/bookings';
@@ -162,7 +162,7 @@ describe('api: the role matrix, cell by cell', function () {
       for (const role of deniedFirst(action)) {
         const allowed = may(role, action);
         it(`${allowed ? 'lets' : 'refuses'} ${role}`, async () => {
-          assert.ok(actionSchemas[action].safeParse(validBodies[action]).success, 'the test body must be valid');
+          assert.ok(caseActions[action].body.safeParse(validBodies[action]).success, 'the test body must be valid');
           const expected = expectedAllowed(role, action);
           const caseId = actionCases.get(`${action}/${allowed ? role : firstAllowed}`)!;
           assert.equal((await viewOf(caseId)).status, 'open', 'the cell needs an open case');

@@ -1,3 +1,4 @@
+import { caseActions } from '../workflows/actions';
 import assert from 'node:assert/strict';
 import { isValidBsn } from '../domain/bsn';
 import { startSandbox, type StartedSandbox } from '../sandbox/app';
@@ -28,11 +29,15 @@ describe('case journeys on the real server, worker and agency sandbox', () => {
     const result = await workers.runUntil(async () => {
       const handle = await startCase(taskQueue, euBooking());
       await waitingOn(handle, 'desk:check-in');
-      await handle.executeUpdate(d.checkInUpdate, { args: [{ actor: actors.desk, identity: 'verified' }] });
+      await handle.executeUpdate(caseActions['check-in'].update, {
+        args: [{ actor: actors.desk, identity: 'verified' }],
+      });
       await waitingOn(handle, 'expat:advice');
       const registered = await waitForCase(handle, (v) => stepOutcome(v, 'brp') === 'registered', 'BRP registered');
       assert.ok(isValidBsn(registered.results.bsn ?? ''), `BSN ${registered.results.bsn} passes the 11-test`);
-      await handle.executeUpdate(d.recordAdviceUpdate, { args: [{ actor: actors.expat, outcome: 'given' }] });
+      await handle.executeUpdate(caseActions['record-advice'].update, {
+        args: [{ actor: actors.expat, outcome: 'given' }],
+      });
       return handle.result();
     });
     assert.equal(result.status, 'completed');
@@ -55,11 +60,13 @@ describe('case journeys on the real server, worker and agency sandbox', () => {
     const result = await workers.runUntil(async () => {
       const handle = await startCase(taskQueue, booking);
       await waitingOn(handle, 'desk:check-in');
-      await handle.executeUpdate(d.checkInUpdate, { args: [{ actor: actors.desk, identity: 'verified' }] });
+      await handle.executeUpdate(caseActions['check-in'].update, {
+        args: [{ actor: actors.desk, identity: 'verified' }],
+      });
 
       const capturing = await waitingOn(handle, 'ind:biometrics');
       assert.ok(capturing.waitingOn.includes('ind:decision'), 'the permit decision is pending in parallel');
-      await handle.executeUpdate(d.captureBiometricsUpdate, {
+      await handle.executeUpdate(caseActions['capture-biometrics'].update, {
         args: [{ actor: actors.ind, captureReference: 'CAP-0001' }],
       });
       const registered = await waitForCase(handle, (v) => stepOutcome(v, 'brp') === 'registered', 'BRP registered');
@@ -73,8 +80,10 @@ describe('case journeys on the real server, worker and agency sandbox', () => {
       const card = [...sandbox.state.cards.values()].find((c) => c.caseRef === caseId);
       await admin.cardReady(card!.orderId);
       await waitingOn(handle, 'desk:card-hand-over');
-      await handle.executeUpdate(d.handOverCardUpdate, { args: [{ actor: actors.desk }] });
-      await handle.executeUpdate(d.recordAdviceUpdate, { args: [{ actor: actors.expat, outcome: 'declined' }] });
+      await handle.executeUpdate(caseActions['hand-over-card'].update, { args: [{ actor: actors.desk }] });
+      await handle.executeUpdate(caseActions['record-advice'].update, {
+        args: [{ actor: actors.expat, outcome: 'declined' }],
+      });
       return handle.result();
     });
 

@@ -1,3 +1,4 @@
+import { caseActions } from '../workflows/actions';
 import assert from 'node:assert/strict';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { startSandbox, type StartedSandbox } from '../sandbox/app';
@@ -21,7 +22,7 @@ async function rejected(action: Promise<unknown>, reason: RegExp): Promise<void>
 }
 
 const checkIn = (h: CaseHandle) =>
-  h.executeUpdate(d.checkInUpdate, { args: [{ actor: actors.desk, identity: 'verified' }] });
+  h.executeUpdate(caseActions['check-in'].update, { args: [{ actor: actors.desk, identity: 'verified' }] });
 
 describe('case scenarios: deadlines, refusals, operators and call-backs', () => {
   let sandbox: StartedSandbox;
@@ -58,7 +59,7 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
       const card = [...sandbox.state.cards.values()].find((c) => c.applicationNumber === 'IND-TEV-1001');
       await admin.cardReady(card!.orderId);
       await waitingOn(handle, 'desk:card-hand-over');
-      await handle.executeUpdate(d.handOverCardUpdate, { args: [{ actor: actors.desk }] });
+      await handle.executeUpdate(caseActions['hand-over-card'].update, { args: [{ actor: actors.desk }] });
       return handle.result();
     });
     assert.equal(result.status, 'completed');
@@ -74,7 +75,9 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
       const handle = await startCase(taskQueue, booking);
       await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
       await waitingOn(handle, 'ind:return-visa');
-      await handle.executeUpdate(d.decideReturnVisaUpdate, { args: [{ actor: actors.ind, decision: 'issue' }] });
+      await handle.executeUpdate(caseActions['decide-return-visa'].update, {
+        args: [{ actor: actors.ind, decision: 'issue' }],
+      });
       const issued = await waitForCase(handle, (v) => stepOutcome(v, 'return-visa') === 'issued', 'visa issued');
       assert.match(issued.results.returnVisaNumber ?? '', /^RV-/);
       assert.ok((issued.results.returnVisaValidUntil ?? '') <= '2026-12-24');
@@ -95,13 +98,13 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
       const due = (v: d.CaseView) => Date.parse(v.deadlines.find((x) => x.name === 'ind-decision-legal-term')!.dueAt);
       const dueAtFirst = due(before);
       const dueAt = new Date(Date.now() + 60_000).toISOString();
-      await handle.executeUpdate(d.requestDocumentsUpdate, {
+      await handle.executeUpdate(caseActions['request-documents'].update, {
         args: [{ actor: actors.ind, documents: ['employment contract'], dueAt }],
       });
       const paused = await waitingOn(handle, 'newcomer:documents');
       assert.equal(paused.deadlines.find((x) => x.name === 'ind-decision-legal-term')?.state, 'paused');
       await new Promise((r) => setTimeout(r, 2_000));
-      await handle.executeUpdate(d.documentsSuppliedUpdate, { args: [{ actor: actors.desk }] });
+      await handle.executeUpdate(caseActions['documents-supplied'].update, { args: [{ actor: actors.desk }] });
       const resumed = await waitingOn(handle, 'ind:decision');
       assert.ok(due(resumed) - dueAtFirst >= 1_500, 'the due date moved by about the length of the pause');
     }, settings);
@@ -112,7 +115,7 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
       const handle = await startCase(taskQueue, vvrBooking({ services: ['residence-permit'] }));
       await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
       await waitingOn(handle, 'ind:decision');
-      await handle.executeUpdate(d.requestDocumentsUpdate, {
+      await handle.executeUpdate(caseActions['request-documents'].update, {
         args: [{ actor: actors.ind, documents: ['diploma'], dueAt: new Date(Date.now() + 1_500).toISOString() }],
       });
       return handle.result();
@@ -129,13 +132,15 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
       await waitingOn(rebooked, 'booking-site:reschedule');
       await rejected(checkIn(rebooked), /no-show; the booking site must reschedule first/);
       const startsAt = new Date(Date.now() + 3_600_000).toISOString();
-      await rebooked.executeUpdate(d.rescheduleUpdate, { args: [{ actor: actors.bookingSite, startsAt }] });
+      await rebooked.executeUpdate(caseActions.reschedule.update, { args: [{ actor: actors.bookingSite, startsAt }] });
       const back = await waitingOn(rebooked, 'desk:check-in');
       assert.equal(back.appointment.startsAt, startsAt);
 
       const gone = await startCase(taskQueue, vvrBooking({ appointment: { location: 'MIC', startsAt: past } }));
       const closed = await gone.result();
-      await rebooked.executeUpdate(d.withdrawUpdate, { args: [{ actor: actors.operator, reason: 'test done' }] });
+      await rebooked.executeUpdate(caseActions.withdraw.update, {
+        args: [{ actor: actors.operator, reason: 'test done' }],
+      });
       return closed;
     }, settings);
     assert.equal(results.status, 'closed-no-show');
@@ -153,7 +158,7 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
       const view = await waitForCase(handle, (v) => stepOutcome(v, 'brp') === 'registered', 'registered');
       await admin.decide(view.results.indApplicationNumber!, 'granted');
       await waitingOn(handle, 'ind:card');
-      await handle.executeUpdate(d.withdrawUpdate, {
+      await handle.executeUpdate(caseActions.withdraw.update, {
         args: [{ actor: actors.bookingSite, reason: 'job offer withdrawn' }],
       });
       return handle.result();
@@ -173,13 +178,17 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
       await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
       await waitingOn(handle, 'desk:address');
       await rejected(
-        handle.executeUpdate(d.handOverCardUpdate, { args: [{ actor: actors.desk }] }),
+        handle.executeUpdate(caseActions['hand-over-card'].update, { args: [{ actor: actors.desk }] }),
         /the card is not ready for pick-up yet/,
       );
-      await handle.executeUpdate(d.resolveAddressUpdate, { args: [{ actor: actors.desk, decision: 'accept' }] });
+      await handle.executeUpdate(caseActions['resolve-address'].update, {
+        args: [{ actor: actors.desk, decision: 'accept' }],
+      });
       const done = await waitForCase(handle, (v) => stepOutcome(v, 'brp') === 'registered', 'registered');
       assert.equal(done.audit.find((a) => a.action === 'resolve-address')?.actor.id, actors.desk.id);
-      await handle.executeUpdate(d.withdrawUpdate, { args: [{ actor: actors.operator, reason: 'test done' }] });
+      await handle.executeUpdate(caseActions.withdraw.update, {
+        args: [{ actor: actors.operator, reason: 'test done' }],
+      });
     });
   });
 
@@ -221,7 +230,9 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
       const handle = await startCase(taskQueue, vvrBooking({ services: ['residence-permit'] }));
       const breached = await waitForCase(handle, (v) => v.slaBreached, 'SLA breached');
       assert.equal(breached.deadlines.find((x) => x.name === 'ind-decision-sponsor-target')?.state, 'breached');
-      await handle.executeUpdate(d.withdrawUpdate, { args: [{ actor: actors.operator, reason: 'test done' }] });
+      await handle.executeUpdate(caseActions.withdraw.update, {
+        args: [{ actor: actors.operator, reason: 'test done' }],
+      });
     }, settings);
   });
 
@@ -248,7 +259,7 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
       const handle = await startCase(taskQueue, euBooking({ services: ['brp-registration'] }));
       await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
       await waitingOn(handle, 'operator:brp');
-      await handle.executeUpdate(d.skipStepUpdate, {
+      await handle.executeUpdate(caseActions['skip-step'].update, {
         args: [{ actor: actors.operator, step: 'brp', reason: 'registered by hand at the municipality' }],
       });
       const result = await handle.result();
@@ -264,16 +275,22 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
         vvrBooking({ services: ['brp-registration', 'residence-permit', 'biometrics'] }),
       );
       await waitingOn(handle, 'desk:check-in');
-      await handle.executeUpdate(d.checkInUpdate, { args: [{ actor: actors.desk, identity: 'in-doubt' }] });
+      await handle.executeUpdate(caseActions['check-in'].update, {
+        args: [{ actor: actors.desk, identity: 'in-doubt' }],
+      });
       await waitingOn(handle, 'desk:identity');
       await rejected(
-        handle.executeUpdate(d.captureBiometricsUpdate, { args: [{ actor: actors.ind, captureReference: 'CAP-X' }] }),
+        handle.executeUpdate(caseActions['capture-biometrics'].update, {
+          args: [{ actor: actors.ind, captureReference: 'CAP-X' }],
+        }),
         /capturing biometrics is not possible now: the biometrics step is blocked/,
       );
-      await handle.executeUpdate(d.resolveIdentityUpdate, { args: [{ actor: actors.desk, identity: 'verified' }] });
+      await handle.executeUpdate(caseActions['resolve-identity'].update, {
+        args: [{ actor: actors.desk, identity: 'verified' }],
+      });
 
       await waitingOn(handle, 'ind:biometrics');
-      await handle.executeUpdate(d.captureBiometricsUpdate, {
+      await handle.executeUpdate(caseActions['capture-biometrics'].update, {
         args: [{ actor: actors.ind, captureReference: 'CAP-BLURRY-1' }],
       });
       const retake = await waitForCase(
@@ -283,26 +300,30 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
       );
       assert.ok(retake.waitingOn.includes('ind:biometrics'));
       await rejected(
-        handle.executeUpdate(d.captureBiometricsUpdate, {
+        handle.executeUpdate(caseActions['capture-biometrics'].update, {
           args: [{ actor: actors.ind, captureReference: 'CAP-BLURRY-1' }],
         }),
         /already submitted/,
       );
 
       await admin.faults({ agency: 'ind', outage: true });
-      await handle.executeUpdate(d.captureBiometricsUpdate, {
+      await handle.executeUpdate(caseActions['capture-biometrics'].update, {
         args: [{ actor: actors.ind, captureReference: 'CAP-2' }],
       });
       await waitingOn(handle, 'operator:biometrics');
       await admin.clearFaults();
-      await handle.executeUpdate(d.retryStepUpdate, { args: [{ actor: actors.operator, step: 'biometrics' }] });
+      await handle.executeUpdate(caseActions['retry-step'].update, {
+        args: [{ actor: actors.operator, step: 'biometrics' }],
+      });
       const accepted = await waitForCase(handle, (v) => stepOutcome(v, 'biometrics') === 'accepted', 'accepted');
       assert.ok(accepted.audit.some((a) => a.action === 'retry-step' && a.actor.id === actors.operator.id));
       await rejected(
-        handle.executeUpdate(d.retryStepUpdate, { args: [{ actor: actors.operator, step: 'brp' }] }),
+        handle.executeUpdate(caseActions['retry-step'].update, { args: [{ actor: actors.operator, step: 'brp' }] }),
         /not waiting on an operator/,
       );
-      await handle.executeUpdate(d.withdrawUpdate, { args: [{ actor: actors.operator, reason: 'test done' }] });
+      await handle.executeUpdate(caseActions.withdraw.update, {
+        args: [{ actor: actors.operator, reason: 'test done' }],
+      });
     }, settings);
   });
 
@@ -317,7 +338,9 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
         (v) => v.steps.find((s) => s.name === 'permit')?.waitingOn === 'agency:ind',
         'filing the application',
       );
-      await handle.executeUpdate(d.withdrawUpdate, { args: [{ actor: actors.bookingSite, reason: 'changed plans' }] });
+      await handle.executeUpdate(caseActions.withdraw.update, {
+        args: [{ actor: actors.bookingSite, reason: 'changed plans' }],
+      });
       return handle.result();
     });
     assert.equal(result.status, 'withdrawn');

@@ -1,6 +1,7 @@
+import { caseActions } from '../workflows/actions';
 import assert from 'node:assert/strict';
 import { startSandbox, type StartedSandbox } from '../sandbox/app';
-import * as d from '../workflows/definitions';
+import type * as d from '../workflows/definitions';
 import { euBooking, vvrBooking } from './fixtures/bookings';
 import { actors, startCase, stepOutcome, waitForCase, type CaseHandle } from './harness/case-driver';
 import { sandboxAdmin } from './harness/sandbox-admin';
@@ -32,10 +33,12 @@ describe('under 30% injected errors and random latency on every agency', () => {
       const permit = i % 2 === 1;
       const handle: CaseHandle = await startCase(taskQueue, permit ? vvrBooking() : euBooking());
       await waitingOn(handle, 'desk:check-in');
-      await handle.executeUpdate(d.checkInUpdate, { args: [{ actor: actors.desk, identity: 'verified' }] });
+      await handle.executeUpdate(caseActions['check-in'].update, {
+        args: [{ actor: actors.desk, identity: 'verified' }],
+      });
       if (permit) {
         await waitingOn(handle, 'ind:biometrics');
-        await handle.executeUpdate(d.captureBiometricsUpdate, {
+        await handle.executeUpdate(caseActions['capture-biometrics'].update, {
           args: [{ actor: actors.ind, captureReference: `CAP-${i}` }],
         });
         const view = await waitForCase(
@@ -49,10 +52,12 @@ describe('under 30% injected errors and random latency on every agency', () => {
         const card = [...sandbox.state.cards.values()].find((c) => c.caseRef === handle.workflowId);
         await admin.cardReady(card!.orderId);
         await waitForCase(handle, (v) => v.waitingOn.includes('desk:card-hand-over'), 'card ready', 120_000);
-        await handle.executeUpdate(d.handOverCardUpdate, { args: [{ actor: actors.desk }] });
+        await handle.executeUpdate(caseActions['hand-over-card'].update, { args: [{ actor: actors.desk }] });
       }
       await waitingOn(handle, 'expat:advice');
-      await handle.executeUpdate(d.recordAdviceUpdate, { args: [{ actor: actors.expat, outcome: 'given' }] });
+      await handle.executeUpdate(caseActions['record-advice'].update, {
+        args: [{ actor: actors.expat, outcome: 'given' }],
+      });
       return handle.result();
     };
 

@@ -1,3 +1,4 @@
+import { caseActions } from '../workflows/actions';
 import assert from 'node:assert/strict';
 import { Client } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
@@ -62,7 +63,9 @@ describe('payload encryption', () => {
         args: [{ booking }],
       });
       await waitForCase(handle, (v) => v.waitingOn.includes('desk:check-in'), 'check-in');
-      await handle.executeUpdate(d.checkInUpdate, { args: [{ actor: actors.desk, identity: 'verified' }] });
+      await handle.executeUpdate(caseActions['check-in'].update, {
+        args: [{ actor: actors.desk, identity: 'verified' }],
+      });
       return waitForCase(handle, (v) => stepOutcome(v, 'brp') === 'registered', 'registered');
     });
 
@@ -84,7 +87,9 @@ describe('payload encryption', () => {
     const result = await (
       await caseWorkers(taskQueue, { sandboxUrl: sandbox.url, dataConverter: after })
     ).runUntil(async () => {
-      await handle.executeUpdate(d.withdrawUpdate, { args: [{ actor: actors.operator, reason: 'key rotation test' }] });
+      await handle.executeUpdate(caseActions.withdraw.update, {
+        args: [{ actor: actors.operator, reason: 'key rotation test' }],
+      });
       const closed = await handle.result();
       assert.equal((await handle.query(d.caseBookingQuery)).person.passportNumber, booking.person.passportNumber);
       return closed;

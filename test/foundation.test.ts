@@ -1,6 +1,7 @@
+import { caseActions } from '../workflows/actions';
 import assert from 'node:assert/strict';
 import { startSandbox, type StartedSandbox } from '../sandbox/app';
-import { withdrawUpdate } from '../workflows/definitions';
+
 import { CaseStatus, Municipality } from '../workflows/search-attributes';
 import { vvrBooking } from './fixtures/bookings';
 import { actors, startCase, waitingOn } from './harness/case-driver';
@@ -31,7 +32,7 @@ describe('foundation: a case workflow on a real Temporal server and worker', () 
       });
       assert.deepEqual(found, [handle.workflowId]);
 
-      const afterWithdraw = await handle.executeUpdate(withdrawUpdate, {
+      const afterWithdraw = await handle.executeUpdate(caseActions.withdraw.update, {
         args: [{ actor: actors.operator, reason: 'newcomer moved to Utrecht' }],
       });
       assert.equal(afterWithdraw.audit.at(-1)?.actor.id, actors.operator.id);

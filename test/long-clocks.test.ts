@@ -1,3 +1,4 @@
+import { caseActions } from '../workflows/actions';
 import assert from 'node:assert/strict';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Booking } from '../domain/booking';
@@ -63,7 +64,9 @@ describe('long clocks at their real length (time-skipping test server)', functio
    * `env.sleep` of the run then passes in real time.
    */
   async function closeCase(handle: CaseHandle): Promise<d.NewcomerCaseResult> {
-    await handle.executeUpdate(d.withdrawUpdate, { args: [{ actor: actors.operator, reason: 'test done' }] });
+    await handle.executeUpdate(caseActions.withdraw.update, {
+      args: [{ actor: actors.operator, reason: 'test done' }],
+    });
     const result = await resultWithin(env, handle);
     assert.equal(result.status, 'withdrawn');
     return result;
@@ -83,7 +86,9 @@ describe('long clocks at their real length (time-skipping test server)', functio
       vvrBooking({ services: ['residence-permit'], appointment: await appointmentIn(day) }),
     );
     await waitingOn(handle, 'desk:check-in');
-    await handle.executeUpdate(d.checkInUpdate, { args: [{ actor: actors.desk, identity: 'verified' }] });
+    await handle.executeUpdate(caseActions['check-in'].update, {
+      args: [{ actor: actors.desk, identity: 'verified' }],
+    });
     const view = await waitingOn(handle, 'ind:decision');
     assert.equal(view.status, 'open');
     assert.equal(view.slaBreached, false);
@@ -158,7 +163,9 @@ describe('long clocks at their real length (time-skipping test server)', functio
       assert.ok((await env.currentTimeMs()) >= legalTermEnds);
 
       // IND's late decision is still taken; the breach stays on record.
-      await handle.executeUpdate(d.recordPermitDecisionUpdate, { args: [{ actor: actors.ind, decision: 'granted' }] });
+      await handle.executeUpdate(caseActions['record-permit-decision'].update, {
+        args: [{ actor: actors.ind, decision: 'granted' }],
+      });
       const decided = await waitForCase(handle, (v) => stepOutcome(v, 'permit') === 'granted', 'permit granted');
       assert.equal(deadline(decided, 'ind-decision-legal-term').state, 'breached');
       assert.equal(decided.slaBreached, true);
@@ -171,7 +178,7 @@ describe('long clocks at their real length (time-skipping test server)', functio
       const { handle, view } = await pendingPermit();
       const dueBefore = dueAt(view, 'ind-decision-legal-term');
       const documentsDue = new Date((await env.currentTimeMs()) + 30 * day).toISOString();
-      await handle.executeUpdate(d.requestDocumentsUpdate, {
+      await handle.executeUpdate(caseActions['request-documents'].update, {
         args: [{ actor: actors.ind, documents: ['employment contract'], dueAt: documentsDue }],
       });
       const paused = await waitingOn(handle, 'newcomer:documents');
@@ -182,7 +189,7 @@ describe('long clocks at their real length (time-skipping test server)', functio
       assert.ok(waiting.waitingOn.includes('newcomer:documents'), 'still waiting on the documents on day 20');
       assert.equal(deadline(waiting, 'ind-decision-legal-term').state, 'paused');
 
-      await handle.executeUpdate(d.documentsSuppliedUpdate, { args: [{ actor: actors.desk }] });
+      await handle.executeUpdate(caseActions['documents-supplied'].update, { args: [{ actor: actors.desk }] });
       const resumed = await waitingOn(handle, 'ind:decision');
       assert.equal(deadline(resumed, 'ind-decision-legal-term').state, 'running');
       const moved = dueAt(resumed, 'ind-decision-legal-term') - dueBefore;

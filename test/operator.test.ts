@@ -1,3 +1,4 @@
+import { caseActions } from '../workflows/actions';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
@@ -12,7 +13,6 @@ import {
 } from '../operator/stuck';
 import { createStuckReportActivities, createStuckReportMetrics } from '../operator/stuck-report';
 import type { CaseSettings } from '../workflows/settings';
-import * as d from '../workflows/definitions';
 import { euBooking, vvrBooking } from './fixtures/bookings';
 import { actors, startCase, stepOutcome, waitForCase, waitingOn, type CaseHandle } from './harness/case-driver';
 import { eventually } from './harness/eventually';
@@ -38,7 +38,7 @@ interface Listed {
 }
 
 const checkIn = (h: CaseHandle) =>
-  h.executeUpdate(d.checkInUpdate, { args: [{ actor: actors.desk, identity: 'verified' }] });
+  h.executeUpdate(caseActions['check-in'].update, { args: [{ actor: actors.desk, identity: 'verified' }] });
 
 describe('operator command: stuck cases from visibility, repairs through the workflow Updates', () => {
   let sandbox: StartedSandbox;
@@ -172,7 +172,9 @@ describe('operator command: stuck cases from visibility, repairs through the wor
       assert.match(show.stdout, new RegExp(`skip-step +brp: registered by hand at the municipality$`, 'm'));
       assert.match(show.stdout, new RegExp(`${operatorId} +operator +skip-step`));
       assert.doesNotMatch(show.stdout, /Hoffmann|C01X00T47|example\.org/);
-      await handle.executeUpdate(d.withdrawUpdate, { args: [{ actor: actors.operator, reason: 'test done' }] });
+      await handle.executeUpdate(caseActions.withdraw.update, {
+        args: [{ actor: actors.operator, reason: 'test done' }],
+      });
     });
   });
 
@@ -184,7 +186,9 @@ describe('operator command: stuck cases from visibility, repairs through the wor
       const reason = found.reasons.find((r) => r.kind === 'past-deadline')!;
       assert.match(reason.why, /breached \(SlaBreached\)/);
       assert.match(reason.next, new RegExp(`cases show ${handle.workflowId}\`\\), and escalate`));
-      await handle.executeUpdate(d.withdrawUpdate, { args: [{ actor: actors.operator, reason: 'test done' }] });
+      await handle.executeUpdate(caseActions.withdraw.update, {
+        args: [{ actor: actors.operator, reason: 'test done' }],
+      });
     });
   });
 

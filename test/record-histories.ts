@@ -9,12 +9,13 @@
  * they stand for the cases started before the change, which must keep replaying beside the new ones. The script
  * refuses to overwrite a file. It starts its own dev server and agency sandbox, as the tests do.
  */
+import { caseActions } from '../workflows/actions';
 import fs from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { Booking } from '../domain/booking';
 import { startSandbox, type StartedSandbox } from '../sandbox/app';
-import * as d from '../workflows/definitions';
+import type * as d from '../workflows/definitions';
 import { euBooking, vvrBooking } from './fixtures/bookings';
 import { actors, startCase, stepOutcome, waitForCase, waitingOn, type CaseHandle } from './harness/case-driver';
 import { sandboxAdmin } from './harness/sandbox-admin';
@@ -42,7 +43,7 @@ const tevWithMvv = (): Booking =>
   });
 const checkIn = async (h: CaseHandle): Promise<void> => {
   await waitingOn(h, 'desk:check-in');
-  await h.executeUpdate(d.checkInUpdate, { args: [{ actor: actors.desk, identity: 'verified' }] });
+  await h.executeUpdate(caseActions['check-in'].update, { args: [{ actor: actors.desk, identity: 'verified' }] });
 };
 const registered = (h: CaseHandle) => waitForCase(h, (v) => stepOutcome(v, 'brp') === 'registered', 'registered');
 const cardOrderOf = (sandbox: StartedSandbox, caseId: string): string => {
@@ -58,7 +59,7 @@ const scenarios: Record<string, Scenario> = {
       await checkIn(h);
       await waitingOn(h, 'expat:advice');
       await registered(h);
-      await h.executeUpdate(d.recordAdviceUpdate, { args: [{ actor: actors.expat, outcome: 'given' }] });
+      await h.executeUpdate(caseActions['record-advice'].update, { args: [{ actor: actors.expat, outcome: 'given' }] });
     },
     expect: { status: 'completed', brp: 'registered', advice: 'given' },
   },
@@ -67,15 +68,17 @@ const scenarios: Record<string, Scenario> = {
     drive: async (h, sandbox) => {
       await checkIn(h);
       await waitingOn(h, 'ind:biometrics');
-      await h.executeUpdate(d.captureBiometricsUpdate, { args: [{ actor: actors.ind, captureReference: 'CAP-0001' }] });
+      await h.executeUpdate(caseActions['capture-biometrics'].update, {
+        args: [{ actor: actors.ind, captureReference: 'CAP-0001' }],
+      });
       const view = await registered(h);
       await waitForCase(h, (v) => stepOutcome(v, 'biometrics') === 'accepted', 'biometrics accepted');
       await sandboxAdmin(sandbox.url).decide(view.results.indApplicationNumber ?? '', 'granted');
       await waitingOn(h, 'ind:card');
       await sandboxAdmin(sandbox.url).cardReady(cardOrderOf(sandbox, h.workflowId));
       await waitingOn(h, 'desk:card-hand-over');
-      await h.executeUpdate(d.handOverCardUpdate, { args: [{ actor: actors.desk }] });
-      await h.executeUpdate(d.recordAdviceUpdate, { args: [{ actor: actors.expat, outcome: 'given' }] });
+      await h.executeUpdate(caseActions['hand-over-card'].update, { args: [{ actor: actors.desk }] });
+      await h.executeUpdate(caseActions['record-advice'].update, { args: [{ actor: actors.expat, outcome: 'given' }] });
     },
     expect: { status: 'completed', permit: 'granted', biometrics: 'accepted', card: 'handed-over', advice: 'given' },
   },
@@ -86,7 +89,9 @@ const scenarios: Record<string, Scenario> = {
       const view = await registered(h);
       await sandboxAdmin(sandbox.url).decide(view.results.indApplicationNumber ?? '', 'granted');
       await waitingOn(h, 'ind:card');
-      await h.executeUpdate(d.withdrawUpdate, { args: [{ actor: actors.bookingSite, reason: 'job offer withdrawn' }] });
+      await h.executeUpdate(caseActions.withdraw.update, {
+        args: [{ actor: actors.bookingSite, reason: 'job offer withdrawn' }],
+      });
     },
     expect: { status: 'withdrawn', permit: 'granted', card: 'cancelled', brp: 'registered' },
   },
@@ -99,9 +104,13 @@ const scenarios: Record<string, Scenario> = {
     drive: async (h) => {
       await checkIn(h);
       await waitingOn(h, 'desk:address');
-      await h.executeUpdate(d.resolveAddressUpdate, { args: [{ actor: actors.desk, decision: 'accept' }] });
+      await h.executeUpdate(caseActions['resolve-address'].update, {
+        args: [{ actor: actors.desk, decision: 'accept' }],
+      });
       await registered(h);
-      await h.executeUpdate(d.withdrawUpdate, { args: [{ actor: actors.operator, reason: 'recorded for replay' }] });
+      await h.executeUpdate(caseActions.withdraw.update, {
+        args: [{ actor: actors.operator, reason: 'recorded for replay' }],
+      });
     },
     expect: { status: 'withdrawn', permit: 'withdrawn', brp: 'registered' },
   },
@@ -111,7 +120,9 @@ const scenarios: Record<string, Scenario> = {
       await checkIn(h);
       await waitingOn(h, 'ind:decision');
       const dueAt = new Date(Date.now() + 1_500).toISOString();
-      await h.executeUpdate(d.requestDocumentsUpdate, { args: [{ actor: actors.ind, documents: ['diploma'], dueAt }] });
+      await h.executeUpdate(caseActions['request-documents'].update, {
+        args: [{ actor: actors.ind, documents: ['diploma'], dueAt }],
+      });
     },
     expect: { status: 'completed', permit: 'inadmissible', card: 'not-issued' },
   },

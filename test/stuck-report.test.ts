@@ -1,3 +1,4 @@
+import { caseActions } from '../workflows/actions';
 import assert from 'node:assert/strict';
 import { startSandbox, type StartedSandbox } from '../sandbox/app';
 import { createStuckReportMetrics } from '../operator/stuck-report';
@@ -6,7 +7,6 @@ import { euBooking } from './fixtures/bookings';
 import { actors, startCase, waitForCase } from './harness/case-driver';
 import { sandboxAdmin } from './harness/sandbox-admin';
 import { caseWorkers, temporal, testSettings, uniqueTaskQueue } from './harness/temporal';
-import * as d from '../workflows/definitions';
 
 describe('the daily stuck-cases report', () => {
   let sandbox: StartedSandbox;
@@ -29,7 +29,9 @@ describe('the daily stuck-cases report', () => {
       const counts = await workers.runUntil(async () => {
         const handle = await startCase(taskQueue, euBooking({ services: ['brp-registration'] }));
         await waitForCase(handle, (v) => v.waitingOn.includes('desk:check-in'), 'check-in');
-        await handle.executeUpdate(d.checkInUpdate, { args: [{ actor: actors.desk, identity: 'verified' }] });
+        await handle.executeUpdate(caseActions['check-in'].update, {
+          args: [{ actor: actors.desk, identity: 'verified' }],
+        });
         await waitForCase(handle, (v) => v.agencyRetrying.includes('brp'), 'AgencyRetrying=brp');
         // Visibility lags the case a little; the report is daily, so a short wait is fair.
         await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -38,7 +40,9 @@ describe('the daily stuck-cases report', () => {
           workflowId: `stuck-report-${taskQueue}`,
           args: [{ humanNormMs: 2 * 86_400_000 }],
         });
-        await handle.executeUpdate(d.withdrawUpdate, { args: [{ actor: actors.operator, reason: 'test done' }] });
+        await handle.executeUpdate(caseActions.withdraw.update, {
+          args: [{ actor: actors.operator, reason: 'test done' }],
+        });
         return report;
       });
       assert.ok(counts.byKind['agency-retrying'] >= 1, JSON.stringify(counts));

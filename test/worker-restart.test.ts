@@ -1,3 +1,4 @@
+import { caseActions } from '../workflows/actions';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -51,9 +52,11 @@ describe('a worker killed in the middle of a case', () => {
     try {
       const handle = await startCase(taskQueue, booking);
       await waitForCase(handle, (v) => v.waitingOn.includes('desk:check-in'), 'check-in', 60_000);
-      await handle.executeUpdate(d.checkInUpdate, { args: [{ actor: actors.desk, identity: 'verified' }] });
+      await handle.executeUpdate(caseActions['check-in'].update, {
+        args: [{ actor: actors.desk, identity: 'verified' }],
+      });
       await waitingOn(handle, 'ind:biometrics');
-      await handle.executeUpdate(d.captureBiometricsUpdate, {
+      await handle.executeUpdate(caseActions['capture-biometrics'].update, {
         args: [{ actor: actors.ind, captureReference: 'CAP-K1' }],
       });
       const midway = await waitForCase(handle, (v) => stepOutcome(v, 'biometrics') === 'accepted', 'biometrics');
@@ -66,8 +69,10 @@ describe('a worker killed in the middle of a case', () => {
       const card = [...sandbox.state.cards.values()].find((c) => c.caseRef === handle.workflowId);
       await admin.cardReady(card!.orderId);
       await waitingOn(handle, 'desk:card-hand-over');
-      await handle.executeUpdate(d.handOverCardUpdate, { args: [{ actor: actors.desk }] });
-      await handle.executeUpdate(d.recordAdviceUpdate, { args: [{ actor: actors.expat, outcome: 'given' }] });
+      await handle.executeUpdate(caseActions['hand-over-card'].update, { args: [{ actor: actors.desk }] });
+      await handle.executeUpdate(caseActions['record-advice'].update, {
+        args: [{ actor: actors.expat, outcome: 'given' }],
+      });
       const result = await handle.result();
 
       assert.equal(result.status, 'completed');

@@ -27,42 +27,38 @@ export function refusalType(err: unknown): string | undefined {
  * operator, who retries it or skips it. Refusals of the types in `handles` are rethrown for the step to act on.
  */
 export async function withAgency<T>(
-  c: CaseState,
+  state: CaseState,
   step: StepName,
   agency: Agency,
   call: () => Promise<T>,
   handles: readonly string[] = [],
 ): Promise<T | typeof skipped> {
   for (;;) {
-    c.setStep(step, { state: 'running', waitingOn: `agency:${agency}` });
+    state.setStep(step, { state: 'running', waitingOn: `agency:${agency}` });
     try {
-      return await visiblyRetrying(c, agency, call);
+      return await visiblyRetrying(state, agency, call);
     } catch (err) {
       if (isCancellation(err) || handles.includes(refusalType(err) ?? '')) throw err;
       const reason = err instanceof ActivityFailure ? (err.cause?.message ?? err.message) : String(err);
-      c.setStep(step, {
+      state.setStep(step, {
         state: 'waiting',
         waitingOn: `operator:${step}`,
         detail: `${agency} call failed (${reason}); an operator may retry or skip the step`,
       });
-      c.retryRequests.delete(step);
-      c.retryable.add(step);
-      await condition(() => c.retryRequests.has(step) || c.skipRequests.has(step));
-      c.retryable.delete(step);
-      if (c.skipRequests.has(step)) return skipped;
-      c.retryRequests.delete(step);
+      await condition(state.handToOperator(step));
+      if (state.operatorDecided(step) === 'skip') return skipped;
     }
   }
 }
 
-async function visiblyRetrying<T>(c: CaseState, agency: Agency, call: () => Promise<T>): Promise<T> {
+async function visiblyRetrying<T>(state: CaseState, agency: Agency, call: () => Promise<T>): Promise<T> {
   let marked = false;
   const watch = new CancellationScope();
   const watching = watch
     .run(async () => {
-      await sleep(c.settings.agencyRetryVisibleAfterMs);
+      await sleep(state.settings.agencyRetryVisibleAfterMs);
       marked = true;
-      c.markAgencyRetrying(agency, true);
+      state.markAgencyRetrying(agency, true);
     })
     .catch((err: unknown) => {
       if (!isCancellation(err)) throw err;
@@ -72,6 +68,6 @@ async function visiblyRetrying<T>(c: CaseState, agency: Agency, call: () => Prom
   } finally {
     watch.cancel();
     await watching;
-    if (marked) c.markAgencyRetrying(agency, false);
+    if (marked) state.markAgencyRetrying(agency, false);
   }
 }

@@ -1,112 +1,353 @@
-import { condition, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { condition, workflowInfo } from '@temporalio/workflow';
 import type { Booking, Service } from '../domain/booking';
-import { euEeaSwiss } from '../domain/booking';
+import { hasMvv, isEuCitizen } from '../domain/rules';
+import type { ActionRequest } from './actions';
+import { caseView, SearchAttributeSync, type CaseSnapshot } from './case-view';
 import type { Actor, AuditEntry, CaseStatusValue, CaseView, DeadlineView, StepName, StepView } from './definitions';
 import { stepNames } from './definitions';
-import {
-  AgencyRetrying,
-  AppointmentAt,
-  CaseStatus,
-  DeskLocation,
-  Municipality,
-  NextDeadlineAt,
-  Purpose,
-  SlaBreached,
-  WaitingOn,
-} from './search-attributes';
 import type { CaseSettings } from './settings';
 
 export type PermitStatus = 'none' | 'pending' | 'granted' | 'refused' | 'inadmissible' | 'withdrawn';
+export type PermitDecision = 'granted' | 'refused' | 'inadmissible';
 export type CheckInState = 'pending' | 'verified' | 'in-doubt' | 'not-verified' | 'no-show';
 
-/** Everything a case knows, and the one place that turns it into the view and the search attributes. */
+/**
+ * A validator's refusal: the message is what the officer reads (the API answers it as a 409). Validators, not
+ * throws in the handlers, reject updates: a rejected update leaves no trace in the case's history.
+ */
+export class NotNow extends Error {
+  override readonly name = 'NotNow';
+}
+
+function must(condition: boolean, reason: string): void {
+  if (!condition) throw new NotNow(reason);
+}
+
+const ind: Actor = { id: 'ind', role: 'agency' };
+
+/**
+ * Everything a case knows, and the one door through which it changes: fields are read-only from outside, and
+ * every change is a named method here, so "how can this case change?" is answered by this file. The officer
+ * actions come in pairs, `assertCanX(request)` for the Update's validator and `x(request)` for its handler;
+ * the steps report progress through the methods below them. Every change that operators can see is pushed to
+ * the search attributes (`SearchAttributeSync` upserts only what changed).
+ */
 export class CaseState {
   readonly caseId = workflowInfo().workflowId;
-  status: CaseStatusValue = 'open';
-  outcome?: string;
-  readonly steps = new Map<StepName, StepView>();
-  readonly audit: AuditEntry[] = [];
-  readonly deadlines = new Map<string, DeadlineView>();
-  readonly agencyRetrying = new Map<string, number>();
-  readonly results: Record<string, string> = {};
-  slaBreached = false;
-
-  appointment: { location: string; startsAt: string };
-  checkIn: CheckInState = 'pending';
-  permit: { status: PermitStatus; applicationNumber?: string; documentsDueAt?: string } = { status: 'none' };
-  biometrics: { captureReference?: string; result?: 'accepted' | 'retake-needed'; seen: Set<string> } = {
-    seen: new Set(),
-  };
-  card: { orderId?: string; ready: boolean; handedOver: boolean } = { ready: false, handedOver: false };
-  /** Steps an operator asked to retry now (after an agency kept failing) or to skip. */
-  readonly retryRequests = new Set<StepName>();
-  readonly skipRequests = new Map<StepName, string>();
-  /** Steps whose agency call gave up and that an operator may retry. */
-  readonly retryable = new Set<StepName>();
-  /** IND decisions that arrived before the application was linked, by application number. */
-  readonly earlyDecisions = new Map<string, 'granted' | 'refused' | 'inadmissible'>();
-  /** IND is filing or linking the application right now; a withdrawal waits for the number. */
-  linkingApplication = false;
-  /** Bumped on every reschedule, so the check-in clock restarts. */
-  appointmentVersion = 0;
-  addressDecision?: 'accept' | 'refer-to-rni' | 'refuse';
-  returnVisaDecision?: 'issue' | 'refuse';
-  advice?: 'given' | 'declined';
-  /** Set by withdrawal or by a no-show past the reschedule window: the steps stop. */
-  ending?: 'withdrawn' | 'closed-no-show';
-
-  private lastSearchAttributes = '';
+  private _settings: CaseSettings;
+  private _status: CaseStatusValue = 'open';
+  private _outcome?: string;
+  private _ending?: 'withdrawn' | 'closed-no-show';
+  private readonly _steps = new Map<StepName, StepView>();
+  private readonly _audit: AuditEntry[] = [];
+  private readonly _deadlines = new Map<string, DeadlineView>();
+  private readonly _agencyRetrying = new Map<string, number>();
+  private readonly _results: Record<string, string> = {};
+  private _slaBreached = false;
+  private _appointment: { location: string; startsAt: string };
+  private _appointmentVersion = 0;
+  private _checkIn: CheckInState = 'pending';
+  private _permit: { status: PermitStatus; applicationNumber?: string; documentsDueAt?: string } = { status: 'none' };
+  private readonly earlyDecisions = new Map<string, PermitDecision>();
+  private _biometrics: { captureReference?: string; result?: 'accepted' | 'retake-needed' } = {};
+  private readonly capturesSeen = new Set<string>();
+  private _card: { orderId?: string; ready: boolean; handedOver: boolean } = { ready: false, handedOver: false };
+  private _addressDecision?: 'accept' | 'refer-to-rni' | 'refuse';
+  private _returnVisaDecision?: 'issue' | 'refuse';
+  private _advice?: 'given' | 'declined';
+  private readonly retryRequests = new Set<StepName>();
+  private readonly skipRequests = new Map<StepName, string>();
+  private readonly retryable = new Set<StepName>();
+  private readonly searchAttributes = new SearchAttributeSync();
 
   constructor(
     readonly booking: Booking,
     /** Replaced by the deployment's settings as soon as they are read, before any step starts. */
-    public settings: CaseSettings,
+    settings: CaseSettings,
   ) {
-    this.appointment = { ...booking.appointment };
-    for (const name of stepNames) this.steps.set(name, { name, state: 'blocked' });
+    this._settings = settings;
+    this._appointment = { ...booking.appointment };
+    for (const name of stepNames) this._steps.set(name, { name, state: 'blocked' });
   }
 
+  // What the case knows.
+
+  get settings(): CaseSettings {
+    return this._settings;
+  }
+  get status(): CaseStatusValue {
+    return this._status;
+  }
+  get outcome(): string | undefined {
+    return this._outcome;
+  }
+  get ending(): 'withdrawn' | 'closed-no-show' | undefined {
+    return this._ending;
+  }
+  get appointment(): Readonly<{ location: string; startsAt: string }> {
+    return this._appointment;
+  }
+  get appointmentVersion(): number {
+    return this._appointmentVersion;
+  }
+  get checkInState(): CheckInState {
+    return this._checkIn;
+  }
+  get permit(): Readonly<{ status: PermitStatus; applicationNumber?: string; documentsDueAt?: string }> {
+    return this._permit;
+  }
+  get biometrics(): Readonly<{ captureReference?: string; result?: 'accepted' | 'retake-needed' }> {
+    return this._biometrics;
+  }
+  get card(): Readonly<{ orderId?: string; ready: boolean; handedOver: boolean }> {
+    return this._card;
+  }
+  get results(): Readonly<Record<string, string>> {
+    return this._results;
+  }
+  get addressDecision(): 'accept' | 'refer-to-rni' | 'refuse' | undefined {
+    return this._addressDecision;
+  }
+  get returnVisaDecision(): 'issue' | 'refuse' | undefined {
+    return this._returnVisaDecision;
+  }
+  get advice(): 'given' | 'declined' | undefined {
+    return this._advice;
+  }
+  get open(): boolean {
+    return this._status === 'open';
+  }
+  get euCitizen(): boolean {
+    return isEuCitizen(this.booking);
+  }
+  get hasMvv(): boolean {
+    return hasMvv(this.booking);
+  }
+  get checkInSettled(): boolean {
+    return this._checkIn === 'verified' || this._checkIn === 'not-verified';
+  }
+  get permitDecided(): boolean {
+    return !['none', 'pending'].includes(this._permit.status);
+  }
   wants(service: Service): boolean {
     return this.booking.services.includes(service);
   }
-
-  get euCitizen(): boolean {
-    return this.booking.stay.purpose === 'eu-citizen' || euEeaSwiss.has(this.booking.person.nationality);
+  step(name: StepName): Readonly<StepView> {
+    return this._steps.get(name)!;
   }
-
-  get hasMvv(): boolean {
-    return this.booking.permit?.route === 'tev' && this.booking.permit.mvvIssued === true;
-  }
-
-  get open(): boolean {
-    return this.status === 'open';
-  }
-
-  step(name: StepName): StepView {
-    return this.steps.get(name)!;
-  }
-
-  setStep(name: StepName, patch: Omit<StepView, 'name'>): void {
-    this.steps.set(name, { name, ...patch });
-    this.sync();
-  }
-
   done(name: StepName): boolean {
     const state = this.step(name).state;
     return state === 'done' || state === 'not-wanted';
   }
+  skipRequested(name: StepName): boolean {
+    return this.skipRequests.has(name);
+  }
+  retryRequested(name: StepName): boolean {
+    return this.retryRequests.has(name);
+  }
+  skipReason(name: StepName): string | undefined {
+    return this.skipRequests.get(name);
+  }
+  view(): CaseView {
+    return caseView(this.snapshot());
+  }
 
+  // Officer actions: each validator, then its handler.
+
+  assertCanCheckIn(): void {
+    this.assertOpen();
+    must(this._checkIn !== 'no-show', 'the newcomer was a no-show; the booking site must reschedule first');
+    this.assertWaiting('check-in', 'desk:check-in', 'check-in');
+  }
+  checkIn(r: ActionRequest<'check-in'>): string {
+    this._checkIn = r.identity;
+    return r.identity;
+  }
+
+  assertCanResolveIdentity(): void {
+    this.assertWaiting('check-in', 'desk:identity', 'resolving the identity');
+  }
+  resolveIdentity(r: ActionRequest<'resolve-identity'>): string {
+    this._checkIn = r.identity === 'verified' ? 'verified' : 'not-verified';
+    return r.identity;
+  }
+
+  assertCanResolveAddress(): void {
+    this.assertWaiting('brp', 'desk:address', 'resolving the address');
+  }
+  resolveAddress(r: ActionRequest<'resolve-address'>): string {
+    this._addressDecision = r.decision;
+    return r.decision;
+  }
+
+  assertCanCaptureBiometrics(r: ActionRequest<'capture-biometrics'>): void {
+    this.assertWaiting('biometrics', 'ind:biometrics', 'capturing biometrics');
+    must(!this.capturesSeen.has(r.captureReference), `capture ${r.captureReference} was already submitted`);
+  }
+  captureBiometrics(r: ActionRequest<'capture-biometrics'>): string {
+    this.capturesSeen.add(r.captureReference);
+    this._biometrics = { captureReference: r.captureReference };
+    return r.captureReference;
+  }
+
+  assertCanRecordBiometricsQuality(r: ActionRequest<'record-biometrics-quality'>): void {
+    this.assertOpen();
+    must(
+      this._biometrics.captureReference === r.captureReference,
+      `capture ${r.captureReference} is not the current one`,
+    );
+    must(this._card.orderId === undefined, 'the card is already ordered with these biometrics');
+  }
+  recordBiometricsQuality(r: ActionRequest<'record-biometrics-quality'>): string {
+    this._biometrics.result = r.result;
+    return r.result;
+  }
+
+  assertCanRecordPermitDecision(): void {
+    this.assertOpen();
+    must(this._permit.status === 'pending', `there is no pending permit application (it is ${this._permit.status})`);
+  }
+  /** Audited by `decidePermit`, as every decision is, whoever reports it. */
+  recordPermitDecision(r: ActionRequest<'record-permit-decision'>): void {
+    this.decidePermit(r.decision, r.actor, 'recorded by an IND officer');
+  }
+
+  assertCanRequestDocuments(r: ActionRequest<'request-documents'>): void {
+    this.assertOpen();
+    must(this._permit.status === 'pending', `there is no pending permit application (it is ${this._permit.status})`);
+    must(
+      this._permit.documentsDueAt === undefined,
+      `documents are already requested, due ${this._permit.documentsDueAt}`,
+    );
+    must(r.documents.length > 0, 'name at least one document');
+    must(r.dueAt === undefined || Date.parse(r.dueAt) > Date.now(), 'the due date must be in the future');
+  }
+  /** Returns the due date, for the e-mail to the newcomer. */
+  requestDocuments(r: ActionRequest<'request-documents'>): { dueAt: string; detail: string } {
+    const dueAt = r.dueAt ?? new Date(Date.now() + this._settings.documentsTermMs).toISOString();
+    this._permit = { ...this._permit, documentsDueAt: dueAt };
+    return { dueAt, detail: `${r.documents.join(', ')} due ${dueAt}` };
+  }
+
+  assertCanRecordDocumentsSupplied(): void {
+    this.assertOpen();
+    must(this._permit.documentsDueAt !== undefined, 'no documents are requested');
+  }
+  recordDocumentsSupplied(): void {
+    this._permit = { ...this._permit, documentsDueAt: undefined };
+  }
+
+  assertCanDecideReturnVisa(): void {
+    this.assertWaiting('return-visa', 'ind:return-visa', 'deciding the return visa');
+  }
+  decideReturnVisa(r: ActionRequest<'decide-return-visa'>): string {
+    this._returnVisaDecision = r.decision;
+    return r.decision;
+  }
+
+  assertCanHandOverCard(): void {
+    this.assertOpen();
+    const s = this.step('card');
+    must(
+      this._card.ready &&
+        s.state === 'waiting' &&
+        (s.waitingOn === 'desk:card-hand-over' || s.waitingOn === 'operator:card'),
+      this._card.ready ? 'the card was already handed over' : 'the card is not ready for pick-up yet',
+    );
+  }
+  handOverCard(): void {
+    this._card.handedOver = true;
+  }
+
+  assertCanRecordAdvice(): void {
+    this.assertWaiting('advice', 'expat:advice', 'recording advice');
+  }
+  recordAdvice(r: ActionRequest<'record-advice'>): string {
+    this._advice = r.outcome;
+    return r.outcome;
+  }
+
+  assertCanReschedule(r: ActionRequest<'reschedule'>): void {
+    this.assertOpen();
+    must(this._checkIn === 'pending' || this._checkIn === 'no-show', 'the newcomer has already checked in');
+    must(Date.parse(r.startsAt) > Date.now(), 'the new appointment must be in the future');
+  }
+  reschedule(r: ActionRequest<'reschedule'>): string {
+    this._appointment = { location: r.location ?? this._appointment.location, startsAt: r.startsAt };
+    this._appointmentVersion += 1;
+    return `to ${r.startsAt}`;
+  }
+
+  assertCanWithdraw(): void {
+    this.assertOpen();
+  }
+  withdraw(r: ActionRequest<'withdraw'>): string {
+    this._ending = 'withdrawn';
+    this._outcome = 'withdrawal in progress: undoing what can be undone';
+    return r.reason;
+  }
+
+  assertCanRetryStep(r: ActionRequest<'retry-step'>): void {
+    must(this.open, `the case is ${this._status}; it takes no more actions`);
+    must(
+      this.retryable.has(r.step),
+      `the ${r.step} step is not waiting on an operator; Temporal retries failing agency calls by itself`,
+    );
+  }
+  retryStep(r: ActionRequest<'retry-step'>): string {
+    this.retryRequests.add(r.step);
+    return r.step;
+  }
+
+  assertCanSkipStep(r: ActionRequest<'skip-step'>): void {
+    this.assertOpen();
+    const s = this.step(r.step);
+    must(s.state !== 'done' && s.state !== 'not-wanted', `the ${r.step} step is already ${s.outcome ?? s.state}`);
+    must(r.reason.trim().length > 0, 'give a reason for skipping');
+  }
+  skipStep(r: ActionRequest<'skip-step'>): string {
+    this.skipRequests.set(r.step, `skipped by ${r.actor.id}: ${r.reason}`);
+    return `${r.step}: ${r.reason}`;
+  }
+
+  // Agency call-backs: the same one twice changes nothing.
+
+  receiveIndDecision(applicationNumber: string, decision: PermitDecision): void {
+    if (applicationNumber === this._permit.applicationNumber) this.decidePermit(decision, ind, 'call-back');
+    else if (this._permit.applicationNumber === undefined) this.earlyDecisions.set(applicationNumber, decision);
+  }
+  receiveCardReady(orderId: string): void {
+    if (orderId !== this._card.orderId || this._card.ready) return;
+    this._card.ready = true;
+    this.record(ind, 'card-ready', orderId);
+    this.sync();
+  }
+  receiveBiometricsQuality(captureReference: string, result: 'accepted' | 'retake-needed'): void {
+    if (captureReference !== this._biometrics.captureReference || this._biometrics.result === result) return;
+    if (this._card.orderId !== undefined) return;
+    this._biometrics.result = result;
+    this.record(ind, 'biometrics-quality', result);
+    this.sync();
+  }
+
+  // What the steps report.
+
+  useSettings(settings: CaseSettings): void {
+    this._settings = settings;
+  }
+  setStep(name: StepName, patch: Omit<StepView, 'name'>): void {
+    this._steps.set(name, { name, ...patch });
+    this.sync();
+  }
   finish(name: StepName, outcome: string, detail?: string): void {
     this.setStep(name, { state: 'done', outcome, ...(detail ? { detail } : {}) });
   }
-
   /** Waits on a person (or a call-back) for a step; resolves false when an operator skipped the step instead. */
   async waitOn(name: StepName, waitingOn: string, until: () => boolean, detail?: string): Promise<boolean> {
     this.setStep(name, { state: 'waiting', waitingOn, ...(detail ? { detail } : {}) });
     await condition(() => until() || this.skipRequests.has(name));
     return until();
   }
-
   /** Marks a step skipped by an operator; returns true when it was. */
   skippedByOperator(name: StepName): boolean {
     const reason = this.skipRequests.get(name);
@@ -114,86 +355,125 @@ export class CaseState {
     this.finish(name, 'skipped', reason);
     return true;
   }
-
-  get checkInSettled(): boolean {
-    return this.checkIn === 'verified' || this.checkIn === 'not-verified';
+  /** An agency kept failing: an operator may now retry or skip the step. Returns "an operator decided". */
+  handToOperator(name: StepName): () => boolean {
+    this.retryRequests.delete(name);
+    this.retryable.add(name);
+    return () => this.retryRequests.has(name) || this.skipRequests.has(name);
   }
-
-  get permitDecided(): boolean {
-    return !['none', 'pending'].includes(this.permit.status);
+  operatorDecided(name: StepName): 'retry' | 'skip' {
+    this.retryable.delete(name);
+    if (this.skipRequests.has(name)) return 'skip';
+    this.retryRequests.delete(name);
+    return 'retry';
   }
-
-  record(actor: Actor, action: string, detail?: string): void {
-    this.audit.push({ at: new Date().toISOString(), actor, action, ...(detail ? { detail } : {}) });
-  }
-
-  setDeadline(name: string, dueAt: number, state: DeadlineView['state'], sla = true): void {
-    this.deadlines.set(name, { name, dueAt: new Date(dueAt).toISOString(), state });
-    if (state === 'breached' && sla) this.slaBreached = true;
-    this.sync();
-  }
-
   markAgencyRetrying(agency: string, retrying: boolean): void {
-    const count = (this.agencyRetrying.get(agency) ?? 0) + (retrying ? 1 : -1);
-    if (count > 0) this.agencyRetrying.set(agency, count);
-    else this.agencyRetrying.delete(agency);
+    const count = (this._agencyRetrying.get(agency) ?? 0) + (retrying ? 1 : -1);
+    if (count > 0) this._agencyRetrying.set(agency, count);
+    else this._agencyRetrying.delete(agency);
+    this.sync();
+  }
+  setDeadline(name: string, dueAt: number, state: DeadlineView['state'], sla = true): void {
+    this._deadlines.set(name, { name, dueAt: new Date(dueAt).toISOString(), state });
+    if (state === 'breached' && sla) this._slaBreached = true;
+    this.sync();
+  }
+  record(actor: Actor, action: string, detail?: string): void {
+    this._audit.push({ at: new Date().toISOString(), actor, action, ...(detail ? { detail } : {}) });
+  }
+
+  markNoShow(): void {
+    this._checkIn = 'no-show';
+  }
+  reopenCheckIn(): void {
+    this._checkIn = 'pending';
+  }
+  closeAsNoShow(): void {
+    this._ending = 'closed-no-show';
+  }
+
+  /** The application IND linked or filed; a decision that came in before it was known applies now. */
+  linkApplication(application: { applicationNumber: string; status: PermitStatus }): void {
+    this._permit = {
+      status: application.status === 'pending' ? 'pending' : application.status,
+      applicationNumber: application.applicationNumber,
+    };
+    this._results.indApplicationNumber = application.applicationNumber;
+    const early = this.earlyDecisions.get(application.applicationNumber);
+    if (early) this.decidePermit(early, ind, 'call-back');
+  }
+  /** Records IND's decision once, whoever reports it first (call-back, officer, or the polling fall-back). */
+  decidePermit(decision: PermitStatus, actor: Actor, source: string): boolean {
+    if (this._permit.status !== 'pending') return false;
+    this._permit = { ...this._permit, status: decision, documentsDueAt: undefined };
+    this.record(actor, 'permit-decision', `${decision} (${source})`);
+    this.sync();
+    return true;
+  }
+  withdrawApplication(): void {
+    this._permit = { ...this._permit, status: 'withdrawn' };
+  }
+  acceptBiometrics(result: 'accepted' | 'retake-needed', captureReference: string): void {
+    if (this._biometrics.captureReference === captureReference && this._biometrics.result === undefined) {
+      this._biometrics.result = result;
+    }
+  }
+  cardOrdered(order: { orderId: string; status: string }): void {
+    this._card.orderId = order.orderId;
+    this._card.ready = order.status === 'ready';
+  }
+  cardReady(): void {
+    this._card.ready = true;
+  }
+  addressRejected(): void {
+    this._addressDecision = undefined;
+  }
+  addResults(results: Record<string, string>): void {
+    Object.assign(this._results, results);
+  }
+
+  /** The case ends: its status, its outcome in words, and the audit entry that says so. */
+  close(status: Exclude<CaseStatusValue, 'open'>, outcome: string, actor: Actor): void {
+    this._outcome = outcome;
+    this._status = status;
+    this.record(actor, 'case-closed', outcome);
     this.sync();
   }
 
-  waitingOn(): string[] {
-    if (!this.open) return [];
-    const waits = [...this.steps.values()].filter((s) => s.state !== 'done' && s.waitingOn).map((s) => s.waitingOn!);
-    return [...new Set(waits)].sort();
+  /** Keeps the operator's search attributes current. */
+  sync(): void {
+    this.searchAttributes.sync(this.snapshot());
   }
 
-  view(): CaseView {
-    const b = this.booking;
+  private snapshot(): CaseSnapshot {
     return {
       caseId: this.caseId,
-      bookingReference: b.bookingReference,
-      ...(b.householdReference ? { householdReference: b.householdReference } : {}),
-      status: this.status,
-      ...(this.outcome ? { outcome: this.outcome } : {}),
-      municipalityCode: b.residence.municipalityCode,
-      purpose: b.stay.purpose,
-      services: b.services,
-      appointment: this.appointment,
-      steps: [...this.steps.values()],
-      waitingOn: this.waitingOn(),
-      deadlines: [...this.deadlines.values()],
-      slaBreached: this.slaBreached,
-      agencyRetrying: [...this.agencyRetrying.keys()].sort(),
-      results: { ...this.results },
-      audit: [...this.audit],
+      booking: this.booking,
+      status: this._status,
+      outcome: this._outcome,
+      appointment: this._appointment,
+      steps: [...this._steps.values()],
+      deadlines: [...this._deadlines.values()],
+      slaBreached: this._slaBreached,
+      agencyRetrying: [...this._agencyRetrying.keys()].sort(),
+      results: this._results,
+      audit: this._audit,
     };
   }
 
-  /** Keeps the operator's search attributes current; upserts only what changed (each upsert is a history event). */
-  sync(): void {
-    const running = [...this.deadlines.values()].filter((d) => d.state === 'running').map((d) => d.dueAt);
-    const next = this.open && running.length > 0 ? running.sort()[0] : undefined;
-    const values = {
-      status: this.status,
-      waitingOn: this.waitingOn(),
-      appointmentAt: this.appointment.startsAt,
-      location: this.appointment.location,
-      next,
-      sla: this.slaBreached,
-      retrying: [...this.agencyRetrying.keys()].sort(),
-    };
-    const serialised = JSON.stringify(values);
-    if (serialised === this.lastSearchAttributes) return;
-    this.lastSearchAttributes = serialised;
-    upsertSearchAttributes([
-      { key: CaseStatus, value: values.status },
-      { key: WaitingOn, value: values.waitingOn.length > 0 ? values.waitingOn : null },
-      { key: Municipality, value: this.booking.residence.municipalityCode },
-      { key: Purpose, value: this.booking.stay.purpose },
-      { key: DeskLocation, value: values.location },
-      { key: AppointmentAt, value: new Date(values.appointmentAt) },
-      { key: NextDeadlineAt, value: values.next ? new Date(values.next) : null },
-      { key: SlaBreached, value: values.sla },
-      { key: AgencyRetrying, value: values.retrying.length > 0 ? values.retrying : null },
-    ]);
+  private assertOpen(): void {
+    must(
+      this.open && this._ending === undefined,
+      `the case is ${this._ending ?? this._status}; it takes no more actions`,
+    );
+  }
+
+  private assertWaiting(step: StepName, waitingOn: string, what: string): void {
+    this.assertOpen();
+    const s = this.step(step);
+    must(
+      s.state === 'waiting' && s.waitingOn === waitingOn,
+      `${what} is not possible now: the ${step} step is ${s.state}${s.outcome ? ` (${s.outcome})` : ''}${s.waitingOn ? `, waiting on ${s.waitingOn}` : ''}`,
+    );
   }
 }

@@ -17,20 +17,20 @@ export interface DeadlineOptions {
  * Resolves `'met'` or `'breached'` (or `'cancelled'` when the case stops).
  */
 export function runDeadline(
-  c: CaseState,
+  state: CaseState,
   name: string,
   durationMs: number,
   options: DeadlineOptions,
 ): Promise<'met' | 'breached' | 'cancelled'> {
   // A clock runs beside its step; when the step is cancelled (withdrawal) nobody may be awaiting the clock yet.
-  return clock(c, name, durationMs, options).catch((err: unknown) => {
+  return clock(state, name, durationMs, options).catch((err: unknown) => {
     if (isCancellation(err)) return 'cancelled' as const;
     throw err;
   });
 }
 
 async function clock(
-  c: CaseState,
+  state: CaseState,
   name: string,
   durationMs: number,
   options: DeadlineOptions,
@@ -39,19 +39,19 @@ async function clock(
   let remaining = durationMs;
   for (;;) {
     if (options.until()) {
-      c.setDeadline(name, Date.now() + remaining, 'met');
+      state.setDeadline(name, Date.now() + remaining, 'met');
       return 'met';
     }
     if (paused()) {
-      c.setDeadline(name, Date.now() + remaining, 'paused');
+      state.setDeadline(name, Date.now() + remaining, 'paused');
       await condition(() => !paused() || options.until());
       continue;
     }
     const startedAt = Date.now();
-    c.setDeadline(name, startedAt + remaining, 'running');
+    state.setDeadline(name, startedAt + remaining, 'running');
     const settled = await condition(() => options.until() || paused(), remaining);
     if (!settled) {
-      c.setDeadline(name, startedAt + remaining, 'breached', options.sla ?? true);
+      state.setDeadline(name, startedAt + remaining, 'breached', options.sla ?? true);
       options.onBreach?.();
       return 'breached';
     }

@@ -1,4 +1,4 @@
-import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { Booking } from '../domain/booking';
 import type { CaseSettings } from './settings';
 
@@ -104,63 +104,6 @@ export interface NewcomerCaseResult {
   steps: StepView[];
 }
 
-interface ByActor {
-  actor: Actor;
-}
-
-export interface CheckInRequest extends ByActor {
-  identity: 'verified' | 'in-doubt';
-  note?: string;
-}
-export interface ResolveIdentityRequest extends ByActor {
-  identity: 'verified' | 'not-verified';
-  note?: string;
-}
-export interface ResolveAddressRequest extends ByActor {
-  decision: 'accept' | 'refer-to-rni' | 'refuse';
-  note?: string;
-}
-export interface CaptureBiometricsRequest extends ByActor {
-  captureReference: string;
-}
-export interface BiometricsQualityRequest extends ByActor {
-  captureReference: string;
-  result: 'accepted' | 'retake-needed';
-}
-export interface PermitDecisionRequest extends ByActor {
-  decision: 'granted' | 'refused' | 'inadmissible';
-  note?: string;
-}
-export interface RequestDocumentsRequest extends ByActor {
-  documents: string[];
-  /** ISO date-time; defaults to now + the configured documents term. */
-  dueAt?: string;
-}
-export type DocumentsSuppliedRequest = ByActor;
-export interface DecideReturnVisaRequest extends ByActor {
-  decision: 'issue' | 'refuse';
-  note?: string;
-}
-export type HandOverCardRequest = ByActor;
-export interface RecordAdviceRequest extends ByActor {
-  outcome: 'given' | 'declined';
-  note?: string;
-}
-export interface RescheduleRequest extends ByActor {
-  startsAt: string;
-  location?: string;
-}
-export interface WithdrawRequest extends ByActor {
-  reason: string;
-}
-export interface RetryStepRequest extends ByActor {
-  step: StepName;
-}
-export interface SkipStepRequest extends ByActor {
-  step: StepName;
-  reason: string;
-}
-
 /** IND's decision call-back. */
 export interface IndDecisionEvent {
   applicationNumber: string;
@@ -176,24 +119,7 @@ export interface BiometricsQualityEvent {
   result: 'accepted' | 'retake-needed';
 }
 
-// Updates, not signals, for officers: the officer's screen must know at once whether the action was accepted.
-export const checkInUpdate = defineUpdate<CaseView, [CheckInRequest]>('checkIn');
-export const resolveIdentityUpdate = defineUpdate<CaseView, [ResolveIdentityRequest]>('resolveIdentity');
-export const resolveAddressUpdate = defineUpdate<CaseView, [ResolveAddressRequest]>('resolveAddress');
-export const captureBiometricsUpdate = defineUpdate<CaseView, [CaptureBiometricsRequest]>('captureBiometrics');
-export const recordBiometricsQualityUpdate = defineUpdate<CaseView, [BiometricsQualityRequest]>(
-  'recordBiometricsQuality',
-);
-export const recordPermitDecisionUpdate = defineUpdate<CaseView, [PermitDecisionRequest]>('recordPermitDecision');
-export const requestDocumentsUpdate = defineUpdate<CaseView, [RequestDocumentsRequest]>('requestDocuments');
-export const documentsSuppliedUpdate = defineUpdate<CaseView, [DocumentsSuppliedRequest]>('documentsSupplied');
-export const decideReturnVisaUpdate = defineUpdate<CaseView, [DecideReturnVisaRequest]>('decideReturnVisa');
-export const handOverCardUpdate = defineUpdate<CaseView, [HandOverCardRequest]>('handOverCard');
-export const recordAdviceUpdate = defineUpdate<CaseView, [RecordAdviceRequest]>('recordAdvice');
-export const rescheduleUpdate = defineUpdate<CaseView, [RescheduleRequest]>('reschedule');
-export const withdrawUpdate = defineUpdate<CaseView, [WithdrawRequest]>('withdraw');
-export const retryStepUpdate = defineUpdate<CaseView, [RetryStepRequest]>('retryStep');
-export const skipStepUpdate = defineUpdate<CaseView, [SkipStepRequest]>('skipStep');
+// The officer actions and their Updates are in the action catalogue, `actions.ts`.
 
 // Signals for agencies: they fire and forget, and the same call-back twice must change nothing.
 export const indDecisionSignal = defineSignal<[IndDecisionEvent]>('indDecision');

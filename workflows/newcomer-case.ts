@@ -1,7 +1,7 @@
 import { allHandlersFinished, CancellationScope, condition, isCancellation } from '@temporalio/workflow';
-import { agencyProxies, loadCaseSettings, type AgencyProxies } from './agencies';
-import { withAgency } from './agency-call';
+import { agencyProxies, loadCaseSettings } from './agencies';
 import { CaseState } from './case-state';
+import { Compensations } from './compensations';
 import type { Actor, NewcomerCaseInput, NewcomerCaseResult } from './definitions';
 import { registerHandlers } from './handlers';
 import { Notifier } from './notifications';
@@ -12,6 +12,7 @@ import { cardStep } from './steps/card';
 import { checkInStep } from './steps/check-in';
 import { eligibilityStep } from './steps/eligibility';
 import { permitStep } from './steps/permit';
+import type { StepContext } from './steps/step-context';
 import { defaultCaseSettings } from './settings';
 
 const system: Actor = { id: 'system', role: 'operator' };
@@ -23,83 +24,66 @@ const system: Actor = { id: 'system', role: 'operator' };
  */
 export async function newcomerCaseWorkflow(input: NewcomerCaseInput): Promise<NewcomerCaseResult> {
   // Handlers first: a query or an update may arrive while the settings are still being read.
-  const c = new CaseState(input.booking, input.settings ?? defaultCaseSettings);
+  const state = new CaseState(input.booking, input.settings ?? defaultCaseSettings);
   const late: { notifier?: Notifier } = {};
-  registerHandlers(c, () => late.notifier!);
-  if (!input.settings) c.settings = await loadCaseSettings();
-  const agencies = agencyProxies(c.settings);
-  const notifier = new Notifier(c, agencies);
+  registerHandlers(state, () => late.notifier!);
+  if (!input.settings) state.useSettings(await loadCaseSettings());
+  const agencies = agencyProxies(state.settings);
+  const notifier = new Notifier(state, agencies);
   late.notifier = notifier;
-  c.sync();
-  notifier.send('case-opened', { location: c.appointment.location, startsAt: c.appointment.startsAt });
+  state.sync();
+  notifier.send('case-opened', { location: state.appointment.location, startsAt: state.appointment.startsAt });
 
+  const context: StepContext = { state, agencies, notifier, compensations: new Compensations() };
+  const started: Promise<void>[] = [];
   const steps = new CancellationScope();
   const running = steps.run(async () => {
-    if (!(await eligibilityStep(c, agencies))) return 'rejected' as const;
-    await Promise.all([
-      permitStep(c, agencies, notifier),
-      checkInStep(c),
-      brpStep(c, agencies, notifier),
-      biometricsStep(c, agencies),
-      cardStep(c, agencies, notifier),
-      returnVisaStep(c, agencies, notifier),
-      adviceStep(c),
-    ]);
+    if (!(await eligibilityStep(context))) return 'rejected' as const;
+    started.push(
+      permitStep(context),
+      checkInStep(context),
+      brpStep(context),
+      biometricsStep(context),
+      cardStep(context),
+      returnVisaStep(context),
+      adviceStep(context),
+    );
+    await Promise.all(started);
     return 'completed' as const;
   });
-  const ending = condition(() => c.ending !== undefined).then(() => c.ending!);
+  const ending = condition(() => state.ending !== undefined).then(() => state.ending!);
   const status = await Promise.race([running, ending]);
   if (status === 'withdrawn' || status === 'closed-no-show') {
     steps.cancel();
     await running.catch((err: unknown) => {
       if (!isCancellation(err)) throw err;
     });
+    // A step may still finish an effect that withdrawal must not cut short (IND filing the application); its
+    // undo is registered once it has, so wait for every step before undoing.
+    await Promise.allSettled(started);
   }
 
-  if (status === 'withdrawn') c.outcome = await compensate(c, agencies);
-  else if (status === 'closed-no-show') c.outcome = 'closed: no-show, not rescheduled in time';
-  else if (status === 'rejected') c.outcome = `rejected: ${c.step('eligibility').detail}`;
-  else c.outcome = summary(c);
-  c.status = status;
-  c.record(system, 'case-closed', c.outcome);
-  c.sync();
+  if (status === 'withdrawn') state.close(status, await withdraw(context), system);
+  else if (status === 'closed-no-show') state.close(status, 'closed: no-show, not rescheduled in time', system);
+  else if (status === 'rejected') state.close(status, `rejected: ${state.step('eligibility').detail}`, system);
+  else state.close(status, summary(state), system);
   notifier.send('case-closed', { status });
   await notifier.allSent();
   await condition(allHandlersFinished);
-  return { caseId: c.caseId, status, outcome: c.outcome, steps: [...c.steps.values()] };
+  return { caseId: state.caseId, status, outcome: state.outcome!, steps: state.view().steps };
 }
 
 /** Undoes, newest first, what a withdrawal can undo; a BRP registration is a legal fact and stays. */
-async function compensate(c: CaseState, agencies: AgencyProxies): Promise<string> {
-  const undone: string[] = [];
-  if (c.card.orderId && !c.card.handedOver) {
-    const orderId = c.card.orderId;
-    await withAgency(c, 'card', 'ind', () => agencies.ind.cancelResidenceCard({ caseId: c.caseId, orderId }));
-    c.finish('card', 'cancelled');
-    undone.push('card order cancelled');
+async function withdraw({ state, compensations }: StepContext): Promise<string> {
+  const undone = await compensations.undoAll();
+  for (const step of state.view().steps) {
+    if (step.state !== 'done' && step.state !== 'not-wanted') state.finish(step.name, 'withdrawn');
   }
-  await condition(() => !c.linkingApplication);
-  if (c.permit.applicationNumber && c.permit.status === 'pending') {
-    const applicationNumber = c.permit.applicationNumber;
-    await withAgency(c, 'permit', 'ind', () =>
-      agencies.ind.withdrawPermitApplication({ caseId: c.caseId, applicationNumber }),
-    );
-    c.permit.status = 'withdrawn';
-    c.finish('permit', 'withdrawn');
-    undone.push('IND application withdrawn');
-  }
-  if (!c.checkInSettled) {
-    c.finish('check-in', 'appointment-released');
-    undone.push('appointment released');
-  }
-  for (const step of c.steps.values()) {
-    if (step.state !== 'done' && step.state !== 'not-wanted') c.finish(step.name, 'withdrawn');
-  }
-  const stays = c.results.bsn ? '; the BRP registration stays (a legal fact)' : '';
+  const stays = state.results.bsn ? '; the BRP registration stays (a legal fact)' : '';
   return `withdrawn${undone.length ? `: ${undone.join(', ')}` : ''}${stays}`;
 }
 
-function summary(c: CaseState): string {
-  const outcomes = [...c.steps.values()].filter((s) => s.state === 'done' && s.outcome !== 'not-wanted');
+function summary(state: CaseState): string {
+  const outcomes = state.view().steps.filter((s) => s.state === 'done' && s.outcome !== 'not-wanted');
   return `completed: ${outcomes.map((s) => `${s.name} ${s.outcome}`).join(', ')}`;
 }

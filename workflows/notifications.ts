@@ -14,17 +14,17 @@ export class Notifier {
   private readonly counts = new Map<Milestone, number>();
 
   constructor(
-    private readonly c: CaseState,
+    private readonly state: CaseState,
     private readonly agencies: AgencyProxies,
   ) {}
 
   send(milestone: Milestone, details: Record<string, string> = {}): void {
     const occurrence = (this.counts.get(milestone) ?? 0) + 1;
     this.counts.set(milestone, occurrence);
-    const { person } = this.c.booking;
+    const { person } = this.state.booking;
     const sent = this.agencies.notify
       .notifyNewcomer({
-        caseId: this.c.caseId,
+        caseId: this.state.caseId,
         milestone,
         ...(occurrence > 1 ? { occurrence } : {}),
         email: person.email,
@@ -35,7 +35,7 @@ export class Notifier {
         () => undefined,
         (err: unknown) => {
           if (isCancellation(err)) return;
-          this.c.record(system, 'notification-failed', `${milestone}: the e-mail could not be sent`);
+          this.state.record(system, 'notification-failed', `${milestone}: the e-mail could not be sent`);
         },
       );
     this.sending.push(sent);

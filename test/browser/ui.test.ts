@@ -1,9 +1,10 @@
+import { caseActions } from '../../workflows/actions';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { defaultStuckNorms, stuckQueries } from '../../operator/stuck';
 import { startSandbox, type StartedSandbox } from '../../sandbox/app';
 import { newcomerCaseWorkflow } from '../../workflows';
-import { caseWorkflowId, checkInUpdate } from '../../workflows/definitions';
+import { caseWorkflowId } from '../../workflows/definitions';
 import { euBooking } from '../fixtures/bookings';
 import { actors, stepOutcome, waitForCase, waitingOn, type CaseHandle } from '../harness/case-driver';
 import { eventually } from '../harness/eventually';
@@ -47,7 +48,9 @@ describe('Temporal Web UI: an operator finds a case stuck on BRP and reads it de
     handle = started;
     runId = started.firstExecutionRunId;
     await waitingOn(handle, 'desk:check-in');
-    await handle.executeUpdate(checkInUpdate, { args: [{ actor: actors.desk, identity: 'verified' }] });
+    await handle.executeUpdate(caseActions['check-in'].update, {
+      args: [{ actor: actors.desk, identity: 'verified' }],
+    });
     await waitForCase(handle, (v) => v.agencyRetrying.includes('brp'), 'AgencyRetrying=brp');
   });
 

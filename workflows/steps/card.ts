@@ -1,73 +1,83 @@
 import { CancellationScope, condition, isCancellation } from '@temporalio/workflow';
-import type { AgencyProxies } from '../agencies';
 import { skipped, withAgency } from '../agency-call';
-import type { CaseState } from '../case-state';
 import { runDeadline } from '../deadlines';
-import type { Notifier } from '../notifications';
+import type { StepContext } from './step-context';
 
 /**
  * The residence card: ordered once the permit is granted and biometrics are accepted (or were taken at the
  * embassy with the MVV); IND reports it ready; a desk officer hands it over. Uncollected cards get a reminder,
  * then wait on an operator.
  */
-export async function cardStep(c: CaseState, agencies: AgencyProxies, notifier: Notifier): Promise<void> {
-  if (!c.wants('residence-permit')) return c.finish('card', 'not-wanted');
-  c.setStep('card', { state: 'blocked', detail: 'waits for the permit decision and biometrics' });
-  await condition(() => c.permitDecided || c.done('permit'));
-  if (c.permit.status !== 'granted') return c.finish('card', 'not-issued', `permit ${c.permit.status}`);
+export async function cardStep({ state, agencies, notifier, compensations }: StepContext): Promise<void> {
+  if (!state.wants('residence-permit')) return state.finish('card', 'not-wanted');
+  state.setStep('card', { state: 'blocked', detail: 'waits for the permit decision and biometrics' });
+  await condition(() => state.permitDecided || state.done('permit'));
+  if (state.permit.status !== 'granted') return state.finish('card', 'not-issued', `permit ${state.permit.status}`);
   const biometricsReady = (): boolean =>
-    c.hasMvv ||
-    !c.wants('biometrics') ||
-    c.biometrics.result === 'accepted' ||
-    c.step('biometrics').outcome === 'skipped';
-  await condition(() => biometricsReady() || (c.done('biometrics') && c.step('biometrics').outcome !== 'accepted'));
-  if (!biometricsReady()) return c.finish('card', 'not-issued', 'no accepted biometrics');
-
-  const applicationNumber = c.permit.applicationNumber!;
-  const order = await withAgency(c, 'card', 'ind', () =>
-    agencies.ind.orderResidenceCard({ caseId: c.caseId, applicationNumber }),
+    state.hasMvv ||
+    !state.wants('biometrics') ||
+    state.biometrics.result === 'accepted' ||
+    state.step('biometrics').outcome === 'skipped';
+  await condition(
+    () => biometricsReady() || (state.done('biometrics') && state.step('biometrics').outcome !== 'accepted'),
   );
-  if (order === skipped) return c.finish('card', 'skipped', c.skipRequests.get('card'));
-  c.card.orderId = order.orderId;
-  c.card.ready = order.status === 'ready';
+  if (!biometricsReady()) return state.finish('card', 'not-issued', 'no accepted biometrics');
 
-  const readyNorm = runDeadline(c, 'card-ready-service-norm', c.settings.cardReadyNormMs, {
-    until: () => c.card.ready || c.done('card'),
+  const { caseId } = state;
+  const applicationNumber = state.permit.applicationNumber!;
+  const order = await withAgency(state, 'card', 'ind', () =>
+    agencies.ind.orderResidenceCard({ caseId, applicationNumber }),
+  );
+  if (order === skipped) return state.finish('card', 'skipped', state.skipReason('card'));
+  const { orderId } = order;
+  compensations.register({
+    done: 'card order cancelled',
+    needed: () => !state.card.handedOver,
+    undo: async () => {
+      await withAgency(state, 'card', 'ind', () => agencies.ind.cancelResidenceCard({ caseId, orderId }));
+      state.finish('card', 'cancelled');
+    },
+  });
+  state.cardOrdered(order);
+
+  const readyNorm = runDeadline(state, 'card-ready-service-norm', state.settings.cardReadyNormMs, {
+    until: () => state.card.ready || state.done('card'),
   });
   const poll = new CancellationScope();
   const polling = poll
-    .run(() => agencies.indPoll.awaitResidenceCardReady({ orderId: order.orderId }))
+    .run(() => agencies.indPoll.awaitResidenceCardReady({ orderId }))
     .then(
-      (o) => {
-        if (o.status === 'ready') c.card.ready = true;
+      (polled) => {
+        if (polled.status === 'ready') state.cardReady();
       },
       (err: unknown) => {
         if (!isCancellation(err)) throw err;
       },
     );
-  const ready = await c.waitOn('card', 'ind:card', () => c.card.ready);
+  const ready = await state.waitOn('card', 'ind:card', () => state.card.ready);
   poll.cancel();
   await Promise.all([polling, readyNorm]);
-  if (!ready && c.skippedByOperator('card')) return;
-  notifier.send('card-ready', { location: c.appointment.location });
+  if (!ready && state.skippedByOperator('card')) return;
+  const location = state.appointment.location;
+  notifier.send('card-ready', { location });
 
-  const collected = (): boolean => c.card.handedOver || c.skipRequests.has('card');
-  const reminder = runDeadline(c, 'card-collection-reminder', c.settings.cardCollectionReminderMs, {
+  const collected = (): boolean => state.card.handedOver || state.skipRequested('card');
+  const reminder = runDeadline(state, 'card-collection-reminder', state.settings.cardCollectionReminderMs, {
     until: collected,
     sla: false,
-    onBreach: () => notifier.send('card-ready', { location: c.appointment.location, reminder: 'yes' }),
+    onBreach: () => notifier.send('card-ready', { location: state.appointment.location, reminder: 'yes' }),
   });
-  const escalation = runDeadline(c, 'card-collection', c.settings.cardCollectionEscalationMs, {
+  const escalation = runDeadline(state, 'card-collection', state.settings.cardCollectionEscalationMs, {
     until: collected,
     onBreach: () =>
-      c.setStep('card', {
+      state.setStep('card', {
         state: 'waiting',
         waitingOn: 'operator:card',
         detail: 'card not collected; skip as not-collected',
       }),
   });
-  await c.waitOn('card', 'desk:card-hand-over', () => c.card.handedOver);
+  await state.waitOn('card', 'desk:card-hand-over', () => state.card.handedOver);
   await Promise.all([reminder, escalation]);
-  if (c.card.handedOver) c.finish('card', 'handed-over');
-  else c.finish('card', 'not-collected', c.skipRequests.get('card'));
+  if (state.card.handedOver) state.finish('card', 'handed-over');
+  else state.finish('card', 'not-collected', state.skipReason('card'));
 }

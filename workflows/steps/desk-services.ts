@@ -1,51 +1,54 @@
 import { condition } from '@temporalio/workflow';
-import type { AgencyProxies } from '../agencies';
 import { skipped, withAgency } from '../agency-call';
-import type { CaseState } from '../case-state';
-import type { Notifier } from '../notifications';
+import type { StepContext } from './step-context';
 
 /**
  * The return visa: only while a first permit is pending. An IND officer judges the compelling reason; IND
  * issues the visa. A permit granted first makes it unnecessary.
  */
-export async function returnVisaStep(c: CaseState, agencies: AgencyProxies, notifier: Notifier): Promise<void> {
-  const visa = c.booking.returnVisa;
-  if (!c.wants('return-visa') || !visa) return c.finish('return-visa', 'not-wanted');
-  c.setStep('return-visa', { state: 'blocked', detail: 'waits for check-in and the IND application' });
+export async function returnVisaStep({ state, agencies, notifier }: StepContext): Promise<void> {
+  const visa = state.booking.returnVisa;
+  if (!state.wants('return-visa') || !visa) return state.finish('return-visa', 'not-wanted');
+  state.setStep('return-visa', { state: 'blocked', detail: 'waits for check-in and the IND application' });
   await condition(
-    () => (c.checkInSettled || c.done('check-in')) && (c.permit.applicationNumber !== undefined || c.done('permit')),
+    () =>
+      (state.checkInSettled || state.done('check-in')) &&
+      (state.permit.applicationNumber !== undefined || state.done('permit')),
   );
-  if (c.checkIn !== 'verified') return c.finish('return-visa', 'not-possible', 'identity not verified at check-in');
-  const decided = await c.waitOn(
+  if (state.checkInState !== 'verified')
+    return state.finish('return-visa', 'not-possible', 'identity not verified at check-in');
+  const decided = await state.waitOn(
     'return-visa',
     'ind:return-visa',
-    () => c.returnVisaDecision !== undefined || c.permit.status !== 'pending',
+    () => state.returnVisaDecision !== undefined || state.permit.status !== 'pending',
   );
-  if (!decided && c.skippedByOperator('return-visa')) return;
-  if (c.permit.status === 'granted') return c.finish('return-visa', 'not-needed', 'the permit was granted first');
-  if (c.permit.status !== 'pending') return c.finish('return-visa', 'not-possible', `permit ${c.permit.status}`);
-  if (c.returnVisaDecision === 'refuse') {
-    c.finish('return-visa', 'refused');
+  if (!decided && state.skippedByOperator('return-visa')) return;
+  if (state.permit.status === 'granted')
+    return state.finish('return-visa', 'not-needed', 'the permit was granted first');
+  if (state.permit.status !== 'pending')
+    return state.finish('return-visa', 'not-possible', `permit ${state.permit.status}`);
+  if (state.returnVisaDecision === 'refuse') {
+    state.finish('return-visa', 'refused');
     return notifier.send('return-visa-decided', { decision: 'refused' });
   }
-  const applicationNumber = c.permit.applicationNumber!;
-  const issued = await withAgency(c, 'return-visa', 'ind', () =>
-    agencies.ind.issueReturnVisa({ caseId: c.caseId, applicationNumber, ...visa }),
+  const applicationNumber = state.permit.applicationNumber!;
+  const issued = await withAgency(state, 'return-visa', 'ind', () =>
+    agencies.ind.issueReturnVisa({ caseId: state.caseId, applicationNumber, ...visa }),
   );
-  if (issued === skipped) return c.finish('return-visa', 'skipped', c.skipRequests.get('return-visa'));
-  c.results.returnVisaNumber = issued.visaNumber;
-  c.results.returnVisaValidUntil = issued.validUntil;
-  c.finish('return-visa', 'issued', `valid until ${issued.validUntil}`);
+  if (issued === skipped) return state.finish('return-visa', 'skipped', state.skipReason('return-visa'));
+  state.addResults({ returnVisaNumber: issued.visaNumber, returnVisaValidUntil: issued.validUntil });
+  state.finish('return-visa', 'issued', `valid until ${issued.validUntil}`);
   notifier.send('return-visa-decided', { decision: 'issued', validUntil: issued.validUntil });
 }
 
 /** Advice on working and living in the Netherlands, recorded by an Expat Centre advisor after check-in. */
-export async function adviceStep(c: CaseState): Promise<void> {
-  if (!c.wants('advice')) return c.finish('advice', 'not-wanted');
-  c.setStep('advice', { state: 'blocked', detail: 'waits for check-in' });
-  await condition(() => c.checkInSettled || c.done('check-in'));
-  if (c.checkIn !== 'verified') return c.finish('advice', 'not-possible', 'identity not verified at check-in');
-  const recorded = await c.waitOn('advice', 'expat:advice', () => c.advice !== undefined);
-  if (!recorded && c.skippedByOperator('advice')) return;
-  c.finish('advice', c.advice!);
+export async function adviceStep({ state }: StepContext): Promise<void> {
+  if (!state.wants('advice')) return state.finish('advice', 'not-wanted');
+  state.setStep('advice', { state: 'blocked', detail: 'waits for check-in' });
+  await condition(() => state.checkInSettled || state.done('check-in'));
+  if (state.checkInState !== 'verified')
+    return state.finish('advice', 'not-possible', 'identity not verified at check-in');
+  const recorded = await state.waitOn('advice', 'expat:advice', () => state.advice !== undefined);
+  if (!recorded && state.skippedByOperator('advice')) return;
+  state.finish('advice', state.advice!);
 }

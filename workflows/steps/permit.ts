@@ -1,63 +1,57 @@
 import { CancellationScope, condition, isCancellation, patched } from '@temporalio/workflow';
-import type { AgencyProxies } from '../agencies';
+import { hasShortLegalTerm } from '../../domain/rules';
 import { skipped, withAgency } from '../agency-call';
-import type { CaseState, PermitStatus } from '../case-state';
 import { runDeadline } from '../deadlines';
 import type { Actor } from '../definitions';
-import type { Notifier } from '../notifications';
+import type { StepContext } from './step-context';
 
 const ind: Actor = { id: 'ind', role: 'agency' };
-
-/** Records IND's decision once, whoever reports it first (call-back, officer, or the polling fall-back). */
-export function decidePermit(c: CaseState, decision: PermitStatus, actor: Actor, source: string): boolean {
-  if (c.permit.status !== 'pending') return false;
-  c.permit = { ...c.permit, status: decision, documentsDueAt: undefined };
-  c.record(actor, 'permit-decision', `${decision} (${source})`);
-  c.sync();
-  return true;
-}
 
 /**
  * The permit decision: link the sponsor's application (or file one), then wait for IND's decision while the
  * legal term and the sponsor target run. A documents request pauses the legal term; missing its due date
  * makes the application inadmissible.
  */
-export async function permitStep(c: CaseState, agencies: AgencyProxies, notifier: Notifier): Promise<void> {
-  if (!c.wants('residence-permit')) return c.finish('permit', 'not-wanted');
-  const route = c.booking.permit?.route === 'tev' ? 'tev' : 'vvr';
+export async function permitStep({ state, agencies, notifier, compensations }: StepContext): Promise<void> {
+  if (!state.wants('residence-permit')) return state.finish('permit', 'not-wanted');
+  const { booking, caseId } = state;
+  const route = booking.permit?.route === 'tev' ? 'tev' : 'vvr';
   const link = () =>
     agencies.ind.linkPermitApplication({
-      caseId: c.caseId,
-      purpose: c.booking.stay.purpose,
+      caseId,
+      purpose: booking.stay.purpose,
       route,
-      ...(c.booking.sponsor ? { sponsorNumber: c.booking.sponsor.recognisedSponsorNumber } : {}),
-      ...(c.booking.permit?.indApplicationNumber ? { applicationNumber: c.booking.permit.indApplicationNumber } : {}),
+      ...(booking.sponsor ? { sponsorNumber: booking.sponsor.recognisedSponsorNumber } : {}),
+      ...(booking.permit?.indApplicationNumber ? { applicationNumber: booking.permit.indApplicationNumber } : {}),
     });
   // A withdrawal while IND files the application must not orphan it: the call finishes, so the number is known
   // and the compensation can withdraw it. Cases started before this change keep the old, cancellable call.
   const survivesWithdrawal = patched('link-application-survives-withdrawal');
-  c.linkingApplication = survivesWithdrawal;
-  const linked = await withAgency(c, 'permit', 'ind', () =>
+  const linked = await withAgency(state, 'permit', 'ind', () =>
     survivesWithdrawal ? CancellationScope.nonCancellable(link) : link(),
-  ).finally(() => {
-    c.linkingApplication = false;
+  );
+  if (linked === skipped) return state.finish('permit', 'skipped', state.skipReason('permit'));
+  const { applicationNumber } = linked;
+  compensations.register({
+    done: 'IND application withdrawn',
+    needed: () => state.permit.status === 'pending',
+    undo: async () => {
+      await withAgency(state, 'permit', 'ind', () =>
+        agencies.ind.withdrawPermitApplication({ caseId, applicationNumber }),
+      );
+      state.withdrawApplication();
+      state.finish('permit', 'withdrawn');
+    },
   });
-  if (linked === skipped) return c.finish('permit', 'skipped', c.skipRequests.get('permit'));
-  c.permit = {
-    status: linked.status === 'pending' ? 'pending' : linked.status,
-    applicationNumber: linked.applicationNumber,
-  };
-  c.results.indApplicationNumber = linked.applicationNumber;
-  const early = c.earlyDecisions.get(linked.applicationNumber);
-  if (early) decidePermit(c, early, ind, 'call-back');
+  state.linkApplication(linked);
 
   const poll = new CancellationScope();
   const polling = poll
-    .run(() => agencies.indPoll.awaitPermitDecision({ applicationNumber: linked.applicationNumber }))
+    .run(() => agencies.indPoll.awaitPermitDecision({ applicationNumber }))
     .then(
       (application) => {
         if (application.status !== 'pending' && application.status !== 'withdrawn') {
-          decidePermit(c, application.status, ind, 'polled');
+          state.decidePermit(application.status, ind, 'polled');
         }
       },
       (err: unknown) => {
@@ -65,43 +59,43 @@ export async function permitStep(c: CaseState, agencies: AgencyProxies, notifier
       },
     );
 
-  const short = c.booking.stay.purpose === 'researcher' || c.booking.stay.purpose === 'student';
+  const undecided = () => state.permit.status === 'pending' && !state.skipRequested('permit');
   const legalTerm = runDeadline(
-    c,
+    state,
     'ind-decision-legal-term',
-    short ? c.settings.indLegalTermShortMs : c.settings.indLegalTermMs,
+    hasShortLegalTerm(booking.stay.purpose) ? state.settings.indLegalTermShortMs : state.settings.indLegalTermMs,
     {
-      until: () => c.permit.status !== 'pending' || c.skipRequests.has('permit'),
-      pausedWhile: () => c.permit.documentsDueAt !== undefined,
-      onBreach: () => c.record(ind, 'escalated', 'the legal decision term has passed'),
+      until: () => !undecided(),
+      pausedWhile: () => state.permit.documentsDueAt !== undefined,
+      onBreach: () => state.record(ind, 'escalated', 'the legal decision term has passed'),
     },
   );
-  const sponsorTarget = c.booking.sponsor
-    ? runDeadline(c, 'ind-decision-sponsor-target', c.settings.indSponsorTargetMs, {
-        until: () => c.permit.status !== 'pending' || c.skipRequests.has('permit'),
+  const sponsorTarget = booking.sponsor
+    ? runDeadline(state, 'ind-decision-sponsor-target', state.settings.indSponsorTargetMs, {
+        until: () => !undecided(),
       })
     : Promise.resolve('met');
 
-  while (c.permit.status === 'pending' && !c.skipRequests.has('permit')) {
-    const dueAt = c.permit.documentsDueAt;
+  while (undecided()) {
+    const dueAt = state.permit.documentsDueAt;
     if (dueAt === undefined) {
-      await c.waitOn(
+      await state.waitOn(
         'permit',
         'ind:decision',
-        () => c.permit.status !== 'pending' || c.permit.documentsDueAt !== undefined,
+        () => state.permit.status !== 'pending' || state.permit.documentsDueAt !== undefined,
       );
       continue;
     }
-    c.setStep('permit', { state: 'waiting', waitingOn: 'newcomer:documents', detail: `documents due ${dueAt}` });
+    state.setStep('permit', { state: 'waiting', waitingOn: 'newcomer:documents', detail: `documents due ${dueAt}` });
     const settled = await condition(
-      () => c.permit.documentsDueAt !== dueAt || c.permit.status !== 'pending' || c.skipRequests.has('permit'),
+      () => state.permit.documentsDueAt !== dueAt || !undecided(),
       Math.max(Date.parse(dueAt) - Date.now(), 1),
     );
-    if (!settled) decidePermit(c, 'inadmissible', ind, 'documents not supplied by the due date');
+    if (!settled) state.decidePermit('inadmissible', ind, 'documents not supplied by the due date');
   }
   poll.cancel();
   await Promise.all([polling, legalTerm, sponsorTarget]);
-  if (c.skippedByOperator('permit')) return;
-  c.finish('permit', c.permit.status);
-  notifier.send('permit-decided', { decision: c.permit.status });
+  if (state.skippedByOperator('permit')) return;
+  state.finish('permit', state.permit.status);
+  notifier.send('permit-decided', { decision: state.permit.status });
 }

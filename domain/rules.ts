@@ -1,0 +1,59 @@
+import type { Booking, Purpose } from './booking';
+
+/** EU/EEA and Swiss nationals (ISO alpha-3) need no permit, biometrics or return visa. */
+export const euEeaSwiss: ReadonlySet<string> = new Set([
+  'AUT',
+  'BEL',
+  'BGR',
+  'HRV',
+  'CYP',
+  'CZE',
+  'DNK',
+  'EST',
+  'FIN',
+  'FRA',
+  'DEU',
+  'GRC',
+  'HUN',
+  'IRL',
+  'ITA',
+  'LVA',
+  'LTU',
+  'LUX',
+  'MLT',
+  'NLD',
+  'POL',
+  'PRT',
+  'ROU',
+  'SVK',
+  'SVN',
+  'ESP',
+  'SWE',
+  'ISL',
+  'LIE',
+  'NOR',
+  'CHE',
+]);
+
+/** EU/EEA/Swiss citizens need no permit, biometrics or return visa. */
+export function isEuCitizen(booking: Pick<Booking, 'stay' | 'person'>): boolean {
+  return booking.stay.purpose === 'eu-citizen' || euEeaSwiss.has(booking.person.nationality);
+}
+
+/** A highly skilled migrant or researcher needs a recognised sponsor; an EU Blue Card does not. */
+export function needsSponsor(purpose: Purpose): boolean {
+  return purpose === 'highly-skilled-migrant' || purpose === 'researcher';
+}
+
+/** Researchers and students have the shorter legal decision term (60 days instead of 90). */
+export function hasShortLegalTerm(purpose: Purpose): boolean {
+  return purpose === 'researcher' || purpose === 'student';
+}
+
+/** An entry visa (MVV) was issued: the embassy took the biometrics and lawful stay is shown. */
+export function hasMvv(booking: Pick<Booking, 'permit'>): boolean {
+  return booking.permit?.route === 'tev' && booking.permit.mvvIssued === true;
+}
+
+/** A stay shorter than this many months is registered in the RNI (non-residents), not the BRP. */
+export const minimumBrpMonths = 4;
