@@ -10,7 +10,7 @@ import {
   type CaseVisibility,
   type StuckReason,
 } from '../operator/stuck';
-import { createStuckReportActivities, createStuckReportMetrics } from '../operator/stuck-report';
+import { createStuckReportActivities, createStuckReportMetrics } from '../worker/stuck-report';
 import type { CaseSettings } from '../workflows/settings';
 import * as d from '../workflows/definitions';
 import { euBooking, vvrBooking } from './fixtures/bookings';
