@@ -75,7 +75,6 @@ export function createApp(deps: AppDeps): Express {
     '/v1/cases',
     casesRouter({
       cases,
-      namespace: deps.namespace,
       authenticate: deps.authenticate,
       pageTokens: new PageTokens(deps.pageTokenSecret),
     }),

@@ -1,14 +1,15 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Client, Connection } from '@temporalio/client';
-import type { temporal } from '@temporalio/proto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Booking } from '../domain/booking';
+import { boundedCalls, type BoundedCall } from '../lib/temporal/client';
+import { listCasePage, type CasePage } from '../lib/temporal/visibility';
 import { newcomerCaseWorkflow } from '../workflows';
 import { caseBookingQuery, caseStatusQuery, caseWorkflowId, type CaseView } from '../workflows/definitions';
 import { HttpProblem } from './problem';
 import { toHttpProblem } from './temporal-errors';
 
-export interface CaseServiceDeps {
+interface CaseServiceDeps {
   client: Client;
   connection: Connection;
   taskQueue: string;
@@ -18,7 +19,11 @@ export interface CaseServiceDeps {
 
 /** The API's access to cases: starts, reads and advances them through Temporal, bounded in time. */
 export class CaseService {
-  constructor(private readonly deps: CaseServiceDeps) {}
+  private readonly bounded: BoundedCall;
+
+  constructor(private readonly deps: CaseServiceDeps) {
+    this.bounded = boundedCalls(deps.connection, deps.actionTimeoutMs, toHttpProblem);
+  }
 
   /**
    * Starts the case of a booking. The workflow id is the idempotency key: the same booking again (even while
@@ -27,7 +32,7 @@ export class CaseService {
   async create(booking: Booking): Promise<{ created: boolean; view: CaseView }> {
     const caseId = caseWorkflowId(booking.bookingReference);
     try {
-      await this.deps.connection.withDeadline(Date.now() + this.deps.actionTimeoutMs, () =>
+      await this.bounded(caseId, () =>
         this.deps.client.workflow.start(newcomerCaseWorkflow, {
           taskQueue: this.deps.taskQueue,
           workflowId: caseId,
@@ -37,7 +42,7 @@ export class CaseService {
       );
       return { created: true, view: await this.view(caseId) };
     } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw this.translate(err, caseId);
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
     const existing = await this.bounded(caseId, () =>
       this.deps.client.workflow.getHandle(caseId).query(caseBookingQuery),
@@ -54,13 +59,8 @@ export class CaseService {
   }
 
   /** One page of a visibility query, bounded in time like every other call. */
-  async list(request: {
-    namespace: string;
-    query: string;
-    pageSize: number;
-    nextPageToken?: Uint8Array;
-  }): Promise<temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse> {
-    return this.bounded('(list)', () => this.deps.client.workflowService.listWorkflowExecutions(request));
+  async list(request: { query: string; pageSize: number; nextPageToken?: Uint8Array }): Promise<CasePage> {
+    return this.bounded('(list)', () => listCasePage(this.deps.client, request));
   }
 
   async view(caseId: string): Promise<CaseView> {
@@ -70,18 +70,6 @@ export class CaseService {
   /** Runs an Update; the workflow's validator decides, and its reason becomes the 409. */
   async act<A>(caseId: string, run: (handle: ReturnType<Client['workflow']['getHandle']>) => Promise<A>): Promise<A> {
     return this.bounded(caseId, () => run(this.deps.client.workflow.getHandle(caseId)));
-  }
-
-  private async bounded<T>(caseId: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await this.deps.connection.withDeadline(Date.now() + this.deps.actionTimeoutMs, fn);
-    } catch (err) {
-      throw this.translate(err, caseId);
-    }
-  }
-
-  private translate(err: unknown, caseId: string): unknown {
-    return toHttpProblem(err, caseId) ?? err;
   }
 }
 

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import { ApiEnvSchema, parseEnv, payloadKeysOf, runMain } from '../lib/config';
-import { createDataConverter } from '../lib/data-converter';
 import { AesGcmCodec } from '../lib/encryption';
 import { createLogger } from '../lib/logger';
+import { createCaseClient } from '../lib/temporal/client';
 import { createApp } from './app';
 import { createAuthenticator } from './auth';
 
@@ -12,11 +12,7 @@ runMain(() => {
   const logger = createLogger({ name: 'api', level: config.LOG_LEVEL });
   // Lazy: the API comes up (and answers /healthz) before Temporal does; /readyz tells when it is reachable.
   const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
-  const client = new Client({
-    connection,
-    namespace: config.TEMPORAL_NAMESPACE,
-    dataConverter: createDataConverter(payloadKeysOf(config)),
-  });
+  const client = createCaseClient(connection, config);
   const app = createApp({
     client,
     connection,

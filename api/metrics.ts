@@ -1,8 +1,8 @@
-import type { Application, RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
 /** The `route` label of a request no route answered (an unknown URL): never the URL itself. */
-export const unmatchedRoute = 'unmatched';
+const unmatchedRoute = 'unmatched';
 
 let processMetrics: Registry | undefined;
 // One process has one set of process metrics; every app in it (tests build many) exposes the same ones.
@@ -14,7 +14,7 @@ function processRegistry(): Registry {
   return processMetrics;
 }
 
-export interface HttpMetrics {
+interface HttpMetrics {
   /** Counts and times every response, once it is sent; mount it first. */
   record: RequestHandler;
   /** `GET /metrics`: the Prometheus text format. */
@@ -39,18 +39,12 @@ export function createHttpMetrics(): HttpMetrics {
   });
   const exposed = Registry.merge([processRegistry(), registry]);
 
-  let patterns: Map<object, string> | undefined;
-  const routeOf = (app: Application, route: unknown): string => {
-    if (!isRoute(route)) return unmatchedRoute;
-    patterns ??= routePatterns(app.router.stack as unknown as Layer[]);
-    return patterns.get(route) ?? route.path;
-  };
-
   return {
     record: (req, res, next) => {
       const stop = duration.startTimer();
+      const route = watchRoute(req);
       res.on('finish', () => {
-        const labels = { method: req.method, route: routeOf(req.app, req.route), status: String(res.statusCode) };
+        const labels = { method: req.method, route: route(), status: String(res.statusCode) };
         requests.inc(labels);
         stop(labels);
       });
@@ -65,31 +59,29 @@ export function createHttpMetrics(): HttpMetrics {
 interface Route {
   path: string;
 }
-/** What the express 5 router (`router` 2.3) keeps per `use`/`get`/...: its pattern, and a route or a router. */
-interface Layer {
-  rawPath?: unknown;
-  route?: Route;
-  handle: { stack?: unknown };
-}
 
 const isRoute = (value: unknown): value is Route =>
   typeof value === 'object' && value !== null && typeof (value as Partial<Route>).path === 'string';
 
 /**
- * The full pattern of every route, nested routers included, keyed by the route object that `req.route` holds
- * when it answered. `req.baseUrl` cannot be used instead: it is the matched URL, and is reset when an error
- * leaves the nested router.
+ * The full pattern of the route that answers the request (`unmatched` until one does). Express sets `req.route`
+ * inside the router that matched, while `req.baseUrl` is that router's mount path; both are read at that moment,
+ * because an error that leaves a nested router resets `req.baseUrl` before the error handler answers. The mount
+ * paths of this app are fixed strings, so `req.baseUrl` holds no case ids.
  */
-function routePatterns(stack: Layer[], prefix = ''): Map<object, string> {
-  const patterns = new Map<object, string>();
-  for (const layer of stack) {
-    const path = joinPath(prefix, typeof layer.rawPath === 'string' ? layer.rawPath : String(layer.rawPath));
-    if (layer.route) patterns.set(layer.route, path);
-    else if (Array.isArray(layer.handle.stack)) {
-      for (const [route, pattern] of routePatterns(layer.handle.stack as Layer[], path)) patterns.set(route, pattern);
-    }
-  }
-  return patterns;
+function watchRoute(req: Request): () => string {
+  let route: unknown;
+  let pattern = unmatchedRoute;
+  Object.defineProperty(req, 'route', {
+    configurable: true,
+    enumerable: true,
+    get: () => route,
+    set: (value: unknown) => {
+      route = value;
+      if (isRoute(value)) pattern = joinPath(req.baseUrl, value.path);
+    },
+  });
+  return () => pattern;
 }
 
 function joinPath(prefix: string, path: string): string {

@@ -1,12 +1,6 @@
+import type { Client, Connection } from '@temporalio/client';
+import { boundedCalls, type CaseCallFailure } from '../lib/temporal/client';
 import { caseActions as actionCatalogue } from '../workflows/actions';
-import {
-  isGrpcDeadlineError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  WorkflowUpdateRPCTimeoutOrCancelledError,
-  type Client,
-  type Connection,
-} from '@temporalio/client';
 import { caseStatusQuery, type Actor, type CaseView, type StepName } from '../workflows/definitions';
 
 /** A failure the operator reads as one line (exit code 1): the workflow's own reason, or what to check. */
@@ -14,7 +8,7 @@ export class OperatorError extends Error {
   override readonly name = 'OperatorError';
 }
 
-export interface CaseActions {
+interface CaseActions {
   client: Client;
   connection: Connection;
   actor: Actor;
@@ -27,13 +21,11 @@ export interface CaseActions {
  * and the audit trail names the operator.
  */
 export function caseActions({ client, connection, actor, timeoutMs }: CaseActions) {
-  const bounded = async <T>(caseId: string, fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await connection.withDeadline(Date.now() + timeoutMs, fn);
-    } catch (err) {
-      throw explain(err, caseId, timeoutMs);
-    }
-  };
+  const bounded = boundedCalls(
+    connection,
+    timeoutMs,
+    (failure, caseId) => new OperatorError(explain(failure, caseId, timeoutMs)),
+  );
   const handle = (caseId: string) => client.workflow.getHandle(caseId);
   return {
     show: (caseId: string): Promise<CaseView> => bounded(caseId, () => handle(caseId).query(caseStatusQuery)),
@@ -52,27 +44,19 @@ export function caseActions({ client, connection, actor, timeoutMs }: CaseAction
   };
 }
 
-function explain(err: unknown, caseId: string, timeoutMs: number): unknown {
-  if (err instanceof WorkflowUpdateFailedError) {
-    return new OperatorError(`${caseId}: ${err.cause?.message ?? 'the case refused the action'}`);
+function explain(failure: CaseCallFailure, caseId: string, timeoutMs: number): string {
+  switch (failure.kind) {
+    case 'rejected':
+      return `${caseId}: ${failure.reason ?? 'the case refused the action'}`;
+    case 'closed':
+      return `${caseId} is closed; it takes no more actions`;
+    case 'not-found':
+      return `no case ${caseId}`;
+    case 'timeout':
+      return `${caseId}: no worker answered within ${timeoutMs} ms; check that the worker runs (an update may still apply)`;
+    case 'starting':
+      return `${caseId}: the case is still starting; try again shortly`;
+    case 'unavailable':
+      return `${caseId}: Temporal is unreachable; try again shortly`;
   }
-  if (err instanceof WorkflowNotFoundError) {
-    return new OperatorError(
-      /already completed/.test(err.message) ? `${caseId} is closed; it takes no more actions` : `no case ${caseId}`,
-    );
-  }
-  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isDeadline(err)) {
-    return new OperatorError(
-      `${caseId}: no worker answered within ${timeoutMs} ms; check that the worker runs (an update may still apply)`,
-    );
-  }
-  if (err instanceof Error && err.name === 'QueryNotRegisteredError') {
-    return new OperatorError(`${caseId}: the case is still starting; try again shortly`);
-  }
-  return err;
-}
-
-function isDeadline(err: unknown): boolean {
-  if (isGrpcDeadlineError(err)) return true;
-  return err instanceof Error && err.cause !== undefined && isDeadline(err.cause);
 }

@@ -1,6 +1,6 @@
-import { Client, Connection } from '@temporalio/client';
-import { parseEnv, payloadKeysOf, runMain } from '../lib/config';
-import { createDataConverter } from '../lib/data-converter';
+import { Connection } from '@temporalio/client';
+import { parseEnv, runMain } from '../lib/config';
+import { createCaseClient } from '../lib/temporal/client';
 import { stepNames, type StepName } from '../workflows/definitions';
 import { caseActions, OperatorError } from './actions';
 import { formatDuration, OperatorEnvSchema, type OperatorConfig } from './config';
@@ -72,11 +72,7 @@ async function run(command: Exclude<Command, { name: 'help' }>, config: Operator
     throw new OperatorError(`cannot reach Temporal at ${config.TEMPORAL_ADDRESS}: ${err.message}`);
   });
   try {
-    const client = new Client({
-      connection,
-      namespace: config.TEMPORAL_NAMESPACE,
-      dataConverter: createDataConverter(payloadKeysOf(config)),
-    });
+    const client = createCaseClient(connection, config);
     const actor = { id: config.OPERATOR_ID, role: 'operator' } as const;
     const cases = caseActions({ client, connection, actor, timeoutMs: config.OPERATOR_TIMEOUT_MS });
     const waits = (view: { waitingOn: string[] }): string => `it now waits on: ${view.waitingOn.join(', ') || '-'}`;

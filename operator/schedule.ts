@@ -6,13 +6,13 @@ import {
   type ScheduleSpec,
   type Workflow,
 } from '@temporalio/client';
-import type { StuckCasesReportInput } from './stuck-report';
+import type { StuckCasesReportInput } from '../worker/stuck-report';
 
 export const stuckCheckScheduleId = 'stuck-cases-daily';
 /** Registered by the case worker (workflows/stuck-cases-report.ts); named here so the CLI loads no workflow code. */
 export const stuckCasesReportWorkflowType = 'stuckCasesReportWorkflow';
 
-export interface StuckCheckScheduleOptions {
+interface StuckCheckScheduleOptions {
   /** The case task queue, where the worker that runs the report listens. */
   taskQueue: string;
   humanNormMs: number;

@@ -1,6 +1,6 @@
-import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import { openCasesQuery, visibleCase, type VisibleCase } from '../lib/temporal/visibility';
 import { stepNames } from '../workflows/definitions';
-import * as sa from '../workflows/search-attributes';
 import { formatDuration } from './config';
 
 export const stuckKinds = ['agency-retrying', 'waiting-on-operator', 'past-deadline', 'waiting-on-person'] as const;
@@ -15,17 +15,8 @@ export interface StuckNorms {
 
 export const defaultStuckNorms: StuckNorms = { humanNormMs: 2 * 86_400_000, deadlineGraceMs: 60_000 };
 
-/** What Temporal's visibility holds about a case: never personal data. */
-export interface CaseVisibility {
-  caseId: string;
-  status: string | undefined;
-  waitingOn: string[];
-  agencyRetrying: string[];
-  municipality: string | undefined;
-  appointmentAt: Date | undefined;
-  nextDeadlineAt: Date | undefined;
-  slaBreached: boolean;
-}
+/** What the stuck rules read of a case's visibility. */
+export type CaseVisibility = Omit<VisibleCase, 'purpose' | 'location'>;
 
 export interface StuckReason {
   kind: StuckKind;
@@ -45,7 +36,7 @@ const operatorWaits = stepNames.map((step) => `operator:${step}`);
  * documents due date runs beside each of them and flags the case (past-deadline, or `operator:card`) when they
  * run late, whereas two days of waiting on an IND decision is normal.
  */
-export const humanWaits = [
+const humanWaits = [
   'desk:check-in',
   'desk:identity',
   'desk:address',
@@ -56,12 +47,11 @@ export const humanWaits = [
 
 const who: Record<string, string> = { desk: 'the desk', ind: 'the IND officers', expat: 'the Expat Centre' };
 
-const scope = `WorkflowType = 'newcomerCaseWorkflow' AND ExecutionStatus = 'Running' AND CaseStatus = 'open'`;
 const inList = (values: readonly string[]): string => `(${values.map((v) => `'${v}'`).join(', ')})`;
 const before = (now: Date, ms: number): string => new Date(now.getTime() - ms).toISOString();
 
-/** The visibility condition of each kind of stuck case (Temporal UI's saved queries are `${scope} AND ${it}`). */
-export function stuckConditions(now: Date, norms: StuckNorms): Record<StuckKind, string> {
+/** The visibility condition of each kind of stuck case: the Temporal UI's saved queries add it to `openCasesQuery`. */
+function stuckConditions(now: Date, norms: StuckNorms): Record<StuckKind, string> {
   return {
     'agency-retrying': 'AgencyRetrying IS NOT NULL',
     'waiting-on-operator': `WaitingOn IN ${inList(operatorWaits)}`,
@@ -73,12 +63,13 @@ export function stuckConditions(now: Date, norms: StuckNorms): Record<StuckKind,
 /** One query per kind, for the Temporal UI. */
 export function stuckQueries(now: Date, norms: StuckNorms): Record<StuckKind, string> {
   const conditions = stuckConditions(now, norms);
-  return Object.fromEntries(stuckKinds.map((k) => [k, `${scope} AND ${conditions[k]}`])) as Record<StuckKind, string>;
+  const queries = stuckKinds.map((k) => [k, `${openCasesQuery} AND ${conditions[k]}`]);
+  return Object.fromEntries(queries) as Record<StuckKind, string>;
 }
 
 /** Every open case that may be stuck, in one listing, so a case with several reasons comes once. */
-export function stuckQuery(now: Date, norms: StuckNorms): string {
-  return `${scope} AND (${Object.values(stuckConditions(now, norms)).join(' OR ')})`;
+function stuckQuery(now: Date, norms: StuckNorms): string {
+  return `${openCasesQuery} AND (${Object.values(stuckConditions(now, norms)).join(' OR ')})`;
 }
 
 /** Why a case is stuck and what an operator does about it; empty when it is not. Pure: the same rules as the query. */
@@ -135,20 +126,6 @@ export function classifyCase(c: CaseVisibility, now: Date, norms: StuckNorms): S
   return reasons;
 }
 
-export function caseVisibilityOf(info: WorkflowExecutionInfo): CaseVisibility {
-  const attrs = info.typedSearchAttributes;
-  return {
-    caseId: info.workflowId,
-    status: attrs.get(sa.CaseStatus),
-    waitingOn: attrs.get(sa.WaitingOn) ?? [],
-    agencyRetrying: attrs.get(sa.AgencyRetrying) ?? [],
-    municipality: attrs.get(sa.Municipality),
-    appointmentAt: attrs.get(sa.AppointmentAt),
-    nextDeadlineAt: attrs.get(sa.NextDeadlineAt),
-    slaBreached: attrs.get(sa.SlaBreached) ?? false,
-  };
-}
-
 /** Lists the stuck cases from visibility alone (no case is queried); `onProgress` hears every 200 cases scanned. */
 export async function findStuckCases(
   client: Client,
@@ -161,7 +138,7 @@ export async function findStuckCases(
   for await (const info of client.workflow.list({ query: stuckQuery(now, norms) })) {
     scanned += 1;
     if (scanned % 200 === 0) onProgress?.(scanned);
-    const visible = caseVisibilityOf(info);
+    const visible = visibleCase(info.workflowId, info.typedSearchAttributes);
     const reasons = classifyCase(visible, now, norms);
     if (reasons.length > 0) cases.push({ ...visible, reasons });
   }

@@ -11,7 +11,7 @@ import {
   type CaseVisibility,
   type StuckReason,
 } from '../operator/stuck';
-import { createStuckReportActivities, createStuckReportMetrics } from '../operator/stuck-report';
+import { createStuckReportActivities, createStuckReportMetrics } from '../worker/stuck-report';
 import type { CaseSettings } from '../workflows/settings';
 import { euBooking, vvrBooking } from './fixtures/bookings';
 import { actors, startCase, stepOutcome, waitForCase, waitingOn, type CaseHandle } from './harness/case-driver';

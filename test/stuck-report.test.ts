@@ -1,7 +1,7 @@
 import { caseActions } from '../workflows/actions';
 import assert from 'node:assert/strict';
 import { startSandbox, type StartedSandbox } from '../sandbox/app';
-import { createStuckReportMetrics } from '../operator/stuck-report';
+import { createStuckReportMetrics } from '../worker/stuck-report';
 import { stuckCasesReportWorkflow } from '../workflows';
 import { euBooking } from './fixtures/bookings';
 import { actors, startCase, waitForCase } from './harness/case-driver';

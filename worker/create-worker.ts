@@ -3,16 +3,12 @@ import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createAgencyActivities, type ActivityDeps } from '../activities';
 import { createCaseSettingsActivities } from '../activities/case-settings';
-import {
-  createStuckReportActivities,
-  createStuckReportMetrics,
-  type StuckReportMetrics,
-} from '../operator/stuck-report';
+import { createStuckReportActivities, createStuckReportMetrics, type StuckReportMetrics } from './stuck-report';
 import type { CaseSettings } from '../workflows/settings';
 import { agencies } from '../domain/agency-failures';
 import { agencyTaskQueue } from '../workflows/definitions';
 
-export interface CaseWorkerOptions {
+interface CaseWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   /** The case workflows' queue; each agency's activities poll `<taskQueue>.<agency>`. */

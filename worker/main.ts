@@ -6,7 +6,7 @@ import { createLogger, type Logger } from '../lib/logger';
 import { toTemporalLogger } from '../lib/temporal-logger';
 import { createCaseWorkers } from './create-worker';
 import { createServer, type Server } from 'node:http';
-import { createStuckReportMetrics, type StuckReportMetrics } from '../operator/stuck-report';
+import { createStuckReportMetrics, type StuckReportMetrics } from './stuck-report';
 
 runMain(async () => {
   const config = parseEnv(WorkerEnvSchema);

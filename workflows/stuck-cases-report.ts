@@ -1,5 +1,5 @@
 import { log, proxyActivities } from '@temporalio/workflow';
-import type { StuckCasesReportInput, StuckCounts, StuckReportActivities } from '../operator/stuck-report';
+import type { StuckCasesReportInput, StuckCounts, StuckReportActivities } from '../worker/stuck-report';
 
 const { reportStuckCases } = proxyActivities<StuckReportActivities>({
   startToCloseTimeout: '10 minutes',

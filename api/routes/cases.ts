@@ -1,7 +1,6 @@
-import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import { Router } from 'express';
 import { intakeViolations } from '../../domain/booking';
-import * as sa from '../../workflows/search-attributes';
+import { caseWorkflowsQuery } from '../../lib/temporal/visibility';
 import type { Authenticate } from '../auth';
 import { requirePermission } from '../auth';
 import type { CaseService } from '../case-service';
@@ -10,9 +9,8 @@ import { HttpProblem } from '../problem';
 import { caseIdPattern, CreateCaseRequestSchema, ListCasesQuerySchema } from '../schemas';
 import { parse } from '../validate';
 
-export interface CasesRouterDeps {
+interface CasesRouterDeps {
   cases: CaseService;
-  namespace: string;
   authenticate: Authenticate;
   pageTokens: PageTokens;
 }
@@ -24,7 +22,7 @@ export function caseIdParam(value: unknown): string {
 }
 
 /** `POST /v1/cases`, `GET /v1/cases/{caseId}`, `GET /v1/cases`. */
-export function casesRouter({ cases, namespace, authenticate, pageTokens }: CasesRouterDeps): Router {
+export function casesRouter({ cases, authenticate, pageTokens }: CasesRouterDeps): Router {
   const router = Router();
 
   router.post('/', requirePermission(authenticate, 'create-case'), async (req, res) => {
@@ -49,7 +47,7 @@ export function casesRouter({ cases, namespace, authenticate, pageTokens }: Case
   router.get('/', requirePermission(authenticate, 'list-cases'), async (req, res) => {
     const q = parse(ListCasesQuerySchema, req.query, 'query');
     // Values are pattern-checked above, so they cannot break out of the quotes.
-    const conditions = [`WorkflowType = 'newcomerCaseWorkflow'`];
+    const conditions = [caseWorkflowsQuery];
     if (q.status) conditions.push(`CaseStatus = '${q.status}'`);
     if (q.waitingOn) conditions.push(`WaitingOn = '${q.waitingOn}'`);
     if (q.municipality) conditions.push(`Municipality = '${q.municipality}'`);
@@ -60,24 +58,14 @@ export function casesRouter({ cases, namespace, authenticate, pageTokens }: Case
     if (q.pageToken && !nextPageToken) {
       throw new HttpProblem(400, 'Bad Request', 'pageToken is not one this API handed out.');
     }
-    const page = await cases.list({ namespace, query: conditions.join(' AND '), pageSize: q.pageSize, nextPageToken });
+    const page = await cases.list({ query: conditions.join(' AND '), pageSize: q.pageSize, nextPageToken });
     res.json({
-      cases: page.executions.map((e) => {
-        const attrs = decodeTypedSearchAttributes(e.searchAttributes?.indexedFields);
-        return {
-          caseId: e.execution?.workflowId,
-          status: attrs.get(sa.CaseStatus),
-          waitingOn: attrs.get(sa.WaitingOn) ?? [],
-          municipality: attrs.get(sa.Municipality),
-          purpose: attrs.get(sa.Purpose),
-          location: attrs.get(sa.DeskLocation),
-          appointmentAt: attrs.get(sa.AppointmentAt)?.toISOString(),
-          nextDeadlineAt: attrs.get(sa.NextDeadlineAt)?.toISOString(),
-          slaBreached: attrs.get(sa.SlaBreached) ?? false,
-          agencyRetrying: attrs.get(sa.AgencyRetrying) ?? [],
-        };
-      }),
-      ...(page.nextPageToken?.length ? { nextPageToken: pageTokens.sign(page.nextPageToken) } : {}),
+      cases: page.cases.map((c) => ({
+        ...c,
+        appointmentAt: c.appointmentAt?.toISOString(),
+        nextDeadlineAt: c.nextDeadlineAt?.toISOString(),
+      })),
+      ...(page.nextPageToken ? { nextPageToken: pageTokens.sign(page.nextPageToken) } : {}),
     });
   });
 

@@ -9,7 +9,7 @@ import { createLogger } from '../../lib/logger';
 import { startDevServer, type DevServer } from '../../scripts/temporal-dev-server';
 import { projectRoot } from '../../scripts/temporal-binaries';
 import { AgencyEnvSchema, type AgencyConfig, parseEnv } from '../../lib/config';
-import type { StuckReportMetrics } from '../../operator/stuck-report';
+import type { StuckReportMetrics } from '../../worker/stuck-report';
 import { createCaseWorkers, workflowsPath, type CaseWorkers } from '../../worker/create-worker';
 import { defaultCaseSettings, type CaseSettings } from '../../workflows/settings';
 import { freePort } from './ports';

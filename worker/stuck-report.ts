@@ -1,7 +1,7 @@
 import { getClient } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { Gauge, Registry } from 'prom-client';
-import { defaultStuckNorms, findStuckCases, stuckKinds, type StuckKind, type StuckNorms } from './stuck';
+import { defaultStuckNorms, findStuckCases, stuckKinds, type StuckKind, type StuckNorms } from '../operator/stuck';
 
 export interface StuckCounts {
   /** Stuck cases, each counted once however many reasons it has. */
@@ -11,7 +11,7 @@ export interface StuckCounts {
 }
 
 /** Counts the stuck cases with the same queries and rules as `cases stuck`. */
-export async function countStuckCases(client: Client, now: Date, norms: StuckNorms): Promise<StuckCounts> {
+async function countStuckCases(client: Client, now: Date, norms: StuckNorms): Promise<StuckCounts> {
   const { cases } = await findStuckCases(client, now, norms);
   const byKind = Object.fromEntries(stuckKinds.map((k) => [k, 0])) as Record<StuckKind, number>;
   for (const c of cases) for (const r of c.reasons) byKind[r.kind] += 1;
@@ -41,7 +41,7 @@ export interface StuckCasesReportInput {
   humanNormMs: number;
 }
 
-export interface StuckReportDeps {
+interface StuckReportDeps {
   metrics: StuckReportMetrics;
   /** Defaults to the worker's own client (the activity context's). */
   client?: () => Client;

@@ -1,0 +1,84 @@
+import {
+  Client,
+  isGrpcCancelledError,
+  isGrpcDeadlineError,
+  isGrpcServiceError,
+  ServiceError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  type Connection,
+} from '@temporalio/client';
+import type { z } from 'zod';
+import { payloadKeysOf, type EncryptionEnvSchema, type TemporalEnvSchema } from '../config';
+import { createDataConverter } from '../data-converter';
+
+type ClientConfig = Pick<z.infer<typeof TemporalEnvSchema>, 'TEMPORAL_NAMESPACE'> & z.infer<typeof EncryptionEnvSchema>;
+
+/** The client of the case workflows, as the API and the operator command build it: one namespace, one converter. */
+export function createCaseClient(connection: Connection, config: ClientConfig): Client {
+  return new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter: createDataConverter(payloadKeysOf(config)),
+  });
+}
+
+/**
+ * Why a call to a case failed, whoever reports it: the API maps it to a problem document, the operator command
+ * to one line. `rejected` carries the workflow's own reason, so no client holds a copy of the case's rules.
+ */
+export type CaseCallFailure =
+  | { kind: 'rejected'; reason: string | undefined }
+  | { kind: 'not-found' }
+  | { kind: 'closed' }
+  | { kind: 'timeout' }
+  | { kind: 'starting' }
+  | { kind: 'unavailable' };
+
+/** What a Temporal client error means for a case; undefined for an error that is not Temporal's to explain. */
+function classifyTemporalError(err: unknown): CaseCallFailure | undefined {
+  if (err instanceof WorkflowUpdateFailedError) return { kind: 'rejected', reason: err.cause?.message };
+  if (err instanceof WorkflowNotFoundError) {
+    return /already completed/.test(err.message) ? { kind: 'closed' } : { kind: 'not-found' };
+  }
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isDeadline(err)) return { kind: 'timeout' };
+  // The workflow has not run its first task yet, so its query handlers do not exist.
+  if (err instanceof Error && err.name === 'QueryNotRegisteredError') return { kind: 'starting' };
+  if (
+    err instanceof ServiceError &&
+    isGrpcServiceError(err.cause) &&
+    err.cause.code === (14 as typeof err.cause.code)
+  ) {
+    return { kind: 'unavailable' };
+  }
+  return undefined;
+}
+
+/** Our own deadline ran out; gRPC reports it as DEADLINE_EXCEEDED or, when it cut a retry short, CANCELLED. */
+function isDeadline(err: unknown): boolean {
+  if (isGrpcDeadlineError(err) || isGrpcCancelledError(err)) return true;
+  return err instanceof Error && err.cause !== undefined && isDeadline(err.cause);
+}
+
+/** A call to one case (`caseId` names it in messages); `timeoutMs` bounds it, retries included. */
+export type BoundedCall = <T>(caseId: string, call: () => Promise<T>) => Promise<T>;
+
+/**
+ * Calls bounded in time, so a missing worker or an unreachable Temporal costs the caller `timeoutMs` at most.
+ * A failure Temporal explains is thrown as `translate` makes it; any other error as it is.
+ */
+export function boundedCalls(
+  connection: Connection,
+  timeoutMs: number,
+  translate: (failure: CaseCallFailure, caseId: string) => Error,
+): BoundedCall {
+  return async (caseId, call) => {
+    try {
+      return await connection.withDeadline(Date.now() + timeoutMs, call);
+    } catch (err) {
+      const failure = classifyTemporalError(err);
+      throw failure ? translate(failure, caseId) : err;
+    }
+  };
+}
