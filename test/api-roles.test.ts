@@ -34,7 +34,7 @@ const nonActionPermissions = ['create-case', 'read-case', 'list-cases', 'agency-
 const allPermissions: Permission[] = [...actions, ...nonActionPermissions];
 
 /**
- * Cells pinned from ../shared/DOMAIN.md ("Who uses the service"), written out by hand so that a wrong
+ * Cells pinned from docs/domain.md ("Who uses the service"), written out by hand so that a wrong
  * `roleMatrix` cannot pass by agreeing with itself.
  */
 const pinned = new Map<string, boolean>([
@@ -78,7 +78,7 @@ function expectedAllowed(role: Role, permission: Permission): boolean {
     assert.equal(
       fromMatrix,
       fromDomain,
-      `roleMatrix says ${role} ${fromMatrix ? 'may' : 'may not'} ${permission}; DOMAIN.md says the opposite`,
+      `roleMatrix says ${role} ${fromMatrix ? 'may' : 'may not'} ${permission}; docs/domain.md says the opposite`,
     );
   }
   return fromDomain ?? fromMatrix;
@@ -147,7 +147,7 @@ describe('api: the role matrix, cell by cell', function () {
     await stack?.stop();
   });
 
-  it('pins the critical cells of DOMAIN.md, and every pinned cell is a real role and permission', () => {
+  it('pins the critical cells of docs/domain.md, and every pinned cell is a real role and permission', () => {
     for (const key of pinned.keys()) {
       const [role, permission] = key.split(' ') as [Role, Permission];
       assert.ok(roles.includes(role), `pinned role ${role} is not a role`);
