@@ -18,6 +18,9 @@ const schemas: Record<string, z.ZodObject> = {
   dev: DevEnvSchema,
 };
 
+/** Folders that are not the project's: installed, generated or local state (see .gitignore). */
+const ignoredFolders = new Set(['.git', 'node_modules', 'dist', '.temporal', '.data', 'coverage', 'test-artifacts']);
+
 /** Defaults too long for a table cell, described in words instead. */
 const describedDefaults = new Set(['API_TOKENS']);
 
@@ -103,5 +106,17 @@ describe('README: the configuration table is the configuration', () => {
         assert.deepEqual(schema.parse(literal), expected, `${name}: the README says ${defaultCell}`);
       }
     }
+  });
+});
+
+describe('README: the folder table lists every folder', () => {
+  it('has a row for each top-level folder of the repository, and none for a folder that is gone', () => {
+    const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+    const listed = [...readme.matchAll(/^\| `([\w.-]+)\/` +\|/gm)].map((m) => m[1]!).sort();
+    const folders = readdirSync(root, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && !ignoredFolders.has(entry.name))
+      .map((entry) => entry.name)
+      .sort();
+    assert.deepEqual(listed, folders);
   });
 });
