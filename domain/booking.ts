@@ -133,7 +133,8 @@ export interface IntakeViolation {
 export function intakeViolations(booking: Booking): IntakeViolation[] {
   const violations: IntakeViolation[] = [];
   const wants = (s: Service): boolean => booking.services.includes(s);
-  const euCitizen = booking.stay.purpose === 'eu-citizen' || euEeaSwiss.has(booking.person.nationality);
+  const euNational = euEeaSwiss.has(booking.person.nationality);
+  const euCitizen = booking.stay.purpose === 'eu-citizen' || euNational;
   if (!isServedMunicipality(booking.residence.municipalityCode)) {
     violations.push({
       field: 'residence.municipalityCode',
@@ -145,7 +146,7 @@ export function intakeViolations(booking: Booking): IntakeViolation[] {
       if (wants(s)) violations.push({ field: 'services', reason: `EU/EEA/Swiss citizens need no ${s}` });
     }
   }
-  if (!euCitizen && booking.stay.purpose === 'eu-citizen') {
+  if (!euNational && booking.stay.purpose === 'eu-citizen') {
     violations.push({ field: 'stay.purpose', reason: 'purpose eu-citizen needs an EU/EEA/Swiss nationality' });
   }
   if (
