@@ -3,12 +3,12 @@ import { Client } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
 import { createDataConverter } from '../lib/data-converter';
 import { generatePayloadKey, parsePayloadKeys } from '../lib/encryption';
-import { startSandbox, type StartedSandbox } from '../sandbox/app';
 import { newcomerCaseWorkflow } from '../workflows';
 import * as d from '../workflows/definitions';
 import { vvrBooking } from './fixtures/bookings';
 import { actors, stepOutcome, waitForCase, type CaseHandle } from './harness/case-driver';
-import { caseWorkers, temporal, uniqueTaskQueue } from './harness/temporal';
+import { useCaseStack } from './harness/case-fixture';
+import { temporal } from './harness/temporal';
 
 /** Every byte Temporal stores for a case, as an operator with database access would see it. */
 async function rawHistory(workflowId: string): Promise<string> {
@@ -25,11 +25,7 @@ function keyIdsIn(raw: string): string[] {
 }
 
 describe('payload encryption', () => {
-  let sandbox: StartedSandbox;
-  before(async () => {
-    sandbox = await startSandbox();
-  });
-  after(() => sandbox.close());
+  const stack = useCaseStack({ name: 'encryption' });
 
   it('keeps personal data out of the stored history, and running and finished cases readable across a key rotation', async () => {
     const keyA = generatePayloadKey('key-a');
@@ -37,12 +33,12 @@ describe('payload encryption', () => {
     const after = createDataConverter(parsePayloadKeys(`${keyA},${generatePayloadKey('key-b')}`));
     const clientWith = (dataConverter: typeof before) =>
       new Client({ connection: temporal().connection, dataConverter });
-    const taskQueue = uniqueTaskQueue('encryption');
+    const { taskQueue } = stack;
     const booking = vvrBooking({ services: ['brp-registration', 'residence-permit'] });
 
     let handle: CaseHandle = clientWith(before).workflow.getHandle(d.caseWorkflowId(booking.bookingReference));
     const registered = await (
-      await caseWorkers(taskQueue, { sandboxUrl: sandbox.url, dataConverter: before })
+      await stack.workers({ dataConverter: before })
     ).runUntil(async () => {
       await clientWith(before).workflow.start(newcomerCaseWorkflow, {
         taskQueue,
@@ -70,7 +66,7 @@ describe('payload encryption', () => {
     // Rotation: the new key encrypts, the old one still decrypts what the running case wrote before.
     handle = clientWith(after).workflow.getHandle(handle.workflowId);
     const result = await (
-      await caseWorkers(taskQueue, { sandboxUrl: sandbox.url, dataConverter: after })
+      await stack.workers({ dataConverter: after })
     ).runUntil(async () => {
       await handle.executeUpdate(d.withdrawUpdate, { args: [{ actor: actors.operator, reason: 'key rotation test' }] });
       const closed = await handle.result();

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { startSandbox, type StartedSandbox } from '../sandbox/app';
 import { stuckCheckScheduleId } from '../operator/schedule';
 import { defaultStuckNorms, type StuckReason } from '../operator/stuck';
 import { createStuckReportActivities, createStuckReportMetrics } from '../operator/stuck-report';
@@ -10,8 +9,8 @@ import * as d from '../workflows/definitions';
 import { euBooking, vvrBooking } from './fixtures/bookings';
 import { actors, startCase, stepOutcome, waitForCase, waitingOn, type CaseHandle } from './harness/case-driver';
 import { eventually } from './harness/eventually';
-import { sandboxAdmin } from './harness/sandbox-admin';
-import { caseWorkers, temporal, testPayloadKeysSpec, testSettings, uniqueTaskQueue } from './harness/temporal';
+import { useCaseStack } from './harness/case-fixture';
+import { temporal, testPayloadKeysSpec, testSettings } from './harness/temporal';
 
 const cli = path.resolve(__dirname, '..', 'operator', 'cases.js');
 const operatorId = 'operator-on-call-7';
@@ -35,9 +34,7 @@ const checkIn = (h: CaseHandle) =>
   h.executeUpdate(d.checkInUpdate, { args: [{ actor: actors.desk, identity: 'verified' }] });
 
 describe('operator command: stuck cases from visibility, repairs through the workflow Updates', () => {
-  let sandbox: StartedSandbox;
-  let admin: ReturnType<typeof sandboxAdmin>;
-  let taskQueue: string;
+  const stack = useCaseStack({ name: 'operator' });
 
   /** The compiled CLI as an operator runs it; asynchronous, so this process's workers keep serving the case. */
   function cases(args: string[], env: Record<string, string> = {}): Promise<Run> {
@@ -49,7 +46,7 @@ describe('operator command: stuck cases from visibility, repairs through the wor
           env: {
             PATH: process.env.PATH ?? '',
             TEMPORAL_ADDRESS: temporal().address,
-            TEMPORAL_TASK_QUEUE: taskQueue,
+            TEMPORAL_TASK_QUEUE: stack.taskQueue,
             PAYLOAD_KEYS: testPayloadKeysSpec,
             OPERATOR_ID: operatorId,
             ...env,
@@ -73,25 +70,13 @@ describe('operator command: stuck cases from visibility, repairs through the wor
       return found?.reasons.some((r) => r.kind === kind) ? found : undefined;
     }, timeoutMs);
 
-  async function withWorkers<T>(settings: CaseSettings, fn: () => Promise<T>): Promise<T> {
-    const workers = await caseWorkers(taskQueue, { sandboxUrl: sandbox.url, settings });
-    return workers.runUntil(fn);
-  }
-
-  before(async () => {
-    sandbox = await startSandbox();
-    admin = sandboxAdmin(sandbox.url);
-  });
-  after(() => sandbox.close());
-  beforeEach(() => {
-    taskQueue = uniqueTaskQueue('operator');
-  });
-  afterEach(() => admin.clearFaults());
+  const withWorkers = <T>(settings: CaseSettings, fn: () => Promise<T>): Promise<T> =>
+    stack.runWorkers(fn, { settings });
 
   it('lists a case during a BRP outage as agency-retrying, and no longer once BRP is back', async () => {
-    await admin.faults({ agency: 'brp', outage: true });
+    await stack.admin.faults({ agency: 'brp', outage: true });
     await withWorkers(testSettings({ agencyRetryVisibleAfterMs: 1_000 }), async () => {
-      const handle = await startCase(taskQueue, euBooking({ services: ['brp-registration', 'advice'] }));
+      const handle = await startCase(stack.taskQueue, euBooking({ services: ['brp-registration', 'advice'] }));
       const id = handle.workflowId;
       await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
 
@@ -124,7 +109,7 @@ describe('operator command: stuck cases from visibility, repairs through the wor
         `${id}: the brp step is not waiting on an operator; Temporal retries failing agency calls by itself`,
       );
 
-      await admin.clearFaults();
+      await stack.admin.clearFaults();
       await waitForCase(handle, (v) => stepOutcome(v, 'brp') === 'registered', 'registered after recovery', 60_000);
       await eventually(async () => ((await listed(id)) === undefined ? true : undefined));
 
@@ -138,9 +123,9 @@ describe('operator command: stuck cases from visibility, repairs through the wor
   });
 
   it('lists a case waiting on operator:brp; `cases skip` moves it on, audited under OPERATOR_ID', async () => {
-    await admin.faults({ agency: 'brp', outage: true });
+    await stack.admin.faults({ agency: 'brp', outage: true });
     await withWorkers(testSettings({ agencyRetryMaxMs: 2_000 }), async () => {
-      const handle = await startCase(taskQueue, euBooking({ services: ['brp-registration', 'advice'] }));
+      const handle = await startCase(stack.taskQueue, euBooking({ services: ['brp-registration', 'advice'] }));
       const id = handle.workflowId;
       await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
       await waitingOn(handle, 'operator:brp');
@@ -172,7 +157,7 @@ describe('operator command: stuck cases from visibility, repairs through the wor
 
   it('lists a case whose service norm was breached as past-deadline', async () => {
     await withWorkers(testSettings({ indSponsorTargetMs: 1_000 }), async () => {
-      const handle = await startCase(taskQueue, vvrBooking({ services: ['residence-permit'] }));
+      const handle = await startCase(stack.taskQueue, vvrBooking({ services: ['residence-permit'] }));
       await waitForCase(handle, (v) => v.slaBreached, 'SLA breached');
       const found = await listedAs(handle.workflowId, 'past-deadline');
       const reason = found.reasons.find((r) => r.kind === 'past-deadline')!;
@@ -208,7 +193,7 @@ describe('operator command: stuck cases from visibility, repairs through the wor
       assert.match(second.stdout, /^schedule stuck-cases-daily updated: .* stuckCasesReportWorkflow on test-operator-/);
       const description = await handle.describe();
       assert.equal(description.action.workflowType, 'stuckCasesReportWorkflow');
-      assert.equal(description.action.taskQueue, taskQueue);
+      assert.equal(description.action.taskQueue, stack.taskQueue);
       assert.deepEqual(description.action.args, [{ humanNormMs: 86_400_000 }]);
       assert.deepEqual(description.spec.calendars?.[0]?.hour, [{ start: 6, end: 6, step: 1 }]);
     } finally {
