@@ -12,7 +12,7 @@ const duration = z
     return Number(amount) * units[unit!]!;
   });
 
-/** Each clock of DOMAIN.md, configurable per deployment (and shortened in demos and tests). */
+/** Each clock of docs/domain.md, configurable per deployment (and shortened in demos and tests). */
 const variables: Record<keyof CaseSettings, keyof z.infer<typeof CaseSettingsEnvSchema>> = {
   indLegalTermMs: 'CASE_IND_LEGAL_TERM',
   indLegalTermShortMs: 'CASE_IND_LEGAL_TERM_SHORT',

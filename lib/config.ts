@@ -132,6 +132,14 @@ export const WorkerEnvSchema = TemporalEnvSchema.extend(LogEnvSchema.shape)
   });
 export type WorkerConfig = z.infer<typeof WorkerEnvSchema>;
 
+/** `make dev`'s supervisor: the ports it gives the embedded Temporal server and UI, the API and the sandbox. */
+export const DevEnvSchema = z.object({
+  TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
+  TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
+  API_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  SANDBOX_PORT: z.coerce.number().int().min(1).max(65535).default(4000),
+});
+
 /**
  * Parses the environment once at start-up. The first bad variable becomes a one-line ConfigError such as
  * `API_PORT="abc": expected a number from 0 to 65535`.

@@ -1,7 +1,7 @@
 import pino from 'pino';
 
 /**
- * Paths that may carry personal data (DOMAIN.md: names, date of birth, passport number, address, e-mail, BSN).
+ * Paths that may carry personal data (docs/domain.md: names, date of birth, passport number, address, e-mail, BSN).
  * Logs are for operators, who need ids and outcomes, never the person.
  */
 export const personalDataPaths = [

@@ -3,17 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { generatePayloadKey } from '../lib/encryption';
-import { z } from 'zod';
-import { parseEnv, runMain } from '../lib/config';
+import { DevEnvSchema, parseEnv, runMain } from '../lib/config';
 import { projectRoot } from './temporal-binaries';
 import { startDevServer, type DevServer } from './temporal-dev-server';
-
-const DevEnvSchema = z.object({
-  TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
-  TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
-  API_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  SANDBOX_PORT: z.coerce.number().int().min(1).max(65535).default(4000),
-});
 
 interface Service {
   name: string;

@@ -1,33 +1,17 @@
 import { caseActions } from '../workflows/actions';
 import assert from 'node:assert/strict';
 import { isValidBsn } from '../domain/bsn';
-import { startSandbox, type StartedSandbox } from '../sandbox/app';
-import type { CaseWorkers } from '../worker/create-worker';
 import * as d from '../workflows/definitions';
 import { euBooking, vvrBooking } from './fixtures/bookings';
 import { actors, startCase, stepOutcome, waitForCase, waitingOn } from './harness/case-driver';
-import { sandboxAdmin } from './harness/sandbox-admin';
-import { caseWorkers, uniqueTaskQueue } from './harness/temporal';
+import { useCaseStack } from './harness/case-fixture';
 
 describe('case journeys on the real server, worker and agency sandbox', () => {
-  let sandbox: StartedSandbox;
-  let admin: ReturnType<typeof sandboxAdmin>;
-  let workers: CaseWorkers;
-  let taskQueue: string;
-
-  before(async () => {
-    sandbox = await startSandbox();
-    admin = sandboxAdmin(sandbox.url);
-  });
-  after(() => sandbox.close());
-  beforeEach(async function () {
-    taskQueue = uniqueTaskQueue(this.currentTest?.title.slice(0, 20).replace(/\W+/g, '-') ?? 'journey');
-    workers = await caseWorkers(taskQueue, { sandboxUrl: sandbox.url });
-  });
+  const stack = useCaseStack({ name: 'journey' });
 
   it('EU citizen: BRP registration and advice, no permit steps', async () => {
-    const result = await workers.runUntil(async () => {
-      const handle = await startCase(taskQueue, euBooking());
+    const result = await stack.runWorkers(async () => {
+      const handle = await startCase(stack.taskQueue, euBooking());
       await waitingOn(handle, 'desk:check-in');
       await handle.executeUpdate(caseActions['check-in'].update, {
         args: [{ actor: actors.desk, identity: 'verified' }],
@@ -57,8 +41,8 @@ describe('case journeys on the real server, worker and agency sandbox', () => {
   it('highly skilled migrant via VVR: permit, biometrics, BRP, card handed over, advice', async () => {
     const booking = vvrBooking();
     const caseId = d.caseWorkflowId(booking.bookingReference);
-    const result = await workers.runUntil(async () => {
-      const handle = await startCase(taskQueue, booking);
+    const result = await stack.runWorkers(async () => {
+      const handle = await startCase(stack.taskQueue, booking);
       await waitingOn(handle, 'desk:check-in');
       await handle.executeUpdate(caseActions['check-in'].update, {
         args: [{ actor: actors.desk, identity: 'verified' }],
@@ -73,12 +57,12 @@ describe('case journeys on the real server, worker and agency sandbox', () => {
       assert.ok(isValidBsn(registered.results.bsn ?? ''));
       await waitForCase(handle, (v) => stepOutcome(v, 'biometrics') === 'accepted', 'biometrics accepted');
 
-      await admin.decide(registered.results.indApplicationNumber!, 'granted');
+      await stack.admin.decide(registered.results.indApplicationNumber!, 'granted');
       await waitingOn(handle, 'ind:card');
-      const order = (await admin.ledger(caseId)).find((e) => e.operation === 'order-card');
+      const order = (await stack.admin.ledger(caseId)).find((e) => e.operation === 'order-card');
       assert.ok(order, 'the card was ordered after the grant');
-      const card = [...sandbox.state.cards.values()].find((c) => c.caseRef === caseId);
-      await admin.cardReady(card!.orderId);
+      const card = [...stack.sandbox.state.cards.values()].find((c) => c.caseRef === caseId);
+      await stack.admin.cardReady(card!.orderId);
       await waitingOn(handle, 'desk:card-hand-over');
       await handle.executeUpdate(caseActions['hand-over-card'].update, { args: [{ actor: actors.desk }] });
       await handle.executeUpdate(caseActions['record-advice'].update, {
@@ -90,7 +74,7 @@ describe('case journeys on the real server, worker and agency sandbox', () => {
     assert.equal(result.status, 'completed');
     assert.match(result.outcome, /permit granted/);
     assert.match(result.outcome, /card handed-over/);
-    const operations = (await admin.ledger(caseId)).map((e) => e.operation).sort();
+    const operations = (await stack.admin.ledger(caseId)).map((e) => e.operation).sort();
     assert.deepEqual(operations, [
       'file-application',
       'order-card',

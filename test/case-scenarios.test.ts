@@ -1,16 +1,14 @@
 import { caseActions } from '../workflows/actions';
 import assert from 'node:assert/strict';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { startSandbox, type StartedSandbox } from '../sandbox/app';
-import type { CaseWorkers } from '../worker/create-worker';
 import * as d from '../workflows/definitions';
 import { AgencyRetrying } from '../workflows/search-attributes';
 import type { CaseSettings } from '../workflows/settings';
 import { euBooking, vvrBooking } from './fixtures/bookings';
 import { actors, startCase, stepOutcome, waitForCase, waitingOn, type CaseHandle } from './harness/case-driver';
 import { eventually } from './harness/eventually';
-import { sandboxAdmin } from './harness/sandbox-admin';
-import { caseWorkers, temporal, testSettings, uniqueTaskQueue } from './harness/temporal';
+import { useCaseStack } from './harness/case-fixture';
+import { temporal, testSettings } from './harness/temporal';
 
 /** Rejected by the workflow's own validator, with a reason a person understands. */
 async function rejected(action: Promise<unknown>, reason: RegExp): Promise<void> {
@@ -25,25 +23,9 @@ const checkIn = (h: CaseHandle) =>
   h.executeUpdate(caseActions['check-in'].update, { args: [{ actor: actors.desk, identity: 'verified' }] });
 
 describe('case scenarios: deadlines, refusals, operators and call-backs', () => {
-  let sandbox: StartedSandbox;
-  let admin: ReturnType<typeof sandboxAdmin>;
-  let workers: CaseWorkers;
-  let taskQueue: string;
-
-  async function withWorkers<T>(fn: () => Promise<T>, settings?: CaseSettings): Promise<T> {
-    workers = await caseWorkers(taskQueue, { sandboxUrl: sandbox.url, ...(settings ? { settings } : {}) });
-    return workers.runUntil(fn);
-  }
-
-  before(async () => {
-    sandbox = await startSandbox();
-    admin = sandboxAdmin(sandbox.url);
-  });
-  after(() => sandbox.close());
-  beforeEach(() => {
-    taskQueue = uniqueTaskQueue('scenario');
-  });
-  afterEach(() => admin.clearFaults());
+  const stack = useCaseStack({ name: 'scenario' });
+  const withWorkers = <T>(fn: () => Promise<T>, settings?: CaseSettings): Promise<T> =>
+    stack.runWorkers(fn, settings ? { settings } : {});
 
   it('TEV with an MVV: no biometrics step, the card is ordered on the grant', async () => {
     const booking = vvrBooking({
@@ -51,13 +33,13 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
       services: ['brp-registration', 'residence-permit'],
     });
     const result = await withWorkers(async () => {
-      const handle = await startCase(taskQueue, booking);
+      const handle = await startCase(stack.taskQueue, booking);
       await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
       await waitForCase(handle, (v) => stepOutcome(v, 'brp') === 'registered', 'registered on the MVV');
-      await admin.decide('IND-TEV-1001', 'granted');
+      await stack.admin.decide('IND-TEV-1001', 'granted');
       await waitingOn(handle, 'ind:card');
-      const card = [...sandbox.state.cards.values()].find((c) => c.applicationNumber === 'IND-TEV-1001');
-      await admin.cardReady(card!.orderId);
+      const card = [...stack.sandbox.state.cards.values()].find((c) => c.applicationNumber === 'IND-TEV-1001');
+      await stack.admin.cardReady(card!.orderId);
       await waitingOn(handle, 'desk:card-hand-over');
       await handle.executeUpdate(caseActions['hand-over-card'].update, { args: [{ actor: actors.desk }] });
       return handle.result();
@@ -72,7 +54,7 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
     const booking = vvrBooking({ services: ['residence-permit', 'return-visa'], returnVisa: visa });
     const later = vvrBooking({ services: ['residence-permit', 'return-visa'], returnVisa: visa });
     await withWorkers(async () => {
-      const handle = await startCase(taskQueue, booking);
+      const handle = await startCase(stack.taskQueue, booking);
       await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
       await waitingOn(handle, 'ind:return-visa');
       await handle.executeUpdate(caseActions['decide-return-visa'].update, {
@@ -82,10 +64,10 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
       assert.match(issued.results.returnVisaNumber ?? '', /^RV-/);
       assert.ok((issued.results.returnVisaValidUntil ?? '') <= '2026-12-24');
 
-      const second = await startCase(taskQueue, later);
+      const second = await startCase(stack.taskQueue, later);
       await checkIn(await waitingOn(second, 'desk:check-in').then(() => second));
       const waiting = await waitingOn(second, 'ind:return-visa');
-      await admin.decide(waiting.results.indApplicationNumber!, 'granted');
+      await stack.admin.decide(waiting.results.indApplicationNumber!, 'granted');
       await waitForCase(second, (v) => stepOutcome(v, 'return-visa') === 'not-needed', 'visa not needed');
     });
   });
@@ -93,7 +75,7 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
   it('documents requested then supplied: the legal term moves by the pause', async () => {
     const settings = testSettings({ indLegalTermMs: 60_000 });
     await withWorkers(async () => {
-      const handle = await startCase(taskQueue, vvrBooking({ services: ['residence-permit'] }));
+      const handle = await startCase(stack.taskQueue, vvrBooking({ services: ['residence-permit'] }));
       const before = await waitingOn(handle, 'ind:decision');
       const due = (v: d.CaseView) => Date.parse(v.deadlines.find((x) => x.name === 'ind-decision-legal-term')!.dueAt);
       const dueAtFirst = due(before);
@@ -112,7 +94,7 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
 
   it('documents not supplied by the due date: the application is inadmissible', async () => {
     const result = await withWorkers(async () => {
-      const handle = await startCase(taskQueue, vvrBooking({ services: ['residence-permit'] }));
+      const handle = await startCase(stack.taskQueue, vvrBooking({ services: ['residence-permit'] }));
       await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
       await waitingOn(handle, 'ind:decision');
       await handle.executeUpdate(caseActions['request-documents'].update, {
@@ -128,7 +110,10 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
     const settings = testSettings({ checkInGraceMs: 500, rescheduleWindowMs: 2_000 });
     const past = new Date(Date.now() - 60_000).toISOString();
     const results = await withWorkers(async () => {
-      const rebooked = await startCase(taskQueue, vvrBooking({ appointment: { location: 'MIC', startsAt: past } }));
+      const rebooked = await startCase(
+        stack.taskQueue,
+        vvrBooking({ appointment: { location: 'MIC', startsAt: past } }),
+      );
       await waitingOn(rebooked, 'booking-site:reschedule');
       await rejected(checkIn(rebooked), /no-show; the booking site must reschedule first/);
       const startsAt = new Date(Date.now() + 3_600_000).toISOString();
@@ -136,7 +121,7 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
       const back = await waitingOn(rebooked, 'desk:check-in');
       assert.equal(back.appointment.startsAt, startsAt);
 
-      const gone = await startCase(taskQueue, vvrBooking({ appointment: { location: 'MIC', startsAt: past } }));
+      const gone = await startCase(stack.taskQueue, vvrBooking({ appointment: { location: 'MIC', startsAt: past } }));
       const closed = await gone.result();
       await rebooked.executeUpdate(caseActions.withdraw.update, {
         args: [{ actor: actors.operator, reason: 'test done' }],
@@ -153,10 +138,10 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
     });
     const caseId = d.caseWorkflowId(booking.bookingReference);
     const result = await withWorkers(async () => {
-      const handle = await startCase(taskQueue, booking);
+      const handle = await startCase(stack.taskQueue, booking);
       await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
       const view = await waitForCase(handle, (v) => stepOutcome(v, 'brp') === 'registered', 'registered');
-      await admin.decide(view.results.indApplicationNumber!, 'granted');
+      await stack.admin.decide(view.results.indApplicationNumber!, 'granted');
       await waitingOn(handle, 'ind:card');
       await handle.executeUpdate(caseActions.withdraw.update, {
         args: [{ actor: actors.bookingSite, reason: 'job offer withdrawn' }],
@@ -166,7 +151,7 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
     assert.equal(result.status, 'withdrawn');
     assert.match(result.outcome, /card order cancelled/);
     assert.match(result.outcome, /the BRP registration stays/);
-    const operations = (await admin.ledger(caseId)).map((e) => e.operation);
+    const operations = (await stack.admin.ledger(caseId)).map((e) => e.operation);
     assert.ok(operations.includes('cancel-card'));
   });
 
@@ -174,7 +159,7 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
     const booking = vvrBooking({ services: ['brp-registration', 'residence-permit'] });
     booking.residence.address.postcode = '9999ZZ';
     await withWorkers(async () => {
-      const handle = await startCase(taskQueue, booking);
+      const handle = await startCase(stack.taskQueue, booking);
       await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
       await waitingOn(handle, 'desk:address');
       await rejected(
@@ -194,9 +179,9 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
 
   it('a BRP outage shows AgencyRetrying=brp, and the mark clears when BRP recovers', async () => {
     const settings = testSettings({ agencyRetryVisibleAfterMs: 1_000 });
-    await admin.faults({ agency: 'brp', outage: true });
+    await stack.admin.faults({ agency: 'brp', outage: true });
     await withWorkers(async () => {
-      const handle = await startCase(taskQueue, euBooking({ services: ['brp-registration'] }));
+      const handle = await startCase(stack.taskQueue, euBooking({ services: ['brp-registration'] }));
       await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
       await waitForCase(handle, (v) => v.agencyRetrying.includes('brp'), 'AgencyRetrying=brp');
       await eventually(async () => {
@@ -204,7 +189,7 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
         for await (const wf of temporal().client.workflow.list({ query })) return wf.workflowId;
         return undefined;
       });
-      await admin.clearFaults();
+      await stack.admin.clearFaults();
       await waitForCase(handle, (v) => stepOutcome(v, 'brp') === 'registered', 'registered after recovery', 60_000);
       const description = await handle.describe();
       assert.equal(description.typedSearchAttributes.get(AgencyRetrying), undefined);
@@ -215,7 +200,7 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
   it('an unrecognised sponsor makes the case ineligible: rejected with the reason', async () => {
     const result = await withWorkers(async () => {
       const handle = await startCase(
-        taskQueue,
+        stack.taskQueue,
         vvrBooking({ sponsor: { name: 'Nobody BV', recognisedSponsorNumber: 'RS-UNKNOWN' } }),
       );
       return handle.result();
@@ -227,7 +212,7 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
   it('a missed service norm is flagged SlaBreached', async () => {
     const settings = testSettings({ indSponsorTargetMs: 1_000 });
     await withWorkers(async () => {
-      const handle = await startCase(taskQueue, vvrBooking({ services: ['residence-permit'] }));
+      const handle = await startCase(stack.taskQueue, vvrBooking({ services: ['residence-permit'] }));
       const breached = await waitForCase(handle, (v) => v.slaBreached, 'SLA breached');
       assert.equal(breached.deadlines.find((x) => x.name === 'ind-decision-sponsor-target')?.state, 'breached');
       await handle.executeUpdate(caseActions.withdraw.update, {
@@ -238,7 +223,7 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
 
   it('the same IND call-back twice changes nothing the second time', async () => {
     await withWorkers(async () => {
-      const handle = await startCase(taskQueue, vvrBooking({ services: ['residence-permit'] }));
+      const handle = await startCase(stack.taskQueue, vvrBooking({ services: ['residence-permit'] }));
       await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
       const view = await waitingOn(handle, 'ind:decision');
       const event = { applicationNumber: view.results.indApplicationNumber!, decision: 'refused' as const };
@@ -254,9 +239,9 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
 
   it('an operator skips a step that waits on a failing agency, with the reason in the audit trail', async () => {
     const settings = testSettings({ agencyRetryMaxMs: 2_000 });
-    await admin.faults({ agency: 'brp', outage: true });
+    await stack.admin.faults({ agency: 'brp', outage: true });
     await withWorkers(async () => {
-      const handle = await startCase(taskQueue, euBooking({ services: ['brp-registration'] }));
+      const handle = await startCase(stack.taskQueue, euBooking({ services: ['brp-registration'] }));
       await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
       await waitingOn(handle, 'operator:brp');
       await handle.executeUpdate(caseActions['skip-step'].update, {
@@ -271,7 +256,7 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
     const settings = testSettings({ agencyRetryMaxMs: 2_000 });
     await withWorkers(async () => {
       const handle = await startCase(
-        taskQueue,
+        stack.taskQueue,
         vvrBooking({ services: ['brp-registration', 'residence-permit', 'biometrics'] }),
       );
       await waitingOn(handle, 'desk:check-in');
@@ -306,12 +291,12 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
         /already submitted/,
       );
 
-      await admin.faults({ agency: 'ind', outage: true });
+      await stack.admin.faults({ agency: 'ind', outage: true });
       await handle.executeUpdate(caseActions['capture-biometrics'].update, {
         args: [{ actor: actors.ind, captureReference: 'CAP-2' }],
       });
       await waitingOn(handle, 'operator:biometrics');
-      await admin.clearFaults();
+      await stack.admin.clearFaults();
       await handle.executeUpdate(caseActions['retry-step'].update, {
         args: [{ actor: actors.operator, step: 'biometrics' }],
       });
@@ -330,9 +315,9 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
   it('a withdrawal while IND is filing the application waits for the number and withdraws it', async () => {
     const booking = vvrBooking({ services: ['residence-permit'] });
     const caseId = d.caseWorkflowId(booking.bookingReference);
-    await admin.faults({ agency: 'ind', latencyMs: 2_000 });
+    await stack.admin.faults({ agency: 'ind', latencyMs: 2_000 });
     const result = await withWorkers(async () => {
-      const handle = await startCase(taskQueue, booking);
+      const handle = await startCase(stack.taskQueue, booking);
       await waitForCase(
         handle,
         (v) => v.steps.find((s) => s.name === 'permit')?.waitingOn === 'agency:ind',
@@ -345,7 +330,7 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
     });
     assert.equal(result.status, 'withdrawn');
     assert.match(result.outcome, /IND application withdrawn/);
-    const operations = (await admin.ledger(caseId)).map((e) => e.operation);
+    const operations = (await stack.admin.ledger(caseId)).map((e) => e.operation);
     assert.ok(
       operations.includes('file-application') && operations.includes('withdraw-application'),
       String(operations),

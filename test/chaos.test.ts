@@ -1,11 +1,9 @@
 import { caseActions } from '../workflows/actions';
 import assert from 'node:assert/strict';
-import { startSandbox, type StartedSandbox } from '../sandbox/app';
 import type * as d from '../workflows/definitions';
 import { euBooking, vvrBooking } from './fixtures/bookings';
 import { actors, startCase, stepOutcome, waitForCase, type CaseHandle } from './harness/case-driver';
-import { sandboxAdmin } from './harness/sandbox-admin';
-import { caseWorkers, uniqueTaskQueue } from './harness/temporal';
+import { useCaseStack } from './harness/case-fixture';
 
 const cases = 20;
 
@@ -14,20 +12,15 @@ const waitingOn = (handle: CaseHandle, wait: string) =>
   waitForCase(handle, (v) => v.waitingOn.includes(wait), `waiting on ${wait}`, 120_000);
 
 describe('under 30% injected errors and random latency on every agency', () => {
-  let sandbox: StartedSandbox;
-  before(async () => {
-    sandbox = await startSandbox({ seed: 2026 });
-  });
-  after(() => sandbox.close());
+  const stack = useCaseStack({ name: 'chaos', sandbox: { seed: 2026 } });
 
   it(`${cases} cases still complete, and the ledger shows every side effect exactly once`, async function () {
     this.timeout(300_000);
-    const admin = sandboxAdmin(sandbox.url);
+    const { admin, sandbox, taskQueue } = stack;
     for (const agency of ['brp', 'ind', 'notify']) {
       await admin.faults({ agency, errorRate: 0.3, latencyMs: [5, 80] });
     }
-    const taskQueue = uniqueTaskQueue('chaos');
-    const workers = await caseWorkers(taskQueue, { sandboxUrl: sandbox.url });
+    const workers = await stack.workers();
 
     const drive = async (i: number): Promise<d.NewcomerCaseResult> => {
       const permit = i % 2 === 1;

@@ -3,13 +3,13 @@ import assert from 'node:assert/strict';
 import { Client } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
 import { createDataConverter } from '../lib/data-converter';
-import { AesGcmCodec, generatePayloadKey, parsePayloadKeys } from '../lib/encryption';
-import { startSandbox, type StartedSandbox } from '../sandbox/app';
+import { generatePayloadKey, parsePayloadKeys } from '../lib/encryption';
 import { newcomerCaseWorkflow } from '../workflows';
 import * as d from '../workflows/definitions';
 import { vvrBooking } from './fixtures/bookings';
 import { actors, stepOutcome, waitForCase, type CaseHandle } from './harness/case-driver';
-import { caseWorkers, temporal, uniqueTaskQueue } from './harness/temporal';
+import { useCaseStack } from './harness/case-fixture';
+import { temporal } from './harness/temporal';
 
 /** Every byte Temporal stores for a case, as an operator with database access would see it. */
 async function rawHistory(workflowId: string): Promise<string> {
@@ -26,23 +26,7 @@ function keyIdsIn(raw: string): string[] {
 }
 
 describe('payload encryption', () => {
-  let sandbox: StartedSandbox;
-  before(async () => {
-    sandbox = await startSandbox();
-  });
-  after(() => sandbox.close());
-
-  it('round-trips a payload, passes old clear payloads through, and names a missing key', async () => {
-    const codec = new AesGcmCodec(parsePayloadKeys(generatePayloadKey('k1')));
-    const payload = { metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('{"passport":"Z1234567"}') };
-    const [encrypted] = await codec.encode([payload]);
-    assert.ok(!Buffer.from(encrypted!.data!).toString('latin1').includes('Z1234567'));
-    const [decrypted] = await codec.decode([encrypted!]);
-    assert.equal(Buffer.from(decrypted!.data!).toString(), '{"passport":"Z1234567"}');
-    assert.deepEqual(await codec.decode([payload]), [payload]);
-    const other = new AesGcmCodec(parsePayloadKeys(generatePayloadKey('k2')));
-    await assert.rejects(other.decode([encrypted!]), /unknown key k1: add it to PAYLOAD_KEYS/);
-  });
+  const stack = useCaseStack({ name: 'encryption' });
 
   it('keeps personal data out of the stored history, and running and finished cases readable across a key rotation', async () => {
     const keyA = generatePayloadKey('key-a');
@@ -50,12 +34,12 @@ describe('payload encryption', () => {
     const after = createDataConverter(parsePayloadKeys(`${keyA},${generatePayloadKey('key-b')}`));
     const clientWith = (dataConverter: typeof before) =>
       new Client({ connection: temporal().connection, dataConverter });
-    const taskQueue = uniqueTaskQueue('encryption');
+    const { taskQueue } = stack;
     const booking = vvrBooking({ services: ['brp-registration', 'residence-permit'] });
 
     let handle: CaseHandle = clientWith(before).workflow.getHandle(d.caseWorkflowId(booking.bookingReference));
     const registered = await (
-      await caseWorkers(taskQueue, { sandboxUrl: sandbox.url, dataConverter: before })
+      await stack.workers({ dataConverter: before })
     ).runUntil(async () => {
       await clientWith(before).workflow.start(newcomerCaseWorkflow, {
         taskQueue,
@@ -85,7 +69,7 @@ describe('payload encryption', () => {
     // Rotation: the new key encrypts, the old one still decrypts what the running case wrote before.
     handle = clientWith(after).workflow.getHandle(handle.workflowId);
     const result = await (
-      await caseWorkers(taskQueue, { sandboxUrl: sandbox.url, dataConverter: after })
+      await stack.workers({ dataConverter: after })
     ).runUntil(async () => {
       await handle.executeUpdate(caseActions.withdraw.update, {
         args: [{ actor: actors.operator, reason: 'key rotation test' }],

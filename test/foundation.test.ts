@@ -1,26 +1,21 @@
 import { caseActions } from '../workflows/actions';
 import assert from 'node:assert/strict';
-import { startSandbox, type StartedSandbox } from '../sandbox/app';
 
 import { CaseStatus, Municipality } from '../workflows/search-attributes';
 import { vvrBooking } from './fixtures/bookings';
 import { actors, startCase, waitingOn } from './harness/case-driver';
 import { eventually } from './harness/eventually';
-import { caseWorkers, temporal, uniqueTaskQueue } from './harness/temporal';
+import { useCaseStack } from './harness/case-fixture';
+import { temporal } from './harness/temporal';
 
 describe('foundation: a case workflow on a real Temporal server and worker', () => {
-  let sandbox: StartedSandbox;
-  before(async () => {
-    sandbox = await startSandbox();
-  });
-  after(() => sandbox.close());
+  const stack = useCaseStack({ name: 'foundation' });
 
   it('starts a case, shows it to operators by search attribute, and ends it on withdrawal', async () => {
     const { client } = temporal();
-    const taskQueue = uniqueTaskQueue('foundation');
-    const workers = await caseWorkers(taskQueue, { sandboxUrl: sandbox.url });
+    const { taskQueue } = stack;
 
-    const result = await workers.runUntil(async () => {
+    const result = await stack.runWorkers(async () => {
       const handle = await startCase(taskQueue, vvrBooking());
       await waitingOn(handle, 'desk:check-in');
 

@@ -2,22 +2,15 @@ import { caseActions } from '../workflows/actions';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { startSandbox, type StartedSandbox } from '../sandbox/app';
 import { stuckCheckScheduleId } from '../operator/schedule';
-import {
-  classifyCase,
-  defaultStuckNorms,
-  stuckQueries,
-  type CaseVisibility,
-  type StuckReason,
-} from '../operator/stuck';
+import { defaultStuckNorms, type StuckReason } from '../operator/stuck';
 import { createStuckReportActivities, createStuckReportMetrics } from '../worker/stuck-report';
 import type { CaseSettings } from '../workflows/settings';
 import { euBooking, vvrBooking } from './fixtures/bookings';
 import { actors, startCase, stepOutcome, waitForCase, waitingOn, type CaseHandle } from './harness/case-driver';
 import { eventually } from './harness/eventually';
-import { sandboxAdmin } from './harness/sandbox-admin';
-import { caseWorkers, temporal, testPayloadKeysSpec, testSettings, uniqueTaskQueue } from './harness/temporal';
+import { useCaseStack } from './harness/case-fixture';
+import { temporal, testPayloadKeysSpec, testSettings } from './harness/temporal';
 
 const cli = path.resolve(__dirname, '..', 'operator', 'cases.js');
 const operatorId = 'operator-on-call-7';
@@ -41,9 +34,7 @@ const checkIn = (h: CaseHandle) =>
   h.executeUpdate(caseActions['check-in'].update, { args: [{ actor: actors.desk, identity: 'verified' }] });
 
 describe('operator command: stuck cases from visibility, repairs through the workflow Updates', () => {
-  let sandbox: StartedSandbox;
-  let admin: ReturnType<typeof sandboxAdmin>;
-  let taskQueue: string;
+  const stack = useCaseStack({ name: 'operator' });
 
   /** The compiled CLI as an operator runs it; asynchronous, so this process's workers keep serving the case. */
   function cases(args: string[], env: Record<string, string> = {}): Promise<Run> {
@@ -55,7 +46,7 @@ describe('operator command: stuck cases from visibility, repairs through the wor
           env: {
             PATH: process.env.PATH ?? '',
             TEMPORAL_ADDRESS: temporal().address,
-            TEMPORAL_TASK_QUEUE: taskQueue,
+            TEMPORAL_TASK_QUEUE: stack.taskQueue,
             PAYLOAD_KEYS: testPayloadKeysSpec,
             OPERATOR_ID: operatorId,
             ...env,
@@ -79,25 +70,13 @@ describe('operator command: stuck cases from visibility, repairs through the wor
       return found?.reasons.some((r) => r.kind === kind) ? found : undefined;
     }, timeoutMs);
 
-  async function withWorkers<T>(settings: CaseSettings, fn: () => Promise<T>): Promise<T> {
-    const workers = await caseWorkers(taskQueue, { sandboxUrl: sandbox.url, settings });
-    return workers.runUntil(fn);
-  }
-
-  before(async () => {
-    sandbox = await startSandbox();
-    admin = sandboxAdmin(sandbox.url);
-  });
-  after(() => sandbox.close());
-  beforeEach(() => {
-    taskQueue = uniqueTaskQueue('operator');
-  });
-  afterEach(() => admin.clearFaults());
+  const withWorkers = <T>(settings: CaseSettings, fn: () => Promise<T>): Promise<T> =>
+    stack.runWorkers(fn, { settings });
 
   it('lists a case during a BRP outage as agency-retrying, and no longer once BRP is back', async () => {
-    await admin.faults({ agency: 'brp', outage: true });
+    await stack.admin.faults({ agency: 'brp', outage: true });
     await withWorkers(testSettings({ agencyRetryVisibleAfterMs: 1_000 }), async () => {
-      const handle = await startCase(taskQueue, euBooking({ services: ['brp-registration', 'advice'] }));
+      const handle = await startCase(stack.taskQueue, euBooking({ services: ['brp-registration', 'advice'] }));
       const id = handle.workflowId;
       await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
 
@@ -130,7 +109,7 @@ describe('operator command: stuck cases from visibility, repairs through the wor
         `${id}: the brp step is not waiting on an operator; Temporal retries failing agency calls by itself`,
       );
 
-      await admin.clearFaults();
+      await stack.admin.clearFaults();
       await waitForCase(handle, (v) => stepOutcome(v, 'brp') === 'registered', 'registered after recovery', 60_000);
       await eventually(async () => ((await listed(id)) === undefined ? true : undefined));
 
@@ -144,9 +123,9 @@ describe('operator command: stuck cases from visibility, repairs through the wor
   });
 
   it('lists a case waiting on operator:brp; `cases skip` moves it on, audited under OPERATOR_ID', async () => {
-    await admin.faults({ agency: 'brp', outage: true });
+    await stack.admin.faults({ agency: 'brp', outage: true });
     await withWorkers(testSettings({ agencyRetryMaxMs: 2_000 }), async () => {
-      const handle = await startCase(taskQueue, euBooking({ services: ['brp-registration', 'advice'] }));
+      const handle = await startCase(stack.taskQueue, euBooking({ services: ['brp-registration', 'advice'] }));
       const id = handle.workflowId;
       await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
       await waitingOn(handle, 'operator:brp');
@@ -180,7 +159,7 @@ describe('operator command: stuck cases from visibility, repairs through the wor
 
   it('lists a case whose service norm was breached as past-deadline', async () => {
     await withWorkers(testSettings({ indSponsorTargetMs: 1_000 }), async () => {
-      const handle = await startCase(taskQueue, vvrBooking({ services: ['residence-permit'] }));
+      const handle = await startCase(stack.taskQueue, vvrBooking({ services: ['residence-permit'] }));
       await waitForCase(handle, (v) => v.slaBreached, 'SLA breached');
       const found = await listedAs(handle.workflowId, 'past-deadline');
       const reason = found.reasons.find((r) => r.kind === 'past-deadline')!;
@@ -218,89 +197,11 @@ describe('operator command: stuck cases from visibility, repairs through the wor
       assert.match(second.stdout, /^schedule stuck-cases-daily updated: .* stuckCasesReportWorkflow on test-operator-/);
       const description = await handle.describe();
       assert.equal(description.action.workflowType, 'stuckCasesReportWorkflow');
-      assert.equal(description.action.taskQueue, taskQueue);
+      assert.equal(description.action.taskQueue, stack.taskQueue);
       assert.deepEqual(description.action.args, [{ humanNormMs: 86_400_000 }]);
       assert.deepEqual(description.spec.calendars?.[0]?.hour, [{ start: 6, end: 6, step: 1 }]);
     } finally {
       await handle.delete();
     }
-  });
-});
-
-describe('operator command: the classification of a stuck case', () => {
-  const now = new Date('2030-03-10T12:00:00Z');
-  const hoursAgo = (h: number): Date => new Date(now.getTime() - h * 3_600_000);
-  const open = (patch: Partial<CaseVisibility>): CaseVisibility => ({
-    caseId: 'case-BK-1',
-    status: 'open',
-    waitingOn: [],
-    agencyRetrying: [],
-    municipality: '0935',
-    appointmentAt: hoursAgo(1),
-    nextDeadlineAt: undefined,
-    slaBreached: false,
-    ...patch,
-  });
-  const kinds = (c: CaseVisibility): string[] => classifyCase(c, now, defaultStuckNorms).map((r) => r.kind);
-
-  it('a case moving along, or closed, is not stuck', () => {
-    assert.deepEqual(kinds(open({ waitingOn: ['agency:brp', 'desk:check-in'], nextDeadlineAt: hoursAgo(-5) })), []);
-    assert.deepEqual(kinds(open({ status: 'completed', slaBreached: true, agencyRetrying: ['brp'] })), []);
-  });
-
-  it('a case with several reasons gets them all, once each', () => {
-    const reasons = classifyCase(
-      open({
-        waitingOn: ['agency:ind', 'operator:brp', 'operator:card', 'desk:address'],
-        agencyRetrying: ['ind'],
-        slaBreached: true,
-        nextDeadlineAt: hoursAgo(2),
-        appointmentAt: hoursAgo(72),
-      }),
-      now,
-      defaultStuckNorms,
-    );
-    assert.deepEqual(
-      reasons.map((r) => r.kind),
-      ['agency-retrying', 'waiting-on-operator', 'past-deadline', 'waiting-on-person'],
-    );
-    assert.equal(reasons[1]?.why, 'the brp, card step waits on an operator');
-    assert.match(reasons[1]?.next ?? '', /`cases skip case-BK-1 card <reason>` \(it ends not-collected\)/);
-    assert.match(
-      reasons[2]?.why ?? '',
-      /due at 2030-03-10T10:00:00.000Z and the case has not acted on it; .*SlaBreached/,
-    );
-    assert.equal(
-      reasons[3]?.why,
-      'waiting on desk:address since the appointment at 2030-03-07T12:00:00.000Z, over 2d ago',
-    );
-    assert.equal(reasons[3]?.next, 'call the desk / reassign');
-  });
-
-  it('waits on a person count after the norm, and not for waits that have their own clock', () => {
-    assert.deepEqual(kinds(open({ waitingOn: ['expat:advice'], appointmentAt: hoursAgo(47) })), []);
-    assert.deepEqual(kinds(open({ waitingOn: ['expat:advice'], appointmentAt: hoursAgo(49) })), ['waiting-on-person']);
-    assert.deepEqual(kinds(open({ waitingOn: ['ind:decision', 'ind:card'], appointmentAt: hoursAgo(500) })), []);
-    assert.deepEqual(kinds(open({ nextDeadlineAt: new Date(now.getTime() - 30_000) })), [], 'within the grace');
-  });
-
-  it('the saved queries, exactly as the Temporal UI takes them', () => {
-    const scope = "WorkflowType = 'newcomerCaseWorkflow' AND ExecutionStatus = 'Running' AND CaseStatus = 'open'";
-    const q = stuckQueries(now, defaultStuckNorms);
-    assert.equal(q['agency-retrying'], `${scope} AND AgencyRetrying IS NOT NULL`);
-    assert.equal(
-      q['waiting-on-operator'],
-      `${scope} AND WaitingOn IN ('operator:eligibility', 'operator:permit', 'operator:check-in', 'operator:brp', ` +
-        `'operator:biometrics', 'operator:card', 'operator:return-visa', 'operator:advice')`,
-    );
-    assert.equal(
-      q['past-deadline'],
-      `${scope} AND (NextDeadlineAt < '2030-03-10T11:59:00.000Z' OR SlaBreached = true)`,
-    );
-    assert.equal(
-      q['waiting-on-person'],
-      `${scope} AND (WaitingOn IN ('desk:check-in', 'desk:identity', 'desk:address', 'ind:biometrics', ` +
-        `'ind:return-visa', 'expat:advice') AND AppointmentAt < '2030-03-08T12:00:00.000Z')`,
-    );
   });
 });

@@ -1,55 +1,44 @@
 import { caseActions } from '../workflows/actions';
 import assert from 'node:assert/strict';
-import { startSandbox, type StartedSandbox } from '../sandbox/app';
 import { createStuckReportMetrics } from '../worker/stuck-report';
 import { stuckCasesReportWorkflow } from '../workflows';
 import { euBooking } from './fixtures/bookings';
 import { actors, startCase, waitForCase } from './harness/case-driver';
-import { sandboxAdmin } from './harness/sandbox-admin';
-import { caseWorkers, temporal, testSettings, uniqueTaskQueue } from './harness/temporal';
+import { useCaseStack } from './harness/case-fixture';
+import { temporal, testSettings } from './harness/temporal';
 
 describe('the daily stuck-cases report', () => {
-  let sandbox: StartedSandbox;
-  before(async () => {
-    sandbox = await startSandbox();
-  });
-  after(() => sandbox.close());
+  const stack = useCaseStack({ name: 'stuck-report' });
 
   it('counts a case stuck on a failing agency and exports it as stuck_cases{kind}', async () => {
-    const admin = sandboxAdmin(sandbox.url);
-    const taskQueue = uniqueTaskQueue('stuck-report');
+    const { admin, taskQueue } = stack;
     const metrics = createStuckReportMetrics();
     await admin.faults({ agency: 'brp', outage: true });
-    try {
-      const workers = await caseWorkers(taskQueue, {
-        sandboxUrl: sandbox.url,
-        settings: testSettings({ agencyRetryVisibleAfterMs: 500 }),
-        stuckReportMetrics: metrics,
+    const workers = await stack.workers({
+      settings: testSettings({ agencyRetryVisibleAfterMs: 500 }),
+      stuckReportMetrics: metrics,
+    });
+    const counts = await workers.runUntil(async () => {
+      const handle = await startCase(taskQueue, euBooking({ services: ['brp-registration'] }));
+      await waitForCase(handle, (v) => v.waitingOn.includes('desk:check-in'), 'check-in');
+      await handle.executeUpdate(caseActions['check-in'].update, {
+        args: [{ actor: actors.desk, identity: 'verified' }],
       });
-      const counts = await workers.runUntil(async () => {
-        const handle = await startCase(taskQueue, euBooking({ services: ['brp-registration'] }));
-        await waitForCase(handle, (v) => v.waitingOn.includes('desk:check-in'), 'check-in');
-        await handle.executeUpdate(caseActions['check-in'].update, {
-          args: [{ actor: actors.desk, identity: 'verified' }],
-        });
-        await waitForCase(handle, (v) => v.agencyRetrying.includes('brp'), 'AgencyRetrying=brp');
-        // Visibility lags the case a little; the report is daily, so a short wait is fair.
-        await new Promise((resolve) => setTimeout(resolve, 1500));
-        const report = await temporal().client.workflow.execute(stuckCasesReportWorkflow, {
-          taskQueue,
-          workflowId: `stuck-report-${taskQueue}`,
-          args: [{ humanNormMs: 2 * 86_400_000 }],
-        });
-        await handle.executeUpdate(caseActions.withdraw.update, {
-          args: [{ actor: actors.operator, reason: 'test done' }],
-        });
-        return report;
+      await waitForCase(handle, (v) => v.agencyRetrying.includes('brp'), 'AgencyRetrying=brp');
+      // Visibility lags the case a little; the report is daily, so a short wait is fair.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const report = await temporal().client.workflow.execute(stuckCasesReportWorkflow, {
+        taskQueue,
+        workflowId: `stuck-report-${taskQueue}`,
+        args: [{ humanNormMs: 2 * 86_400_000 }],
       });
-      assert.ok(counts.byKind['agency-retrying'] >= 1, JSON.stringify(counts));
-      const text = await metrics.registry.metrics();
-      assert.match(text, /stuck_cases\{kind="agency-retrying"\} [1-9]/);
-    } finally {
-      await admin.clearFaults();
-    }
+      await handle.executeUpdate(caseActions.withdraw.update, {
+        args: [{ actor: actors.operator, reason: 'test done' }],
+      });
+      return report;
+    });
+    assert.ok(counts.byKind['agency-retrying'] >= 1, JSON.stringify(counts));
+    const text = await metrics.registry.metrics();
+    assert.match(text, /stuck_cases\{kind="agency-retrying"\} [1-9]/);
   });
 });

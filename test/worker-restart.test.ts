@@ -2,12 +2,11 @@ import { caseActions } from '../workflows/actions';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { startSandbox, type StartedSandbox } from '../sandbox/app';
 import * as d from '../workflows/definitions';
 import { vvrBooking } from './fixtures/bookings';
 import { actors, startCase, stepOutcome, waitForCase, waitingOn } from './harness/case-driver';
-import { sandboxAdmin } from './harness/sandbox-admin';
-import { temporal, testPayloadKeysSpec, uniqueTaskQueue } from './harness/temporal';
+import { useCaseStack } from './harness/case-fixture';
+import { temporal, testPayloadKeysSpec } from './harness/temporal';
 
 /** The real worker process, as `npm run start:worker` runs it. */
 function startWorkerProcess(taskQueue: string, sandboxUrl: string): ChildProcess {
@@ -38,15 +37,10 @@ async function kill(worker: ChildProcess): Promise<void> {
 }
 
 describe('a worker killed in the middle of a case', () => {
-  let sandbox: StartedSandbox;
-  before(async () => {
-    sandbox = await startSandbox();
-  });
-  after(() => sandbox.close());
+  const stack = useCaseStack({ name: 'restart' });
 
   it('loses nothing and repeats no officer action when a new worker takes over', async () => {
-    const admin = sandboxAdmin(sandbox.url);
-    const taskQueue = uniqueTaskQueue('restart');
+    const { admin, sandbox, taskQueue } = stack;
     const booking = vvrBooking();
     let worker = startWorkerProcess(taskQueue, sandbox.url);
     try {

@@ -30,7 +30,7 @@ export type CaseStatusValue = (typeof caseStatuses)[number];
 export const roles = ['booking-site', 'desk-officer', 'ind-officer', 'expat-advisor', 'agency', 'operator'] as const;
 export type Role = (typeof roles)[number];
 
-/** Who did something to a case, and in which role (DOMAIN.md roles). */
+/** Who did something to a case, and in which role (docs/domain.md roles). */
 export interface Actor {
   id: string;
   role: Role;

@@ -1,7 +1,7 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
 /**
- * What operators see without opening a case (DOMAIN.md). Never personal data: these are stored and indexed
+ * What operators see without opening a case (docs/domain.md). Never personal data: these are stored and indexed
  * in clear text by Temporal's visibility store.
  */
 export const CaseStatus = defineSearchAttributeKey('CaseStatus', SearchAttributeType.KEYWORD);

@@ -1,5 +1,5 @@
 /**
- * The clocks of a case (DOMAIN.md "Deadlines"), in milliseconds. Read from the worker's configuration once at
+ * The clocks of a case (docs/domain.md "Deadlines"), in milliseconds. Read from the worker's configuration once at
  * case start and recorded in the case, so a running case keeps the terms it started with.
  */
 export interface CaseSettings {

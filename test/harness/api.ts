@@ -1,4 +1,4 @@
-import type { Client, Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import type { Express } from 'express';
 import { createApp } from '../../api/app';
 import { createAuthenticator } from '../../api/auth';
@@ -56,5 +56,21 @@ export function testApp(options: TestAppOptions): Express {
       urlToken: testCodecUrlToken,
     },
     authenticate: createAuthenticator({ staticTokens: config.API_TOKENS, audience: config.JWT_AUDIENCE }),
+  });
+}
+
+/**
+ * The same app against a Temporal address where nothing listens: for tests of what the API does before it calls
+ * Temporal (auth, validation, documentation, metrics, codec). A call that does reach Temporal answers 503 quickly.
+ */
+export function offlineTestApp(): Express {
+  // No gRPC retry interceptor: a refused connection fails the call at once instead of after back-off.
+  const connection = Connection.lazy({ address: '127.0.0.1:9', interceptors: [] });
+  return testApp({
+    taskQueue: 'offline',
+    client: new Client({ connection }),
+    connection,
+    actionTimeoutMs: 200,
+    readinessTimeoutMs: 200,
   });
 }

@@ -3,8 +3,8 @@ import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type WorkflowBundle } from '@temporalio/worker';
 import { createDataConverter } from '../../lib/data-converter';
-import { generatePayloadKey, parsePayloadKeys } from '../../lib/encryption';
-import { fixturePayloadKeySpec } from '../fixtures/payload-key';
+import { parsePayloadKeys } from '../../lib/encryption';
+import { testPayloadKeysSpec } from '../fixtures/payload-key';
 import { createLogger } from '../../lib/logger';
 import { startDevServer, type DevServer } from '../../scripts/temporal-dev-server';
 import { projectRoot } from '../../scripts/temporal-binaries';
@@ -25,8 +25,7 @@ export interface TemporalHarness {
 let harness: TemporalHarness | undefined;
 let taskQueueCounter = 0;
 
-/** Payload keys of this test run, as `PAYLOAD_KEYS` would give them: the first only decrypts, the last encrypts. */
-export const testPayloadKeysSpec = `${generatePayloadKey('test-old')},${fixturePayloadKeySpec}`;
+export { testPayloadKeysSpec };
 export const testDataConverter = createDataConverter(parsePayloadKeys(testPayloadKeysSpec));
 
 /** The dev server shared by the whole run, started by the root hook. */

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { AesGcmCodec, parsePayloadKeys } from '../lib/encryption';
-import { testApp, testCodecUrlToken, tokens } from './harness/api';
-import { testPayloadKeysSpec } from './harness/temporal';
+import { AesGcmCodec, parsePayloadKeys } from '../../lib/encryption';
+import { offlineTestApp, testCodecUrlToken, tokens } from '../harness/api';
+import { testPayloadKeysSpec } from '../fixtures/payload-key';
 
 const codec = new AesGcmCodec(parsePayloadKeys(testPayloadKeysSpec));
 const clear = { metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('{"passportNumber":"Z1234567"}') };
@@ -14,9 +14,9 @@ const asJson = (p: { metadata?: Record<string, Uint8Array> | null; data?: Uint8A
 });
 
 describe('codec server for the Temporal UI and CLI', () => {
-  let app: ReturnType<typeof testApp>;
+  let app: ReturnType<typeof offlineTestApp>;
   before(() => {
-    app = testApp({ taskQueue: 'unused' });
+    app = offlineTestApp();
   });
 
   it('decodes for an operator, and for nobody else', async () => {

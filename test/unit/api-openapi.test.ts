@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import type { Express } from 'express';
 import request from 'supertest';
-import type { OpenApiDocument, Operation } from '../api/openapi';
-import { roles } from '../workflows/definitions';
-import { testApp, tokenOf } from './harness/api';
+import type { OpenApiDocument, Operation } from '../../api/openapi';
+import { roles } from '../../workflows/definitions';
+import { offlineTestApp, tokenOf } from '../harness/api';
 
 /** What `router.listRoutes()` (express 5's router 2.3) answers: routes, and mounted routers to recurse into. */
 interface RouteInfo {
@@ -67,7 +67,7 @@ describe('api: OpenAPI document and docs page', () => {
   let doc: OpenApiDocument;
 
   before(async () => {
-    app = testApp({ taskQueue: 'unused' });
+    app = offlineTestApp();
     doc = (await request(app).get('/openapi.json').expect(200).expect('content-type', /json/)).body;
   });
 

@@ -3,10 +3,10 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { SearchAttributeType } from '@temporalio/common';
 import { parse } from 'yaml';
-import { ApiEnvSchema, WorkerEnvSchema } from '../lib/config';
-import { caseSearchAttributes } from '../workflows/search-attributes';
+import { ApiEnvSchema, WorkerEnvSchema } from '../../lib/config';
+import { caseSearchAttributes } from '../../workflows/search-attributes';
 
-const root = path.resolve(__dirname, '..', '..');
+const root = path.resolve(__dirname, '..', '..', '..');
 
 interface Service {
   build?: string | { context?: string; dockerfile?: string };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { SignJWT } from 'jose';
-import { createAuthenticator } from '../api/auth';
+import { createAuthenticator } from '../../api/auth';
 
 const secret = 'a-shared-secret-of-at-least-32-characters!';
 const authenticate = createAuthenticator({

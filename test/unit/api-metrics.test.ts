@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { register } from 'prom-client';
 import request from 'supertest';
-import { testApp, tokens } from './harness/api';
+import { offlineTestApp, tokens } from '../harness/api';
 
 const routeLabels = (text: string): Set<string> =>
   new Set([...text.matchAll(/^http_requests_total\{[^}]*route="([^"]*)"/gm)].map((m) => m[1] ?? ''));
 
 describe('api: metrics', () => {
   it('counts requests by route pattern, never by URL, and unknown URLs as unmatched', async () => {
-    const app = testApp({ taskQueue: 'unused' });
+    const app = offlineTestApp();
     await request(app).get('/healthz').expect(200);
     await request(app).get('/healthz').expect(200);
     await request(app).get('/v1/nothing/BK-SECRET-123').expect(404);
@@ -44,9 +44,9 @@ describe('api: metrics', () => {
   });
 
   it("keeps each app's counts in its own registry, not prom-client's global one", async () => {
-    const first = testApp({ taskQueue: 'unused' });
+    const first = offlineTestApp();
     await request(first).get('/healthz').expect(200);
-    const second = testApp({ taskQueue: 'unused' });
+    const second = offlineTestApp();
     await request(second).get('/metrics').expect(200);
     const res = await request(second).get('/metrics').expect(200);
     assert.ok(res.text.includes('http_requests_total{method="GET",route="/metrics",status="200"} 1'));

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { testPayloadKeysSpec } from './harness/temporal';
+import { testPayloadKeysSpec } from '../fixtures/payload-key';
 
-const dist = path.resolve(__dirname, '..');
+const dist = path.resolve(__dirname, '..', '..');
 
 function start(entry: string, env: Record<string, string>): { status: number | null; stderr: string } {
   const result = spawnSync(process.execPath, [path.join(dist, entry)], {

@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { BookingSchema, intakeViolations, type Booking } from '../../domain/booking';
+import { isValidBsn } from '../../domain/bsn';
+import { euBooking, vvrBooking } from '../fixtures/bookings';
+
+const fields = (booking: Booking): string[] => intakeViolations(booking).map((v) => v.field);
+const returnVisa = { reason: 'a funeral abroad', departureDate: '2030-02-01', returnDate: '2030-02-14' };
+
+describe('domain: the intake rules of a booking', () => {
+  it('accepts the two fixture bookings as they are', () => {
+    for (const booking of [vvrBooking(), euBooking()]) {
+      assert.equal(BookingSchema.safeParse(booking).success, true);
+      assert.deepEqual(intakeViolations(booking), []);
+    }
+  });
+
+  it('refuses a municipality the desk does not serve, naming it', () => {
+    const booking = vvrBooking();
+    const [violation] = intakeViolations({ ...booking, residence: { ...booking.residence, municipalityCode: '0363' } });
+    assert.equal(violation?.field, 'residence.municipalityCode');
+    assert.match(violation?.reason ?? '', /0363 is not served/);
+  });
+
+  it('gives an EU citizen no permit, biometrics or return visa, and an EU purpose only to an EU national', () => {
+    const asked = euBooking({ services: ['brp-registration', 'residence-permit', 'biometrics', 'return-visa'] });
+    assert.deepEqual(
+      intakeViolations(asked)
+        .filter((v) => v.field === 'services')
+        .map((v) => v.reason),
+      [
+        'EU/EEA/Swiss citizens need no residence-permit',
+        'EU/EEA/Swiss citizens need no biometrics',
+        'EU/EEA/Swiss citizens need no return-visa',
+      ],
+    );
+    const indian = vvrBooking({ stay: { purpose: 'eu-citizen', expectedMonths: 12 }, services: ['brp-registration'] });
+    assert.deepEqual(fields(indian), ['stay.purpose']);
+    const swiss = euBooking({ person: { ...euBooking().person, nationality: 'CHE' } });
+    assert.deepEqual(fields(swiss), []);
+  });
+
+  it('wants a sponsor for a highly skilled migrant and a researcher, and a route for a permit', () => {
+    assert.deepEqual(fields(vvrBooking({ sponsor: undefined })), ['sponsor']);
+    const researcher = vvrBooking({ stay: { purpose: 'researcher', expectedMonths: 24 }, sponsor: undefined });
+    assert.deepEqual(fields(researcher), ['sponsor']);
+    assert.deepEqual(fields(vvrBooking({ permit: { route: 'none' } })), ['permit.route']);
+    assert.deepEqual(fields(vvrBooking({ permit: undefined })), ['permit.route']);
+    assert.deepEqual(fields(vvrBooking({ permit: { route: 'tev' } })), ['permit.mvvIssued']);
+    assert.deepEqual(fields(vvrBooking({ permit: { route: 'tev', mvvIssued: false } })), []);
+  });
+
+  it('grants a return visa only beside a pending permit, with dates in order', () => {
+    const services: Booking['services'] = ['brp-registration', 'residence-permit', 'return-visa'];
+    assert.deepEqual(fields(vvrBooking({ services, returnVisa })), []);
+    assert.deepEqual(fields(vvrBooking({ services })), ['returnVisa']);
+    assert.deepEqual(fields(vvrBooking({ services: ['brp-registration', 'return-visa'], returnVisa })), ['services']);
+    const backwards = { ...returnVisa, returnDate: returnVisa.departureDate };
+    assert.deepEqual(fields(vvrBooking({ services, returnVisa: backwards })), ['returnVisa.returnDate']);
+  });
+});
+
+describe('domain: the BSN 11-test', () => {
+  it('accepts numbers that pass it, and refuses the rest', () => {
+    for (const bsn of ['111222333', '123456782']) assert.equal(isValidBsn(bsn), true, bsn);
+    for (const bsn of ['123456789', '000000000', '12345678', '1234567820', '12345678a', ' 11122233']) {
+      assert.equal(isValidBsn(bsn), false, bsn);
+    }
+  });
+});
