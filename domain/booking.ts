@@ -22,7 +22,7 @@ export const permitRoutes = ['tev', 'vvr', 'none'] as const;
 const isoDate = z.iso.date();
 const isoDateTime = z.iso.datetime({ offset: true });
 
-/** What the booking site sends for one person (DOMAIN.md, "A case"). Shape only; intake rules are separate. */
+/** What the booking site sends for one person (docs/domain.md, "A case"). Shape only; intake rules are separate. */
 export const BookingSchema = z.strictObject({
   bookingReference: z
     .string()
@@ -93,7 +93,7 @@ export interface IntakeViolation {
 }
 
 /**
- * The intake rules of DOMAIN.md that need no agency: a booking that breaks one starts no case.
+ * The intake rules of docs/domain.md that need no agency: a booking that breaks one starts no case.
  * (Whether a sponsor is recognised is the IND register's call, made by the eligibility step.)
  */
 export function intakeViolations(booking: Booking): IntakeViolation[] {
