@@ -39,16 +39,57 @@ export async function withAgency<T>(
       return await visiblyRetrying(state, agency, call);
     } catch (err) {
       if (isCancellation(err) || handles.includes(refusalType(err) ?? '')) throw err;
-      const reason = err instanceof ActivityFailure ? (err.cause?.message ?? err.message) : String(err);
       state.setStep(step, {
         state: 'waiting',
         waitingOn: `operator:${step}`,
-        detail: `${agency} call failed (${reason}); an operator may retry or skip the step`,
+        detail: `${agency} call failed (${failureReason(err)}); an operator may retry or skip the step`,
       });
       await condition(state.handToOperator(step));
       if (state.operatorDecided(step) === 'skip') return skipped;
     }
   }
+}
+
+/**
+ * Runs a polling fall-back beside the call-back it stands in for, until it answers or `settled()` holds. The
+ * poll itself polls on through transient errors; a definite refusal (the agency no longer knows the
+ * application) must not fail the workflow task, so the step then waits on an operator with the reason, who
+ * retries the poll or skips the step, while the call-back or an officer may still settle it. Resolves the
+ * answer, or undefined when the step was settled or skipped without one.
+ */
+export async function pollBeside<T>(
+  state: CaseState,
+  step: StepName,
+  agency: Agency,
+  poll: () => Promise<T>,
+  settled: () => boolean,
+): Promise<T | undefined> {
+  for (;;) {
+    try {
+      return await poll();
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      if (settled()) return undefined;
+      const waiting = state.step(step);
+      state.setStep(step, {
+        state: 'waiting',
+        waitingOn: `operator:${step}`,
+        detail: `${agency} poll failed (${failureReason(err)}); an operator may retry or skip the step`,
+      });
+      const decided = state.handToOperator(step);
+      await condition(() => settled() || decided());
+      if (!decided()) {
+        state.releaseFromOperator(step);
+        return undefined;
+      }
+      if (state.operatorDecided(step) === 'skip') return undefined;
+      state.setStep(step, { ...waiting });
+    }
+  }
+}
+
+function failureReason(err: unknown): string {
+  return err instanceof ActivityFailure ? (err.cause?.message ?? err.message) : String(err);
 }
 
 async function visiblyRetrying<T>(state: CaseState, agency: Agency, call: () => Promise<T>): Promise<T> {

@@ -296,7 +296,12 @@ export class CaseState {
     },
     'skip-step': {
       validate: (r) => {
-        this.assertOpen();
+        must(this.open, `the case is ${this._status}; it takes no more actions`);
+        // While a withdrawal undoes what it can, an undo the agency keeps refusing may still be skipped.
+        must(
+          this._ending === undefined || this.retryable.has(r.step),
+          `the case is ${this._ending}; only a step that waits on an operator may be skipped now`,
+        );
         const s = this.step(r.step);
         must(s.state !== 'done' && s.state !== 'not-wanted', `the ${r.step} step is already ${s.outcome ?? s.state}`);
         must(r.reason.trim().length > 0, 'give a reason for skipping');
@@ -358,6 +363,10 @@ export class CaseState {
     this.retryRequests.delete(name);
     this.retryable.add(name);
     return () => this.retryRequests.has(name) || this.skipRequests.has(name);
+  }
+  /** The step was settled otherwise (a call-back, an officer) while it waited on an operator. */
+  releaseFromOperator(name: StepName): void {
+    this.retryable.delete(name);
   }
   operatorDecided(name: StepName): 'retry' | 'skip' {
     this.retryable.delete(name);

@@ -1,10 +1,9 @@
 /** How to undo one effect of the case at an agency, registered by the step right after the effect succeeded. */
 export interface Compensation {
-  /** What the undo did, in words, for the case's outcome (e.g. `IND application withdrawn`). */
-  done: string;
   /** Whether the effect still needs undoing when the case is withdrawn (a handed-over card does not). */
   needed: () => boolean;
-  undo: () => Promise<void>;
+  /** Undoes the effect; resolves what happened, in words, for the case's outcome (`IND application withdrawn`). */
+  undo: () => Promise<string>;
 }
 
 /**
@@ -23,8 +22,7 @@ export class Compensations {
     const undone: string[] = [];
     for (const compensation of this.registered) {
       if (!compensation.needed()) continue;
-      await compensation.undo();
-      undone.push(compensation.done);
+      undone.push(await compensation.undo());
     }
     return undone;
   }

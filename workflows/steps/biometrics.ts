@@ -1,5 +1,6 @@
 import { condition } from '@temporalio/workflow';
 import { skipped, withAgency } from '../agency-call';
+import { checkedInWithApplication } from './prerequisites';
 import type { StepContext } from './step-context';
 
 /**
@@ -9,14 +10,7 @@ import type { StepContext } from './step-context';
  */
 export async function biometricsStep({ state, agencies }: StepContext): Promise<void> {
   if (!state.wants('biometrics')) return state.finish('biometrics', 'not-wanted');
-  state.setStep('biometrics', { state: 'blocked', detail: 'waits for check-in and the IND application' });
-  await condition(
-    () =>
-      (state.checkInSettled || state.done('check-in')) &&
-      (state.permit.applicationNumber !== undefined || state.done('permit')),
-  );
-  if (state.checkInState !== 'verified')
-    return state.finish('biometrics', 'not-possible', 'identity not verified at check-in');
+  if (!(await checkedInWithApplication(state, 'biometrics'))) return;
   const applicationNumber = state.permit.applicationNumber;
   if (!applicationNumber) return state.finish('biometrics', 'not-possible', 'no IND application to link them to');
 

@@ -1,5 +1,5 @@
 import { CancellationScope, condition, isCancellation } from '@temporalio/workflow';
-import { skipped, withAgency } from '../agency-call';
+import { pollBeside, skipped, withAgency } from '../agency-call';
 import { runDeadline } from '../deadlines';
 import type { StepContext } from './step-context';
 
@@ -31,24 +31,38 @@ export async function cardStep({ state, agencies, notifier, compensations }: Ste
   if (order === skipped) return state.finish('card', 'skipped', state.skipReason('card'));
   const { orderId } = order;
   compensations.register({
-    done: 'card order cancelled',
     needed: () => !state.card.handedOver,
     undo: async () => {
-      await withAgency(state, 'card', 'ind', () => agencies.ind.cancelResidenceCard({ caseId, orderId }));
+      const cancelled = await withAgency(state, 'card', 'ind', () =>
+        agencies.ind.cancelResidenceCard({ caseId, orderId }),
+      );
+      if (cancelled === skipped) {
+        state.finish('card', 'skipped', state.skipReason('card'));
+        return 'card order not cancelled (skipped by an operator)';
+      }
       state.finish('card', 'cancelled');
+      return 'card order cancelled';
     },
   });
   state.cardOrdered(order);
 
   const readyNorm = runDeadline(state, 'card-ready-service-norm', state.settings.cardReadyNormMs, {
-    until: () => state.card.ready || state.done('card'),
+    until: () => state.card.ready || state.done('card') || state.skipRequested('card'),
   });
   const poll = new CancellationScope();
   const polling = poll
-    .run(() => agencies.indPoll.awaitResidenceCardReady({ orderId }))
+    .run(() =>
+      pollBeside(
+        state,
+        'card',
+        'ind',
+        () => agencies.indPoll.awaitResidenceCardReady({ orderId }),
+        () => state.card.ready || state.skipRequested('card'),
+      ),
+    )
     .then(
       (polled) => {
-        if (polled.status === 'ready') state.cardReady();
+        if (polled?.status === 'ready') state.cardReady();
       },
       (err: unknown) => {
         if (!isCancellation(err)) throw err;

@@ -8,9 +8,11 @@ import type { StepContext } from './step-context';
  */
 export async function checkInStep({ state, compensations }: StepContext): Promise<void> {
   compensations.register({
-    done: 'appointment released',
     needed: () => !state.checkInSettled,
-    undo: () => Promise.resolve(state.finish('check-in', 'appointment-released')),
+    undo: () => {
+      state.finish('check-in', 'appointment-released');
+      return Promise.resolve('appointment released');
+    },
   });
   for (;;) {
     const version = state.appointmentVersion;

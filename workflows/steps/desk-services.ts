@@ -1,5 +1,6 @@
 import { condition } from '@temporalio/workflow';
 import { skipped, withAgency } from '../agency-call';
+import { checkedInWithApplication } from './prerequisites';
 import type { StepContext } from './step-context';
 
 /**
@@ -9,14 +10,7 @@ import type { StepContext } from './step-context';
 export async function returnVisaStep({ state, agencies, notifier }: StepContext): Promise<void> {
   const visa = state.booking.returnVisa;
   if (!state.wants('return-visa') || !visa) return state.finish('return-visa', 'not-wanted');
-  state.setStep('return-visa', { state: 'blocked', detail: 'waits for check-in and the IND application' });
-  await condition(
-    () =>
-      (state.checkInSettled || state.done('check-in')) &&
-      (state.permit.applicationNumber !== undefined || state.done('permit')),
-  );
-  if (state.checkInState !== 'verified')
-    return state.finish('return-visa', 'not-possible', 'identity not verified at check-in');
+  if (!(await checkedInWithApplication(state, 'return-visa'))) return;
   const decided = await state.waitOn(
     'return-visa',
     'ind:return-visa',

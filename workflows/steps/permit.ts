@@ -1,6 +1,6 @@
 import { CancellationScope, condition, isCancellation, patched } from '@temporalio/workflow';
 import { hasShortLegalTerm } from '../../domain/rules';
-import { skipped, withAgency } from '../agency-call';
+import { pollBeside, skipped, withAgency } from '../agency-call';
 import { runDeadline } from '../deadlines';
 import type { Actor } from '../definitions';
 import type { StepContext } from './step-context';
@@ -33,24 +33,37 @@ export async function permitStep({ state, agencies, notifier, compensations }: S
   if (linked === skipped) return state.finish('permit', 'skipped', state.skipReason('permit'));
   const { applicationNumber } = linked;
   compensations.register({
-    done: 'IND application withdrawn',
     needed: () => state.permit.status === 'pending',
     undo: async () => {
-      await withAgency(state, 'permit', 'ind', () =>
+      const withdrawn = await withAgency(state, 'permit', 'ind', () =>
         agencies.ind.withdrawPermitApplication({ caseId, applicationNumber }),
       );
+      if (withdrawn === skipped) {
+        state.finish('permit', 'skipped', state.skipReason('permit'));
+        return 'IND application not withdrawn (skipped by an operator)';
+      }
       state.withdrawApplication();
       state.finish('permit', 'withdrawn');
+      return 'IND application withdrawn';
     },
   });
   state.linkApplication(linked);
 
+  const undecided = () => state.permit.status === 'pending' && !state.skipRequested('permit');
   const poll = new CancellationScope();
   const polling = poll
-    .run(() => agencies.indPoll.awaitPermitDecision({ applicationNumber }))
+    .run(() =>
+      pollBeside(
+        state,
+        'permit',
+        'ind',
+        () => agencies.indPoll.awaitPermitDecision({ applicationNumber }),
+        () => !undecided(),
+      ),
+    )
     .then(
       (application) => {
-        if (application.status !== 'pending' && application.status !== 'withdrawn') {
+        if (application && application.status !== 'pending' && application.status !== 'withdrawn') {
           state.decidePermit(application.status, ind, 'polled');
         }
       },
@@ -59,7 +72,6 @@ export async function permitStep({ state, agencies, notifier, compensations }: S
       },
     );
 
-  const undecided = () => state.permit.status === 'pending' && !state.skipRequested('permit');
   const legalTerm = runDeadline(
     state,
     'ind-decision-legal-term',
