@@ -19,6 +19,8 @@ async function rejected(action: Promise<unknown>, reason: RegExp): Promise<void>
   });
 }
 
+const inDays = (days: number): string => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
 const checkIn = (h: CaseHandle) =>
   h.executeUpdate(caseActions['check-in'].update, { args: [{ actor: actors.desk, identity: 'verified' }] });
 
@@ -50,7 +52,7 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
   });
 
   it('return visa: issued while the permit is pending, and not needed once it is granted', async () => {
-    const visa = { reason: 'father seriously ill', departureDate: '2026-12-10', returnDate: '2026-12-24' };
+    const visa = { reason: 'father seriously ill', departureDate: inDays(10), returnDate: inDays(24) };
     const booking = vvrBooking({ services: ['residence-permit', 'return-visa'], returnVisa: visa });
     const later = vvrBooking({ services: ['residence-permit', 'return-visa'], returnVisa: visa });
     await withWorkers(async () => {
@@ -62,13 +64,32 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
       });
       const issued = await waitForCase(handle, (v) => stepOutcome(v, 'return-visa') === 'issued', 'visa issued');
       assert.match(issued.results.returnVisaNumber ?? '', /^RV-/);
-      assert.ok((issued.results.returnVisaValidUntil ?? '') <= '2026-12-24');
+      assert.ok((issued.results.returnVisaValidUntil ?? '') <= visa.returnDate);
 
       const second = await startCase(stack.taskQueue, later);
       await checkIn(await waitingOn(second, 'desk:check-in').then(() => second));
       const waiting = await waitingOn(second, 'ind:return-visa');
       await stack.admin.decide(waiting.results.indApplicationNumber!, 'granted');
       await waitForCase(second, (v) => stepOutcome(v, 'return-visa') === 'not-needed', 'visa not needed');
+    });
+  });
+
+  it('return visa: a trip that ends after the longest validity cannot get one, and the officer is told why', async () => {
+    const visa = { reason: 'father seriously ill', departureDate: inDays(10), returnDate: inDays(120) };
+    const booking = vvrBooking({ services: ['residence-permit', 'return-visa'], returnVisa: visa });
+    await withWorkers(async () => {
+      const handle = await startCase(stack.taskQueue, booking);
+      await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
+      await waitingOn(handle, 'ind:return-visa');
+      const issue = { actor: actors.ind, decision: 'issue' as const };
+      await rejected(
+        handle.executeUpdate(caseActions['decide-return-visa'].update, { args: [issue] }),
+        new RegExp(`valid until .* at the longest, and the trip ends ${visa.returnDate}`),
+      );
+      await handle.executeUpdate(caseActions['decide-return-visa'].update, {
+        args: [{ actor: actors.ind, decision: 'refuse' }],
+      });
+      await waitForCase(handle, (v) => stepOutcome(v, 'return-visa') === 'refused', 'visa refused');
     });
   });
 

@@ -241,7 +241,15 @@ export class CaseState {
       apply: () => void (this._permit = { ...this._permit, documentsDueAt: undefined }),
     },
     'decide-return-visa': {
-      validate: () => this.assertWaiting('return-visa', 'ind:return-visa', 'deciding the return visa'),
+      validate: (r) => {
+        this.assertWaiting('return-visa', 'ind:return-visa', 'deciding the return visa');
+        const returnDate = this.booking.returnVisa?.returnDate;
+        const longest = Date.now() + this._settings.returnVisaMaxValidityMs;
+        must(
+          r.decision !== 'issue' || returnDate === undefined || Date.parse(returnDate) <= longest,
+          `a return visa is valid until ${new Date(longest).toISOString().slice(0, 10)} at the longest, and the trip ends ${returnDate}; refuse it, or the newcomer rebooks the trip`,
+        );
+      },
       apply: (r) => (this._returnVisaDecision = r.decision),
     },
     'hand-over-card': {
