@@ -126,6 +126,32 @@ const scenarios: Record<string, Scenario> = {
     },
     expect: { status: 'completed', permit: 'inadmissible', card: 'not-issued' },
   },
+  'card-skipped-in-production': {
+    booking: () => vvrBooking({ appointment: inAWeek(), services: ['residence-permit'] }),
+    drive: async (h, sandbox) => {
+      await checkIn(h);
+      const view = await waitingOn(h, 'ind:decision');
+      await sandboxAdmin(sandbox.url).decide(view.results.indApplicationNumber ?? '', 'granted');
+      await waitingOn(h, 'ind:card');
+      await h.executeUpdate(caseActions['skip-step'].update, {
+        args: [{ actor: actors.operator, step: 'card', reason: 'recorded for replay' }],
+      });
+    },
+    expect: { status: 'completed', permit: 'granted', card: 'skipped' },
+  },
+  'poll-not-found-settled-by-officer': {
+    booking: () => vvrBooking({ appointment: inAWeek(), services: ['residence-permit'] }),
+    drive: async (h, sandbox) => {
+      await checkIn(h);
+      const view = await waitingOn(h, 'ind:decision');
+      sandbox.state.applications.delete(view.results.indApplicationNumber ?? '');
+      await waitingOn(h, 'operator:permit');
+      await h.executeUpdate(caseActions['record-permit-decision'].update, {
+        args: [{ actor: actors.ind, decision: 'refused' }],
+      });
+    },
+    expect: { status: 'completed', permit: 'refused', card: 'not-issued' },
+  },
 };
 
 /** Drives every scenario to its end and returns each history as proto3 JSON, keyed by scenario name. */

@@ -1,4 +1,4 @@
-import { CancellationScope, condition, isCancellation } from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation, patched } from '@temporalio/workflow';
 import { pollBeside, skipped, withAgency } from '../agency-call';
 import { runDeadline } from '../deadlines';
 import type { StepContext } from './step-context';
@@ -46,8 +46,11 @@ export async function cardStep({ state, agencies, notifier, compensations }: Ste
   });
   state.cardOrdered(order);
 
+  // Skipping the card while IND makes it used to leave the ready norm running until it breached, 14 days on;
+  // cases that were skipped that way before this change keep waiting the old way, so their histories replay.
+  const skipEndsNorm = patched('card-skip-ends-ready-norm');
   const readyNorm = runDeadline(state, 'card-ready-service-norm', state.settings.cardReadyNormMs, {
-    until: () => state.card.ready || state.done('card') || state.skipRequested('card'),
+    until: () => state.card.ready || state.done('card') || (skipEndsNorm && state.skipRequested('card')),
   });
   const poll = new CancellationScope();
   const polling = poll
