@@ -51,6 +51,21 @@ export async function withAgency<T>(
 }
 
 /**
+ * Runs the undo of an agency effect (a withdrawal's compensation) like any agency call. Resolves false when an
+ * operator skipped it instead, after the agency kept refusing; the step then ends skipped, with the reason.
+ */
+export async function undoneAtAgency<T>(
+  state: CaseState,
+  step: StepName,
+  agency: Agency,
+  call: () => Promise<T>,
+): Promise<boolean> {
+  if ((await withAgency(state, step, agency, call)) !== skipped) return true;
+  state.finish(step, 'skipped', state.skipReason(step));
+  return false;
+}
+
+/**
  * Runs a polling fall-back beside the call-back it stands in for, until it answers or `settled()` holds. The
  * poll itself polls on through transient errors; a definite refusal (the agency no longer knows the
  * application) must not fail the workflow task, so the step then waits on an operator with the reason, who

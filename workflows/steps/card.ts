@@ -1,5 +1,5 @@
 import { CancellationScope, condition, isCancellation, patched } from '@temporalio/workflow';
-import { pollBeside, skipped, withAgency } from '../agency-call';
+import { pollBeside, skipped, undoneAtAgency, withAgency } from '../agency-call';
 import { runDeadline } from '../deadlines';
 import type { StepContext } from './step-context';
 
@@ -33,11 +33,8 @@ export async function cardStep({ state, agencies, notifier, compensations }: Ste
   compensations.register({
     needed: () => !state.card.handedOver,
     undo: async () => {
-      const cancelled = await withAgency(state, 'card', 'ind', () =>
-        agencies.ind.cancelResidenceCard({ caseId, orderId }),
-      );
-      if (cancelled === skipped) {
-        state.finish('card', 'skipped', state.skipReason('card'));
+      const cancel = () => agencies.ind.cancelResidenceCard({ caseId, orderId });
+      if (!(await undoneAtAgency(state, 'card', 'ind', cancel))) {
         return 'card order not cancelled (skipped by an operator)';
       }
       state.finish('card', 'cancelled');

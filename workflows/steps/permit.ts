@@ -1,6 +1,6 @@
 import { CancellationScope, condition, isCancellation, patched } from '@temporalio/workflow';
 import { hasShortLegalTerm } from '../../domain/rules';
-import { pollBeside, skipped, withAgency } from '../agency-call';
+import { pollBeside, skipped, undoneAtAgency, withAgency } from '../agency-call';
 import { runDeadline } from '../deadlines';
 import type { Actor } from '../definitions';
 import type { StepContext } from './step-context';
@@ -35,11 +35,8 @@ export async function permitStep({ state, agencies, notifier, compensations }: S
   compensations.register({
     needed: () => state.permit.status === 'pending',
     undo: async () => {
-      const withdrawn = await withAgency(state, 'permit', 'ind', () =>
-        agencies.ind.withdrawPermitApplication({ caseId, applicationNumber }),
-      );
-      if (withdrawn === skipped) {
-        state.finish('permit', 'skipped', state.skipReason('permit'));
+      const withdraw = () => agencies.ind.withdrawPermitApplication({ caseId, applicationNumber });
+      if (!(await undoneAtAgency(state, 'permit', 'ind', withdraw))) {
         return 'IND application not withdrawn (skipped by an operator)';
       }
       state.withdrawApplication();
