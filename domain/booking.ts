@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isServedMunicipality } from './municipalities';
+import { dateOutOfBounds } from './dates';
 import { euEeaSwiss, isEuCitizen, needsSponsor } from './rules';
 
 export const purposes = [
@@ -96,8 +97,13 @@ export interface IntakeViolation {
  * The intake rules of docs/domain.md that need no agency: a booking that breaks one starts no case.
  * (Whether a sponsor is recognised is the IND register's call, made by the eligibility step.)
  */
-export function intakeViolations(booking: Booking): IntakeViolation[] {
+export function intakeViolations(booking: Booking, now = Date.now()): IntakeViolation[] {
   const violations: IntakeViolation[] = [];
+  const outOfBounds = (field: string, iso: string, what: string): void => {
+    const reason = dateOutOfBounds(iso, what, now);
+    if (reason) violations.push({ field, reason });
+  };
+  outOfBounds('appointment.startsAt', booking.appointment.startsAt, 'the appointment');
   const wants = (s: Service): boolean => booking.services.includes(s);
   const euCitizen = isEuCitizen(booking);
   if (!isServedMunicipality(booking.residence.municipalityCode)) {
@@ -131,6 +137,9 @@ export function intakeViolations(booking: Booking): IntakeViolation[] {
       violations.push({ field: 'returnVisa', reason: 'a return visa needs a reason and travel dates' });
     } else if (booking.returnVisa.returnDate <= booking.returnVisa.departureDate) {
       violations.push({ field: 'returnVisa.returnDate', reason: 'the return date must come after the departure date' });
+    } else {
+      outOfBounds('returnVisa.departureDate', booking.returnVisa.departureDate, 'the departure date');
+      outOfBounds('returnVisa.returnDate', booking.returnVisa.returnDate, 'the return date');
     }
   }
   return violations;

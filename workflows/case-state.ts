@@ -1,5 +1,6 @@
 import { condition, workflowInfo } from '@temporalio/workflow';
 import type { Booking, Service } from '../domain/booking';
+import { maxAheadMs } from '../domain/dates';
 import { hasMvv, isEuCitizen } from '../domain/rules';
 import type { ActionName, ActionRequest } from './actions';
 import { caseView, SearchAttributeSync, type CaseSnapshot } from './case-view';
@@ -225,6 +226,10 @@ export class CaseState {
         );
         must(r.documents.length > 0, 'name at least one document');
         must(r.dueAt === undefined || Date.parse(r.dueAt) > Date.now(), 'the due date must be in the future');
+        must(
+          r.dueAt === undefined || Date.parse(r.dueAt) <= Date.now() + maxAheadMs,
+          `the due date (${r.dueAt}) is more than a year ahead`,
+        );
       },
       apply: (r) => {
         const dueAt = r.dueAt ?? new Date(Date.now() + this._settings.documentsTermMs).toISOString();
@@ -274,6 +279,10 @@ export class CaseState {
         this.assertOpen();
         must(this._checkIn === 'pending' || this._checkIn === 'no-show', 'the newcomer has already checked in');
         must(Date.parse(r.startsAt) > Date.now(), 'the new appointment must be in the future');
+        must(
+          Date.parse(r.startsAt) <= Date.now() + maxAheadMs,
+          `the new appointment (${r.startsAt}) is more than a year ahead`,
+        );
       },
       apply: (r) => {
         this._appointment = { location: r.location ?? this._appointment.location, startsAt: r.startsAt };

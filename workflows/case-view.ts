@@ -58,6 +58,14 @@ export function caseView(snapshot: CaseSnapshot): CaseView {
   };
 }
 
+/**
+ * Temporal refuses a Datetime search attribute out of its range, and a refused upsert fails every workflow
+ * task of the case. Intake and the validators bound the dates people set; this keeps a case that got past
+ * them (started by hand, or before the bounds) running, with the true date still in its view.
+ */
+const latestIndexable = Date.parse('9000-01-01T00:00:00Z');
+const indexable = (iso: string): Date => new Date(Math.max(0, Math.min(Date.parse(iso), latestIndexable)));
+
 /** Keeps a case's search attributes current; upserts only what changed (each upsert is a history event). */
 export class SearchAttributeSync {
   private last = '';
@@ -84,8 +92,8 @@ export class SearchAttributeSync {
       { key: Municipality, value: snapshot.booking.residence.municipalityCode },
       { key: Purpose, value: snapshot.booking.stay.purpose },
       { key: DeskLocation, value: values.location },
-      { key: AppointmentAt, value: new Date(values.appointmentAt) },
-      { key: NextDeadlineAt, value: values.next ? new Date(values.next) : null },
+      { key: AppointmentAt, value: indexable(values.appointmentAt) },
+      { key: NextDeadlineAt, value: values.next ? indexable(values.next) : null },
       { key: SlaBreached, value: values.sla },
       { key: AgencyRetrying, value: values.retrying.length > 0 ? values.retrying : null },
     ]);

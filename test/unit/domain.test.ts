@@ -4,7 +4,8 @@ import { isValidBsn } from '../../domain/bsn';
 import { euBooking, vvrBooking } from '../fixtures/bookings';
 
 const fields = (booking: Booking): string[] => intakeViolations(booking).map((v) => v.field);
-const returnVisa = { reason: 'a funeral abroad', departureDate: '2030-02-01', returnDate: '2030-02-14' };
+const inDays = (days: number): string => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+const returnVisa = { reason: 'a funeral abroad', departureDate: inDays(30), returnDate: inDays(44) };
 
 describe('domain: the intake rules of a booking', () => {
   it('accepts the two fixture bookings as they are', () => {
@@ -65,5 +66,20 @@ describe('domain: the BSN 11-test', () => {
     for (const bsn of ['123456789', '000000000', '12345678', '1234567820', '12345678a', ' 11122233']) {
       assert.equal(isValidBsn(bsn), false, bsn);
     }
+  });
+
+  it('refuses an appointment or a return trip outside a year from today, naming the field and the date', () => {
+    const at = (startsAt: string) => vvrBooking({ appointment: { location: 'MIC-Maastricht', startsAt } });
+    assert.deepEqual(intakeViolations(at('9999-12-31T23:59:00Z')), [
+      { field: 'appointment.startsAt', reason: 'the appointment (9999-12-31T23:59:00Z) is more than a year ahead' },
+    ]);
+    assert.deepEqual(intakeViolations(at('0001-01-01T00:00:00Z')), [
+      { field: 'appointment.startsAt', reason: 'the appointment (0001-01-01T00:00:00Z) is in the past' },
+    ]);
+    assert.deepEqual(fields(at(new Date(Date.now() + 360 * 86_400_000).toISOString())), []);
+    const trip = { ...returnVisa, returnDate: '9999-01-01' };
+    assert.deepEqual(fields(vvrBooking({ services: ['residence-permit', 'return-visa'], returnVisa: trip })), [
+      'returnVisa.returnDate',
+    ]);
   });
 });
