@@ -15,6 +15,14 @@ export const FaultRequestSchema = z.strictObject({
     .union([delayMs, z.tuple([delayMs, delayMs]).refine(([min, max]) => min <= max, 'expected [min, max]')])
     .optional(),
   outage: z.boolean().optional(),
+  /** Answers every matching call with this status, as the agency would when it refuses or breaks. */
+  answer: z
+    .strictObject({
+      status: z.union([z.literal(404), z.literal(409), z.literal(422), z.literal(500)]),
+      /** `METHOD path` under the sandbox's root, a regular expression, e.g. `^POST /ind/cards$`. */
+      call: z.string().min(1).max(200),
+    })
+    .optional(),
 });
 export type FaultRequest = z.infer<typeof FaultRequestSchema>;
 
@@ -41,6 +49,7 @@ export class FaultInjector {
       errorRate: request.errorRate ?? 0,
       latencyMs: request.latencyMs ?? 0,
       outage: request.outage ?? false,
+      ...(request.answer ? { answer: request.answer } : {}),
     };
     this.state.faults[request.agency] = fault;
     return fault;
@@ -53,10 +62,13 @@ export class FaultInjector {
 
   /** Outage, latency, and the failures that happen before the agency does anything; marks the lost responses. */
   middleware(agency: Agency): RequestHandler {
-    return async (_req, res, next) => {
+    return async (req, res, next) => {
       const fault = this.state.faults[agency];
       if (!fault) return next();
       if (fault.outage) throw unavailable(agency, 'is down for maintenance');
+      if (fault.answer && new RegExp(fault.answer.call).test(`${req.method} ${req.baseUrl}${req.path}`)) {
+        throw scripted(agency, fault.answer.status);
+      }
       const failure = this.drawFailure(fault.errorRate);
       const latency = this.drawLatency(fault.latencyMs);
       if (latency > 0) await sleep(latency, undefined, { ref: false });
@@ -89,6 +101,19 @@ interface FaultLocals {
 /** True when this call's answer is to be lost: the work is done and stored, the caller gets a 503. */
 export function responseIsLost(res: Response): boolean {
   return (res.locals as FaultLocals).lostResponse === true;
+}
+
+const scriptedProblems = {
+  404: ['not-found', 'does not know it'],
+  409: ['conflict', 'refuses it in the state it is in'],
+  422: ['unprocessable', 'cannot process it'],
+  500: ['internal-error', 'failed while handling it'],
+} as const;
+
+/** The answer of a scripted fault: a problem of the agency's own kind, with nothing the adapters act on. */
+function scripted(agency: Agency, status: keyof typeof scriptedProblems): AgencyProblem {
+  const [type, what] = scriptedProblems[status];
+  return new AgencyProblem(status, type, `${agency} ${what} (a scripted fault).`);
 }
 
 export function unavailable(agency: Agency, what: string): AgencyProblem {

@@ -94,6 +94,8 @@ export interface Fault {
   latencyMs: number | [number, number];
   /** Every call answers 503. */
   outage: boolean;
+  /** Every call matching `call` (`METHOD path`, a regular expression) answers `status`. */
+  answer?: { status: 404 | 409 | 422 | 500; call: string };
 }
 
 /** Everything the sandbox remembers, in memory only; `POST /_admin/reset` empties it. */

@@ -17,7 +17,7 @@ describe('under 30% injected errors and random latency on every agency', () => {
   it(`${cases} cases still complete, and the ledger shows every side effect exactly once`, async function () {
     this.timeout(300_000);
     const { admin, sandbox, taskQueue } = stack;
-    for (const agency of ['brp', 'ind', 'notify']) {
+    for (const agency of ['brp', 'ind', 'notify'] as const) {
       await admin.faults({ agency, errorRate: 0.3, latencyMs: [5, 80] });
     }
     const workers = await stack.workers();

@@ -1,3 +1,4 @@
+import type { FaultRequest } from '../../sandbox/faults';
 import assert from 'node:assert/strict';
 
 export interface LedgerEntry {
@@ -24,8 +25,7 @@ export function sandboxAdmin(baseUrl: string) {
     decide: (applicationNumber: string, decision: 'granted' | 'refused' | 'inadmissible') =>
       call('POST', '/ind/decide', { applicationNumber, decision }),
     cardReady: (orderId: string) => call('POST', '/ind/card-ready', { orderId }),
-    faults: (fault: { agency: string; errorRate?: number; latencyMs?: number | [number, number]; outage?: boolean }) =>
-      call('PUT', '/faults', fault),
+    faults: (fault: FaultRequest) => call('PUT', '/faults', fault),
     clearFaults: () => call('DELETE', '/faults'),
     ledger: async (caseRef?: string): Promise<LedgerEntry[]> => {
       const body = (await call('GET', `/ledger${caseRef ? `?caseRef=${encodeURIComponent(caseRef)}` : ''}`)) as {
