@@ -26,7 +26,7 @@ type Carried<Body extends z.ZodObject> = (string extends keyof z.infer<Body> ? u
   actor: Actor;
 };
 
-export interface CaseAction<Wire extends string = string, Body extends z.ZodObject = z.ZodObject> extends ActionSpec<
+interface CaseAction<Wire extends string = string, Body extends z.ZodObject = z.ZodObject> extends ActionSpec<
   Wire,
   Body
 > {

@@ -155,9 +155,6 @@ export class CaseState {
   skipRequested(name: StepName): boolean {
     return this.skipRequests.has(name);
   }
-  retryRequested(name: StepName): boolean {
-    return this.retryRequests.has(name);
-  }
   skipReason(name: StepName): string | undefined {
     return this.skipRequests.get(name);
   }

@@ -29,7 +29,7 @@ export interface CaseSnapshot {
 }
 
 /** What an open case waits on now: each waiting step's `waitingOn`, once, sorted. */
-export function waitingOn(snapshot: CaseSnapshot): string[] {
+function waitingOn(snapshot: CaseSnapshot): string[] {
   if (snapshot.status !== 'open') return [];
   const waits = snapshot.steps.filter((s) => s.state !== 'done' && s.waitingOn).map((s) => s.waitingOn!);
   return [...new Set(waits)].sort();
