@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Agency } from '../domain/agency-failures';
 import { caseActions } from '../workflows/actions';
 import { caseStatusQuery, type CaseView, type StepName } from '../workflows/definitions';
@@ -37,6 +37,15 @@ async function tryUpdate(update: Promise<unknown>): Promise<void> {
   await update.catch((err: unknown) => {
     if (!(err instanceof WorkflowUpdateFailedError)) throw err;
   });
+}
+
+/** Withdraws the case unless it closed meanwhile (the withdrawal then finds it completed). */
+async function withdrawIfOpen(handle: CaseHandle): Promise<void> {
+  await handle
+    .executeUpdate(caseActions.withdraw.update, { args: [{ actor: actors.operator, reason: 'test done' }] })
+    .catch((err: unknown) => {
+      if (!(err instanceof WorkflowNotFoundError || err instanceof WorkflowUpdateFailedError)) throw err;
+    });
 }
 
 /**
@@ -109,17 +118,15 @@ describe('every agency call answering 404, 409, 422 or 500 mid-case', function (
           const after = await waitForCase(handle, (v) => stepOf(v, target.step).state === 'done', 'the step done');
           assert.ok(!after.waitingOn.includes(`operator:${target.step}`));
           await stack.admin.clearFaults();
-          if (target.step === 'card') {
-            // The card is the last step: with it skipped, the case completes.
-            const result = await handle.result();
-            assert.equal(result.status, 'completed');
-            assert.equal(result.steps.find((s) => s.name === 'card')?.outcome, 'skipped');
-            return;
-          }
-          await handle.executeUpdate(caseActions.withdraw.update, {
-            args: [{ actor: actors.operator, reason: 'test' }],
-          });
-          assert.equal((await handle.result()).status, 'withdrawn');
+          // Whether the other steps could finish without the skipped one depends on how far the desk got before
+          // the skip; a case that completed by itself needs no withdrawal.
+          await withdrawIfOpen(handle);
+          const result = await handle.result();
+          assert.ok(['completed', 'withdrawn'].includes(result.status), result.status);
+          const outcome = result.steps.find((s) => s.name === target.step)?.outcome;
+          // A skipped decision poll leaves the application pending at IND, so a withdrawal still withdraws it.
+          const withdrawnAtInd = target.poll && target.step === 'permit' && result.status === 'withdrawn';
+          assert.equal(outcome, target.step === 'eligibility' ? 'eligible' : withdrawnAtInd ? 'withdrawn' : 'skipped');
         });
       });
     }
