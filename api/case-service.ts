@@ -3,7 +3,7 @@ import type { Client, Connection } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Booking } from '../domain/booking';
 import { boundedCalls, type BoundedCall } from '../lib/temporal/client';
-import { listCasePage, type CasePage } from '../lib/temporal/visibility';
+import { listCasePage, unrunnableCase, type CasePage, type UnrunnableCaseView } from '../lib/temporal/visibility';
 import { newcomerCaseWorkflow } from '../workflows';
 import { caseBookingQuery, caseStatusQuery, caseWorkflowId, type CaseView } from '../workflows/definitions';
 import { HttpProblem } from './problem';
@@ -29,7 +29,7 @@ export class CaseService {
    * Starts the case of a booking. The workflow id is the idempotency key: the same booking again (even while
    * the first start races it) finds the existing case; the same reference with other content is a conflict.
    */
-  async create(booking: Booking): Promise<{ created: boolean; view: CaseView }> {
+  async create(booking: Booking): Promise<{ created: boolean; view: CaseView | UnrunnableCaseView }> {
     const caseId = caseWorkflowId(booking.bookingReference);
     try {
       await this.bounded(caseId, () =>
@@ -63,8 +63,20 @@ export class CaseService {
     return this.bounded('(list)', () => listCasePage(this.deps.client, request));
   }
 
-  async view(caseId: string): Promise<CaseView> {
-    return this.bounded(caseId, () => this.deps.client.workflow.getHandle(caseId).query(caseStatusQuery));
+  /**
+   * The case as its workflow shows it. When the workflow cannot run (its tasks keep failing), the case still
+   * answers: with what Temporal knows of it and why it needs an operator.
+   */
+  async view(caseId: string): Promise<CaseView | UnrunnableCaseView> {
+    try {
+      return await this.bounded(caseId, () => this.deps.client.workflow.getHandle(caseId).query(caseStatusQuery));
+    } catch (err) {
+      const unrunnable = await this.bounded(caseId, () => unrunnableCase(this.deps.client, caseId)).catch(
+        () => undefined,
+      );
+      if (unrunnable) return unrunnable;
+      throw err;
+    }
   }
 
   /** Runs an Update; the workflow's validator decides, and its reason becomes the 409. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { UnrunnableCaseView } from '../lib/temporal/visibility';
 import { caseStatuses, roles, stepNames, type CaseView, type Role } from '../workflows/definitions';
 import { actionNames, caseActions } from '../workflows/actions';
 import { roleMatrix, type Permission } from './roles';
@@ -80,6 +81,27 @@ type Equals<A, B> = (<T>() => T extends Plain<A> ? 1 : 2) extends <T>() => T ext
 type Assert<T extends true> = T;
 /** Does not compile once `CaseViewSchema` and `CaseView` differ in any field, optional or nested ones too. */
 export type CaseViewSchemaMatchesCaseView = Assert<Equals<z.infer<typeof CaseViewSchema>, CaseView>>;
+
+/** `UnrunnableCaseView` of lib/temporal/visibility.ts: a case whose workflow cannot run, as last indexed. */
+export const UnrunnableCaseSchema = z.object({
+  caseId: z.string(),
+  status: z.string(),
+  needsOperator: z.object({
+    problem: z.literal('workflow-task-failing'),
+    cause: z.string(),
+    attempt: z.number().int(),
+    detail: z.string(),
+    next: z.string(),
+  }),
+  municipalityCode: z.string().optional(),
+  purpose: z.string().optional(),
+  appointment: z.object({ location: z.string().optional(), startsAt: z.string().optional() }).optional(),
+  waitingOn: z.array(z.string()),
+  agencyRetrying: z.array(z.string()),
+  slaBreached: z.boolean(),
+  nextDeadlineAt: z.string().optional(),
+});
+export type UnrunnableCaseSchemaMatches = Assert<Equals<z.infer<typeof UnrunnableCaseSchema>, UnrunnableCaseView>>;
 
 const CaseSummarySchema = z.object({
   caseId: z.string(),
@@ -259,7 +281,13 @@ function buildDocument(): OpenApiDocument {
         tag: 'cases',
         permission: 'read-case',
         parameters: [caseIdParameter],
-        responses: { '200': caseView('The case.'), ...problems([401, 403, 404, 503]) },
+        responses: {
+          '200': json(
+            'The case; or, when its workflow cannot run, what Temporal knows of it and why it needs an operator.',
+            { oneOf: [ref('CaseView'), ref('UnrunnableCase')] },
+          ),
+          ...problems([401, 403, 404, 503]),
+        },
       }),
     },
   };
@@ -378,6 +406,7 @@ function buildDocument(): OpenApiDocument {
     components: {
       schemas: {
         CaseView: jsonSchema(CaseViewSchema, 'output'),
+        UnrunnableCase: jsonSchema(UnrunnableCaseSchema, 'output'),
         CreatedCase: jsonSchema(CreatedCaseSchema, 'output'),
         CasePage: jsonSchema(CasePageSchema, 'output'),
         Problem: jsonSchema(ProblemSchema, 'output'),

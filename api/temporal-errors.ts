@@ -1,4 +1,5 @@
 import type { CaseCallFailure } from '../lib/temporal/client';
+import { taskFailureRepair } from '../lib/temporal/visibility';
 import { HttpProblem } from './problem';
 
 const unavailable = (detail: string): HttpProblem =>
@@ -24,5 +25,13 @@ export function toHttpProblem(failure: CaseCallFailure, caseId: string): HttpPro
       return unavailable('The case is still starting; retry shortly.');
     case 'unavailable':
       return unavailable('Temporal is unreachable; retry shortly.');
+    case 'task-failing':
+      return new HttpProblem(
+        503,
+        'Service Unavailable',
+        `Case ${caseId} cannot run: its workflow fails on every attempt, so it takes no actions and nothing was ` +
+          `changed. An operator must repair it: ${taskFailureRepair(caseId)}. GET the case to see its state.`,
+        { retryAfterSeconds: 300 },
+      );
   }
 }

@@ -1,5 +1,6 @@
 import type { Client, Connection } from '@temporalio/client';
 import { boundedCalls, type CaseCallFailure } from '../lib/temporal/client';
+import { taskFailureRepair, unrunnableCase, type UnrunnableCaseView } from '../lib/temporal/visibility';
 import { caseActions as actionCatalogue } from '../workflows/actions';
 import { caseStatusQuery, type Actor, type CaseView, type StepName } from '../workflows/definitions';
 
@@ -28,7 +29,16 @@ export function caseActions({ client, connection, actor, timeoutMs }: CaseAction
   );
   const handle = (caseId: string) => client.workflow.getHandle(caseId);
   return {
-    show: (caseId: string): Promise<CaseView> => bounded(caseId, () => handle(caseId).query(caseStatusQuery)),
+    /** The case, or what Temporal knows of it when its workflow cannot run. */
+    show: async (caseId: string): Promise<CaseView | UnrunnableCaseView> => {
+      try {
+        return await bounded(caseId, () => handle(caseId).query(caseStatusQuery));
+      } catch (err) {
+        const unrunnable = await bounded(caseId, () => unrunnableCase(client, caseId)).catch(() => undefined);
+        if (unrunnable) return unrunnable;
+        throw err;
+      }
+    },
     retry: (caseId: string, step: StepName): Promise<CaseView> =>
       bounded(caseId, () =>
         handle(caseId).executeUpdate(actionCatalogue['retry-step'].update, { args: [{ actor, step }] }),
@@ -58,5 +68,7 @@ function explain(failure: CaseCallFailure, caseId: string, timeoutMs: number): s
       return `${caseId}: the case is still starting; try again shortly`;
     case 'unavailable':
       return `${caseId}: Temporal is unreachable; try again shortly`;
+    case 'task-failing':
+      return `${caseId}: the case's workflow fails on every attempt, so it takes no actions: ${taskFailureRepair(caseId)}`;
   }
 }

@@ -1,10 +1,11 @@
 import { Connection } from '@temporalio/client';
 import { parseEnv, runMain } from '../lib/config';
 import { createCaseClient } from '../lib/temporal/client';
+import { isUnrunnable } from '../lib/temporal/visibility';
 import { stepNames, type StepName } from '../workflows/definitions';
 import { caseActions, OperatorError } from './actions';
 import { formatDuration, OperatorEnvSchema, type OperatorConfig } from './config';
-import { caseSummary, caseText, stuckJson, stuckTable } from './format';
+import { caseSummary, caseText, stuckJson, stuckTable, unrunnableText } from './format';
 import { stuckCasesReportWorkflowType, stuckCheckScheduleId, upsertStuckCheckSchedule } from './schedule';
 import { defaultStuckNorms, findStuckCases } from './stuck';
 
@@ -86,7 +87,8 @@ async function run(command: Exclude<Command, { name: 'help' }>, config: Operator
       }
       case 'show': {
         const view = await cases.show(command.caseId);
-        out(command.json ? JSON.stringify(caseSummary(view, 10), null, 2) : caseText(view, 10));
+        if (isUnrunnable(view)) out(command.json ? JSON.stringify(view, null, 2) : unrunnableText(view));
+        else out(command.json ? JSON.stringify(caseSummary(view, 10), null, 2) : caseText(view, 10));
         return;
       }
       case 'retry':

@@ -1,3 +1,4 @@
+import type { UnrunnableCaseView } from '../lib/temporal/visibility';
 import type { CaseView } from '../workflows/definitions';
 import { stuckKinds, type StuckCase } from './stuck';
 
@@ -95,4 +96,20 @@ export function caseText(view: CaseView, auditEntries: number): string {
     ),
   ];
   return lines.join('\n');
+}
+
+/** `cases show` of a case whose workflow cannot run: the problem first, then its state as last indexed. */
+export function unrunnableText(view: UnrunnableCaseView): string {
+  const { needsOperator: problem } = view;
+  return [
+    `${view.caseId}  ${view.status}, NEEDS AN OPERATOR: its workflow fails on every attempt`,
+    `cause: ${problem.cause} (attempt ${problem.attempt})`,
+    `next: ${problem.next}`,
+    '',
+    'as last indexed:',
+    `municipality ${view.municipalityCode ?? '-'}, ${view.purpose ?? '-'}; appointment ${view.appointment?.location ?? '-'} ${view.appointment?.startsAt ?? ''}`.trimEnd(),
+    `waiting on: ${view.waitingOn.join(', ') || '-'}`,
+    `agency retrying: ${view.agencyRetrying.join(', ') || '-'}   SLA breached: ${view.slaBreached ? 'yes' : 'no'}`,
+    `next deadline: ${view.nextDeadlineAt ?? '-'}`,
+  ].join('\n');
 }

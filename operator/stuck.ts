@@ -1,9 +1,24 @@
 import type { Client } from '@temporalio/client';
-import { openCasesQuery, visibleCase, type VisibleCase } from '../lib/temporal/visibility';
+import {
+  caseWorkflowsQuery,
+  causeOf,
+  openCasesQuery,
+  taskFailingCondition,
+  taskFailureRepair,
+  taskProblemCategories,
+  visibleCase,
+  type VisibleCase,
+} from '../lib/temporal/visibility';
 import { stepNames } from '../workflows/definitions';
 import { formatDuration } from './config';
 
-export const stuckKinds = ['agency-retrying', 'waiting-on-operator', 'past-deadline', 'waiting-on-person'] as const;
+export const stuckKinds = [
+  'task-failing',
+  'agency-retrying',
+  'waiting-on-operator',
+  'past-deadline',
+  'waiting-on-person',
+] as const;
 export type StuckKind = (typeof stuckKinds)[number];
 
 export interface StuckNorms {
@@ -53,6 +68,7 @@ const before = (now: Date, ms: number): string => new Date(now.getTime() - ms).t
 /** The visibility condition of each kind of stuck case: the Temporal UI's saved queries add it to `openCasesQuery`. */
 function stuckConditions(now: Date, norms: StuckNorms): Record<StuckKind, string> {
   return {
+    'task-failing': taskFailingCondition,
     'agency-retrying': 'AgencyRetrying IS NOT NULL',
     'waiting-on-operator': `WaitingOn IN ${inList(operatorWaits)}`,
     'past-deadline': `(NextDeadlineAt < '${before(now, norms.deadlineGraceMs)}' OR SlaBreached = true)`,
@@ -60,23 +76,41 @@ function stuckConditions(now: Date, norms: StuckNorms): Record<StuckKind, string
   };
 }
 
+/**
+ * A case whose workflow tasks fail may never have set its own status, so that kind is matched on every running
+ * case; the others on open cases.
+ */
+const runningCasesQuery = `${caseWorkflowsQuery} AND ExecutionStatus = 'Running'`;
+
 /** One query per kind, for the Temporal UI. */
 export function stuckQueries(now: Date, norms: StuckNorms): Record<StuckKind, string> {
-  const conditions = stuckConditions(now, norms);
-  const queries = stuckKinds.map((k) => [k, `${openCasesQuery} AND ${conditions[k]}`]);
-  return Object.fromEntries(queries) as Record<StuckKind, string>;
+  const { 'task-failing': taskFailing, ...conditions } = stuckConditions(now, norms);
+  const queries = Object.entries(conditions).map(([k, condition]) => [k, `${openCasesQuery} AND ${condition}`]);
+  return Object.fromEntries([['task-failing', `${runningCasesQuery} AND ${taskFailing}`], ...queries]) as Record<
+    StuckKind,
+    string
+  >;
 }
 
-/** Every open case that may be stuck, in one listing, so a case with several reasons comes once. */
+/** Every case that may be stuck, in one listing, so a case with several reasons comes once. */
 function stuckQuery(now: Date, norms: StuckNorms): string {
-  return `${openCasesQuery} AND (${Object.values(stuckConditions(now, norms)).join(' OR ')})`;
+  const { 'task-failing': taskFailing, ...conditions } = stuckConditions(now, norms);
+  const openAndStuck = `(CaseStatus = 'open' AND (${Object.values(conditions).join(' OR ')}))`;
+  return `${runningCasesQuery} AND (${taskFailing} OR ${openAndStuck})`;
 }
 
 /** Why a case is stuck and what an operator does about it; empty when it is not. Pure: the same rules as the query. */
 export function classifyCase(c: CaseVisibility, now: Date, norms: StuckNorms): StuckReason[] {
-  if (c.status !== 'open') return [];
   const id = c.caseId;
   const reasons: StuckReason[] = [];
+  if (c.reportedProblems.some((p) => (taskProblemCategories as readonly string[]).includes(p))) {
+    reasons.push({
+      kind: 'task-failing',
+      why: `its workflow fails on every attempt (${causeOf(c.reportedProblems)}); it takes no actions`,
+      next: taskFailureRepair(id),
+    });
+  }
+  if (c.status !== 'open') return reasons;
   if (c.agencyRetrying.length > 0) {
     const agencies = c.agencyRetrying.join(', ');
     reasons.push({

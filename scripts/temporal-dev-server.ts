@@ -35,6 +35,10 @@ const cliTypes: Record<string, string> = {
   TEXT: 'Text',
 };
 
+const reportedProblemsAfter = 'system.numConsecutiveWorkflowTaskProblemsToTriggerSearchAttribute';
+/** Consecutive failed workflow tasks after which Temporal reports the case's problem (Temporal Cloud uses 5). */
+export const workflowTaskProblemsToReport = 2;
+
 /**
  * Starts `temporal server start-dev` with every case search attribute registered and waits, with our own
  * timeout, until its frontend answers. The SDK's ephemeral server allows only 5 s, too tight on 2 loaded cores.
@@ -49,6 +53,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   }
   if (options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   for (const key of caseSearchAttributes) args.push('--search-attribute', `${key.name}=${cliTypes[key.type]}`);
+  // Marks a case whose workflow tasks keep failing in TemporalReportedProblems (off by default when self-hosted).
+  args.push('--dynamic-config-value', `${reportedProblemsAfter}=${workflowTaskProblemsToReport}`);
 
   mkdirSync(path.dirname(options.logFile), { recursive: true });
   const log = createWriteStream(options.logFile, { flags: 'a' });

@@ -1,7 +1,5 @@
 import { caseActions } from '../workflows/actions';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import path from 'node:path';
 import { stuckCheckScheduleId } from '../operator/schedule';
 import { defaultStuckNorms, type StuckReason } from '../operator/stuck';
 import { createStuckReportActivities, createStuckReportMetrics } from '../worker/stuck-report';
@@ -10,16 +8,12 @@ import { euBooking, vvrBooking } from './fixtures/bookings';
 import { actors, startCase, stepOutcome, waitForCase, waitingOn, type CaseHandle } from './harness/case-driver';
 import { eventually } from './harness/eventually';
 import { useCaseStack } from './harness/case-fixture';
-import { temporal, testPayloadKeysSpec, testSettings } from './harness/temporal';
+import { runCases, type CliRun } from './harness/operator-cli';
+import { temporal, testSettings } from './harness/temporal';
 
-const cli = path.resolve(__dirname, '..', 'operator', 'cases.js');
 const operatorId = 'operator-on-call-7';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
 interface Listed {
   caseId: string;
@@ -36,27 +30,8 @@ const checkIn = (h: CaseHandle) =>
 describe('operator command: stuck cases from visibility, repairs through the workflow Updates', () => {
   const stack = useCaseStack({ name: 'operator' });
 
-  /** The compiled CLI as an operator runs it; asynchronous, so this process's workers keep serving the case. */
-  function cases(args: string[], env: Record<string, string> = {}): Promise<Run> {
-    return new Promise((resolve) => {
-      const child = execFile(
-        process.execPath,
-        [cli, ...args],
-        {
-          env: {
-            PATH: process.env.PATH ?? '',
-            TEMPORAL_ADDRESS: temporal().address,
-            TEMPORAL_TASK_QUEUE: stack.taskQueue,
-            PAYLOAD_KEYS: testPayloadKeysSpec,
-            OPERATOR_ID: operatorId,
-            ...env,
-          },
-          timeout: 60_000,
-        },
-        (_err, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }),
-      );
-    });
-  }
+  const cases = (args: string[], env: Record<string, string> = {}): Promise<Run> =>
+    runCases(args, { TEMPORAL_TASK_QUEUE: stack.taskQueue, OPERATOR_ID: operatorId, ...env });
 
   async function listed(caseId: string): Promise<Listed | undefined> {
     const run = await cases(['stuck', '--json']);

@@ -1,4 +1,6 @@
 import { Router } from 'express';
+import { isUnrunnable } from '../../lib/temporal/visibility';
+import { toHttpProblem } from '../temporal-errors';
 import * as d from '../../workflows/definitions';
 import type { Authenticate } from '../auth';
 import { requirePermission } from '../auth';
@@ -24,6 +26,8 @@ export function callbacksRouter({ cases, authenticate }: { cases: CaseService; a
     const view = await cases.view(event.caseRef).catch((err: unknown) => {
       throw err instanceof HttpProblem && err.status === 404 ? unknown('case') : err;
     });
+    // Its targets cannot be checked now; the agency retries once an operator has repaired the case.
+    if (isUnrunnable(view)) throw toHttpProblem({ kind: 'task-failing' }, event.caseRef);
     await cases.act(event.caseRef, async (handle) => {
       if ('decision' in event) {
         // A decision may overtake the linking of the application; the case keeps it until the number is known.

@@ -34,7 +34,9 @@ export type CaseCallFailure =
   | { kind: 'closed' }
   | { kind: 'timeout' }
   | { kind: 'starting' }
-  | { kind: 'unavailable' };
+  | { kind: 'unavailable' }
+  /** The case's workflow tasks keep failing, so Temporal refuses Updates until an operator repairs it. */
+  | { kind: 'task-failing' };
 
 /** What a Temporal client error means for a case; undefined for an error that is not Temporal's to explain. */
 function classifyTemporalError(err: unknown): CaseCallFailure | undefined {
@@ -45,12 +47,10 @@ function classifyTemporalError(err: unknown): CaseCallFailure | undefined {
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isDeadline(err)) return { kind: 'timeout' };
   // The workflow has not run its first task yet, so its query handlers do not exist.
   if (err instanceof Error && err.name === 'QueryNotRegisteredError') return { kind: 'starting' };
-  if (
-    err instanceof ServiceError &&
-    isGrpcServiceError(err.cause) &&
-    err.cause.code === (14 as typeof err.cause.code)
-  ) {
-    return { kind: 'unavailable' };
+  const grpc = err instanceof ServiceError && isGrpcServiceError(err.cause) ? err.cause : undefined;
+  if (grpc && grpc.code === (14 as typeof grpc.code)) return { kind: 'unavailable' };
+  if (grpc && grpc.code === (9 as typeof grpc.code) && /Workflow Task in failed state/i.test(grpc.details)) {
+    return { kind: 'task-failing' };
   }
   return undefined;
 }

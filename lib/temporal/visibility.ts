@@ -1,5 +1,5 @@
-import type { Client } from '@temporalio/client';
-import type { TypedSearchAttributes } from '@temporalio/common';
+import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
+import { defineSearchAttributeKey, SearchAttributeType, type TypedSearchAttributes } from '@temporalio/common';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import * as sa from '../../workflows/search-attributes';
 
@@ -8,6 +8,22 @@ export const caseWorkflowsQuery = `WorkflowType = 'newcomerCaseWorkflow'`;
 
 /** Cases still in progress: the scope of the stuck queries and of the Temporal UI's saved queries. */
 export const openCasesQuery = `${caseWorkflowsQuery} AND ExecutionStatus = 'Running' AND CaseStatus = 'open'`;
+
+/**
+ * Temporal's own mark on a workflow whose tasks keep failing (a system search attribute, set after
+ * `system.numConsecutiveWorkflowTaskProblemsToTriggerSearchAttribute` failures in a row, cleared by a success).
+ * Values look like `category=WorkflowTaskFailed` and `cause=WorkflowTaskFailedCauseWorkflowWorkerUnhandledFailure`.
+ */
+export const TemporalReportedProblems = defineSearchAttributeKey(
+  'TemporalReportedProblems',
+  SearchAttributeType.KEYWORD_LIST,
+);
+
+/** The categories of `TemporalReportedProblems` that mean the case's workflow cannot run. */
+export const taskProblemCategories = ['category=WorkflowTaskFailed', 'category=WorkflowTaskTimedOut'] as const;
+
+/** Matches running cases whose workflow tasks keep failing, whatever their own search attributes say. */
+export const taskFailingCondition = `TemporalReportedProblems IN (${taskProblemCategories.map((c) => `'${c}'`).join(', ')})`;
 
 /** A case as Temporal's visibility shows it, from its search attributes alone: never personal data. */
 export interface VisibleCase {
@@ -21,6 +37,8 @@ export interface VisibleCase {
   appointmentAt: Date | undefined;
   nextDeadlineAt: Date | undefined;
   slaBreached: boolean;
+  /** `TemporalReportedProblems`: empty while its workflow tasks succeed. */
+  reportedProblems: string[];
 }
 
 export function visibleCase(caseId: string, attrs: TypedSearchAttributes): VisibleCase {
@@ -35,7 +53,44 @@ export function visibleCase(caseId: string, attrs: TypedSearchAttributes): Visib
     appointmentAt: attrs.get(sa.AppointmentAt),
     nextDeadlineAt: attrs.get(sa.NextDeadlineAt),
     slaBreached: attrs.get(sa.SlaBreached) ?? false,
+    reportedProblems: attrs.get(TemporalReportedProblems) ?? [],
   };
+}
+
+/** Why a case's workflow cannot run, as Temporal reports it. */
+export interface TaskFailure {
+  /** Temporal's cause, e.g. `WorkflowWorkerUnhandledFailure` (the workflow code threw) or `NonDeterministicError`. */
+  cause: string;
+  /** The attempt Temporal is at with the case's current workflow task. */
+  attempt: number;
+}
+
+/**
+ * Whether the case's workflow tasks keep failing: Temporal's reported problem, or a workflow task on its second
+ * attempt or later (the search attribute lags the failures that set it). Undefined when the case runs.
+ */
+export function taskFailureOf(description: WorkflowExecutionDescription): TaskFailure | undefined {
+  const problems = description.typedSearchAttributes.get(TemporalReportedProblems) ?? [];
+  const reported = problems.some((p) => (taskProblemCategories as readonly string[]).includes(p));
+  const attempt = description.raw.pendingWorkflowTask?.attempt ?? 0;
+  if (description.status.name !== 'RUNNING' || (!reported && attempt < 2)) return undefined;
+  return { cause: causeOf(problems), attempt };
+}
+
+/** `cause=WorkflowTaskFailedCauseNonDeterministicError` → `NonDeterministicError`. */
+export function causeOf(problems: readonly string[]): string {
+  const cause = problems.find((p) => p.startsWith('cause='))?.slice('cause='.length);
+  return cause?.replace(/^WorkflowTask(Failed|TimedOut)Cause/, '') ?? 'unknown';
+}
+
+/** What an operator does about a case whose workflow cannot run; the same words in the API and `cases`. */
+export function taskFailureRepair(caseId: string): string {
+  return (
+    `read the error in its last WorkflowTaskFailed event (\`temporal workflow show --workflow-id ${caseId}\`); ` +
+    `deploy a worker build that runs the case (it resumes at Temporal's next attempt, within 10 minutes), or ` +
+    `reset it to its last good step: \`temporal workflow reset --workflow-id ${caseId} --type LastWorkflowTask ` +
+    `--reason "<why>"\``
+  );
 }
 
 export interface CasePage {
@@ -58,5 +113,63 @@ export async function listCasePage(
       visibleCase(e.execution?.workflowId ?? '', decodeTypedSearchAttributes(e.searchAttributes?.indexedFields)),
     ),
     nextPageToken: page.nextPageToken?.length ? page.nextPageToken : undefined,
+  };
+}
+
+/**
+ * What a client can say of a case whose workflow cannot run, so it can answer rather than fail: the case's last
+ * indexed state (search attributes, never personal data) and why it needs an operator.
+ */
+export interface UnrunnableCaseView {
+  caseId: string;
+  status: string;
+  needsOperator: {
+    problem: 'workflow-task-failing';
+    cause: string;
+    attempt: number;
+    detail: string;
+    next: string;
+  };
+  municipalityCode?: string;
+  purpose?: string;
+  appointment?: { location?: string; startsAt?: string };
+  waitingOn: string[];
+  agencyRetrying: string[];
+  slaBreached: boolean;
+  nextDeadlineAt?: string;
+}
+
+export function isUnrunnable(view: object): view is UnrunnableCaseView {
+  return 'needsOperator' in view;
+}
+
+/** The unrunnable view of a case, or undefined when its workflow runs (then a failed query has another cause). */
+export async function unrunnableCase(client: Client, caseId: string): Promise<UnrunnableCaseView | undefined> {
+  const description = await client.workflow.getHandle(caseId).describe();
+  const failure = taskFailureOf(description);
+  if (!failure) return undefined;
+  const c = visibleCase(caseId, description.typedSearchAttributes);
+  return {
+    caseId,
+    // A case whose very first task failed never set its status; Temporal runs it, so it is open.
+    status: c.status ?? 'open',
+    needsOperator: {
+      problem: 'workflow-task-failing',
+      cause: failure.cause,
+      attempt: failure.attempt,
+      detail:
+        `The case's workflow fails on every attempt (${failure.cause}, attempt ${failure.attempt}); it takes no ` +
+        `actions until an operator repairs it. Below is its state as last indexed.`,
+      next: taskFailureRepair(caseId),
+    },
+    ...(c.municipality ? { municipalityCode: c.municipality } : {}),
+    ...(c.purpose ? { purpose: c.purpose } : {}),
+    ...(c.location || c.appointmentAt
+      ? { appointment: { location: c.location, startsAt: c.appointmentAt?.toISOString() } }
+      : {}),
+    waitingOn: c.waitingOn,
+    agencyRetrying: c.agencyRetrying,
+    slaBreached: c.slaBreached,
+    ...(c.nextDeadlineAt ? { nextDeadlineAt: c.nextDeadlineAt.toISOString() } : {}),
   };
 }

@@ -13,6 +13,7 @@ describe('operator command: the classification of a stuck case', () => {
     appointmentAt: hoursAgo(1),
     nextDeadlineAt: undefined,
     slaBreached: false,
+    reportedProblems: [],
     ...patch,
   });
   const kinds = (c: CaseVisibility): string[] => classifyCase(c, now, defaultStuckNorms).map((r) => r.kind);
@@ -51,6 +52,23 @@ describe('operator command: the classification of a stuck case', () => {
     assert.equal(reasons[3]?.next, 'call the desk / reassign');
   });
 
+  it('a case whose workflow tasks fail is stuck, whatever else its attributes say, even if it never set them', () => {
+    const failing = ['category=WorkflowTaskFailed', 'cause=WorkflowTaskFailedCauseNonDeterministicError'];
+    const [reason] = classifyCase(
+      open({ status: undefined, reportedProblems: failing, appointmentAt: undefined }),
+      now,
+      defaultStuckNorms,
+    );
+    assert.equal(reason?.kind, 'task-failing');
+    assert.match(reason?.why ?? '', /\(NonDeterministicError\)/);
+    assert.match(reason?.next ?? '', /temporal workflow reset --workflow-id case-BK-1 --type LastWorkflowTask/);
+    assert.deepEqual(kinds(open({ reportedProblems: failing, agencyRetrying: ['brp'] })), [
+      'task-failing',
+      'agency-retrying',
+    ]);
+    assert.deepEqual(kinds(open({ reportedProblems: ['category=SomethingElse'] })), [], 'only task problems');
+  });
+
   it('waits on a person count after the norm, and not for waits that have their own clock', () => {
     assert.deepEqual(kinds(open({ waitingOn: ['expat:advice'], appointmentAt: hoursAgo(47) })), []);
     assert.deepEqual(kinds(open({ waitingOn: ['expat:advice'], appointmentAt: hoursAgo(49) })), ['waiting-on-person']);
@@ -62,6 +80,11 @@ describe('operator command: the classification of a stuck case', () => {
     const scope = "WorkflowType = 'newcomerCaseWorkflow' AND ExecutionStatus = 'Running' AND CaseStatus = 'open'";
     const q = stuckQueries(now, defaultStuckNorms);
     assert.equal(q['agency-retrying'], `${scope} AND AgencyRetrying IS NOT NULL`);
+    assert.equal(
+      q['task-failing'],
+      "WorkflowType = 'newcomerCaseWorkflow' AND ExecutionStatus = 'Running' AND " +
+        "TemporalReportedProblems IN ('category=WorkflowTaskFailed', 'category=WorkflowTaskTimedOut')",
+    );
     assert.equal(
       q['waiting-on-operator'],
       `${scope} AND WaitingOn IN ('operator:eligibility', 'operator:permit', 'operator:check-in', 'operator:brp', ` +
