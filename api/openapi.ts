@@ -74,6 +74,7 @@ export const CaseViewSchema = z.object({
   slaBreached: z.boolean(),
   agencyRetrying: z.array(z.string()),
   results: z.record(z.string(), z.string()),
+  references: z.object({ biometricsCapture: z.string().optional(), cardOrder: z.string().optional() }),
   audit: z.array(z.object({ at: z.string(), actor: ActorSchema, action: z.string(), detail: z.string().optional() })),
 });
 type Plain<T> = T extends object ? { [K in keyof T]: Plain<T[K]> } : T;
@@ -226,8 +227,17 @@ const requestIdHeader: Parameter = {
   in: 'header',
   required: false,
   description:
-    'Echoed in the response (a malformed one is replaced); a retry with the same id is the same action, applied at most once.',
+    'Echoed in the response (a malformed one is replaced); without `Idempotency-Key` it is the idempotency key of an action.',
   schema: { type: 'string' },
+};
+const idempotencyKeyHeader: Parameter = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'IETF draft idempotency key; when absent, `x-request-id` is the key. A retry with the same key and request is ' +
+    'the same action, applied at most once and answered alike; the same key with another request is refused (422).',
+  schema: { type: 'string', minLength: 1, maxLength: 257 },
 };
 const caseView = (description: string) => json(description, ref('CaseView'));
 const locationHeader = { description: 'The case: `/v1/cases/{caseId}`.', schema: { type: 'string' } } as const;
@@ -300,9 +310,14 @@ function buildDocument(): OpenApiDocument {
         summary: caseActions[action].summary,
         tag: 'actions',
         permission: action,
-        parameters: [caseIdParameter, requestIdHeader],
+        parameters: [caseIdParameter, requestIdHeader, idempotencyKeyHeader],
         body: caseActions[action].body,
-        responses: { '200': caseView('The case after the action.'), ...problems([...bodyProblems, 404, 409, 503]) },
+        responses: {
+          '200': caseView('The case after the action.'),
+          ...problems([...bodyProblems, 404, 409, 422, 503], {
+            422: 'The idempotency key was already used for another request on this case; nothing was changed.',
+          }),
+        },
       }),
     };
   }

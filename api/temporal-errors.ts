@@ -13,6 +13,8 @@ export function toHttpProblem(failure: CaseCallFailure, caseId: string): HttpPro
   switch (failure.kind) {
     case 'rejected':
       return new HttpProblem(409, 'Conflict', failure.reason ?? 'The case cannot take this action now.');
+    case 'key-reused':
+      return new HttpProblem(422, 'Unprocessable Content', failure.reason ?? 'This idempotency key was already used.');
     case 'closed':
       return new HttpProblem(409, 'Conflict', `Case ${caseId} is closed; it takes no more actions.`);
     case 'not-found':

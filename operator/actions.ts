@@ -57,6 +57,7 @@ export function caseActions({ client, connection, actor, timeoutMs }: CaseAction
 function explain(failure: CaseCallFailure, caseId: string, timeoutMs: number): string {
   switch (failure.kind) {
     case 'rejected':
+    case 'key-reused':
       return `${caseId}: ${failure.reason ?? 'the case refused the action'}`;
     case 'closed':
       return `${caseId} is closed; it takes no more actions`;

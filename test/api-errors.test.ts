@@ -244,6 +244,25 @@ describe('api: every error is problem details', function () {
       assert.match(String(res.body.detail), /IND-0000000000/);
     });
 
+    it('answers a card-ready or quality call-back for a card order or capture the case does not have', async () => {
+      const card = await leavesUnchanged(subject.caseId, () =>
+        api
+          .post('/v1/agency-callbacks/ind/card-ready')
+          .set('authorization', tokens.agency)
+          .send({ caseRef: subject.caseId, orderId: 'ORD-NOT-OURS' }),
+      );
+      assertProblem(card, 404);
+      assert.match(String(card.body.detail), /card order ORD-NOT-OURS/);
+      const quality = await leavesUnchanged(subject.caseId, () =>
+        api
+          .post('/v1/agency-callbacks/ind/biometrics-quality')
+          .set('authorization', tokens.agency)
+          .send({ caseRef: subject.caseId, captureReference: 'CAP-NOT-OURS', result: 'accepted' }),
+      );
+      assertProblem(quality, 404);
+      assert.match(String(quality.body.detail), /biometrics capture CAP-NOT-OURS/);
+    });
+
     it('answers a call-back for an unknown case', async () => {
       for (const caseRef of ['case-NO-SUCH-BOOKING-2', 'no case at all']) {
         const res = await api

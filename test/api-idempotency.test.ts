@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { startApiStack, type ApiStack } from './harness/api-stack';
 import type request from 'supertest';
 import { type Response } from 'supertest';
 import type { Booking } from '../domain/booking';
-import { vvrBooking } from './fixtures/bookings';
+import { euBooking, vvrBooking } from './fixtures/bookings';
+import type { CaseView } from '../workflows/definitions';
 import { tokens } from './harness/api';
 import { eventually } from './harness/eventually';
 import { temporal, uniqueTaskQueue } from './harness/temporal';
@@ -123,3 +125,73 @@ async function runIdOf(workflowId: string): Promise<string> {
   const description = await temporal().client.workflow.getHandle(workflowId).describe();
   return description.runId;
 }
+
+describe('api: an officer action under an idempotency key', function () {
+  this.timeout(60_000);
+  const taskQueue = uniqueTaskQueue('api-idempotency-key');
+  let stack: ApiStack | undefined;
+  let api: ReturnType<typeof request>;
+
+  before(async function () {
+    this.timeout(60_000);
+    stack = await startApiStack(taskQueue);
+    ({ api } = stack);
+  });
+  after(async () => {
+    await stack?.stop();
+  });
+
+  /** A new EU case, waiting on the desk's check-in. */
+  async function waitingCase(): Promise<string> {
+    const created = await api.post('/v1/cases').set('authorization', tokens.bookingSite).send(euBooking());
+    assert.equal(created.status, 201, created.text);
+    const caseId = String(created.body.caseId);
+    await eventually(async () => {
+      const res = await api.get(`/v1/cases/${caseId}`).set('authorization', tokens.desk);
+      return (res.body as CaseView).waitingOn?.includes('desk:check-in') ? true : undefined;
+    }, 30_000);
+    return caseId;
+  }
+  const checkIn = (caseId: string, identity: string) =>
+    api.post(`/v1/cases/${caseId}/actions/check-in`).set('authorization', tokens.desk).send({ identity });
+  const auditOf = async (caseId: string): Promise<CaseView['audit']> =>
+    ((await api.get(`/v1/cases/${caseId}`).set('authorization', tokens.operator).expect(200)).body as CaseView).audit;
+
+  for (const header of ['Idempotency-Key', 'x-request-id'] as const) {
+    it(`applies a retry under the same ${header} once and answers it alike; another body under it is 422`, async () => {
+      const caseId = await waitingCase();
+      const key = `desk-7-${randomUUID()}`;
+      const sent = header === 'Idempotency-Key' ? `"${key}"` : key;
+      const first = await checkIn(caseId, 'verified').set(header, sent);
+      assert.equal(first.status, 200, first.text);
+      const retry = await checkIn(caseId, 'verified').set(header, sent);
+      assert.equal(retry.status, 200, retry.text);
+      assert.deepEqual(retry.body, first.body, 'the retry is answered with the first answer');
+
+      const before = await auditOf(caseId);
+      const other = await checkIn(caseId, 'in-doubt').set(header, sent);
+      assert.equal(other.status, 422, other.text);
+      assert.match(String(other.headers['content-type']), /^application\/problem\+json/);
+      assert.match(String(other.body.detail), /already used for another request.*nothing was changed/);
+      assert.equal(other.body.requestId, other.headers['x-request-id']);
+      const otherAction = await api
+        .post(`/v1/cases/${caseId}/actions/withdraw`)
+        .set('authorization', tokens.bookingSite)
+        .set(header, sent)
+        .send({ reason: 'changed plans' });
+      assert.equal(otherAction.status, 422, 'the same key for another action, by another caller, too');
+      assert.deepEqual(await auditOf(caseId), before, 'neither changed the case');
+      assert.equal(before.filter((a) => a.action === 'check-in').length, 1);
+    });
+  }
+
+  it('refuses a malformed Idempotency-Key with 400 before touching the case', async () => {
+    const caseId = await waitingCase();
+    for (const bad of ['', 'a key with spaces', 'x'.repeat(300)]) {
+      const res = await checkIn(caseId, 'verified').set('Idempotency-Key', bad);
+      assert.equal(res.status, 400, `${JSON.stringify(bad.slice(0, 20))}: ${res.text}`);
+      assert.match(String(res.body.detail), /Idempotency-Key/);
+    }
+    assert.equal((await auditOf(caseId)).filter((a) => a.action === 'check-in').length, 0);
+  });
+});

@@ -21,9 +21,23 @@ interface ActionSpec<Wire extends string, Body extends z.ZodObject> {
   summary: string;
 }
 
+/**
+ * The caller's idempotency key (`Idempotency-Key`, or `x-request-id`) and the fingerprint of what it asked
+ * under that key: the case refuses the same key for another request.
+ */
+export interface Idempotency {
+  key: string;
+  fingerprint: string;
+}
+
+/** The failure type of a validator's refusal of a reused idempotency key: the API answers it with 422. */
+export const idempotencyKeyReused = 'IdempotencyKeyReused';
+
 /** The body with the actor: what the Update carries. (zod types an empty strict object as an index signature.) */
 type Carried<Body extends z.ZodObject> = (string extends keyof z.infer<Body> ? unknown : z.infer<Body>) & {
   actor: Actor;
+  /** Absent when the caller (an operator's command, a test) relies on the Update id alone. */
+  idempotency?: Idempotency;
 };
 
 interface CaseAction<Wire extends string = string, Body extends z.ZodObject = z.ZodObject> extends ActionSpec<

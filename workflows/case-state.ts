@@ -1,8 +1,8 @@
-import { condition, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, workflowInfo } from '@temporalio/workflow';
 import type { Booking, Service } from '../domain/booking';
 import { maxAheadMs } from '../domain/dates';
 import { hasMvv, isEuCitizen } from '../domain/rules';
-import type { ActionName, ActionRequest } from './actions';
+import { idempotencyKeyReused, type ActionName, type ActionRequest, type Idempotency } from './actions';
 import { caseView, SearchAttributeSync, type CaseSnapshot } from './case-view';
 import type { Actor, AuditEntry, CaseStatusValue, CaseView, DeadlineView, StepName, StepView } from './definitions';
 import { stepNames } from './definitions';
@@ -71,6 +71,8 @@ export class CaseState {
   private readonly retryRequests = new Set<StepName>();
   private readonly skipRequests = new Map<StepName, string>();
   private readonly retryable = new Set<StepName>();
+  /** Idempotency key → fingerprint of the action applied under it. */
+  private readonly idempotencyKeys = new Map<string, string>();
   private readonly searchAttributes = new SearchAttributeSync();
 
   constructor(
@@ -399,6 +401,22 @@ export class CaseState {
     if (state === 'breached' && sla) this._slaBreached = true;
     this.sync();
   }
+  /** Refuses a key the case already took for another request; the same request again is Temporal's to dedupe. */
+  refuseReusedKey(idempotency: Idempotency | undefined): void {
+    const taken = idempotency && this.idempotencyKeys.get(idempotency.key);
+    if (taken !== undefined && taken !== idempotency?.fingerprint) {
+      throw ApplicationFailure.create({
+        type: idempotencyKeyReused,
+        message:
+          `Idempotency key ${idempotency?.key} was already used for another request on this case; ` +
+          'nothing was changed. Use a new key for a new request.',
+      });
+    }
+  }
+  rememberKey(idempotency: Idempotency | undefined): void {
+    if (idempotency) this.idempotencyKeys.set(idempotency.key, idempotency.fingerprint);
+  }
+
   record(actor: Actor, action: string, detail?: string): void {
     this._audit.push({ at: new Date().toISOString(), actor, action, ...(detail ? { detail } : {}) });
   }
@@ -478,6 +496,10 @@ export class CaseState {
       slaBreached: this._slaBreached,
       agencyRetrying: [...this._agencyRetrying.keys()].sort(),
       results: this._results,
+      references: {
+        ...(this._biometrics.captureReference ? { biometricsCapture: this._biometrics.captureReference } : {}),
+        ...(this._card.orderId ? { cardOrder: this._card.orderId } : {}),
+      },
       audit: this._audit,
     };
   }

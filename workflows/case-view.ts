@@ -1,6 +1,6 @@
 import { upsertSearchAttributes } from '@temporalio/workflow';
 import type { Booking } from '../domain/booking';
-import type { AuditEntry, CaseStatusValue, CaseView, DeadlineView, StepView } from './definitions';
+import type { AuditEntry, CaseReferences, CaseStatusValue, CaseView, DeadlineView, StepView } from './definitions';
 import {
   AgencyRetrying,
   AppointmentAt,
@@ -25,6 +25,7 @@ export interface CaseSnapshot {
   readonly slaBreached: boolean;
   readonly agencyRetrying: readonly string[];
   readonly results: Readonly<Record<string, string>>;
+  readonly references: Readonly<CaseReferences>;
   readonly audit: readonly AuditEntry[];
 }
 
@@ -54,6 +55,7 @@ export function caseView(snapshot: CaseSnapshot): CaseView {
     slaBreached: snapshot.slaBreached,
     agencyRetrying: [...snapshot.agencyRetrying],
     results: { ...snapshot.results },
+    references: { ...snapshot.references },
     audit: [...snapshot.audit],
   };
 }

@@ -94,7 +94,14 @@ export interface CaseView {
   agencyRetrying: string[];
   /** Results the newcomer and officers need: the BSN, the application number, the visa. */
   results: Record<string, string>;
+  /** The agencies' references of this case's current biometrics capture and card order: call-backs name them. */
+  references: CaseReferences;
   audit: AuditEntry[];
+}
+
+export interface CaseReferences {
+  biometricsCapture?: string;
+  cardOrder?: string;
 }
 
 export interface NewcomerCaseResult {

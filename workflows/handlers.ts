@@ -28,6 +28,7 @@ function registerAction<A extends ActionName>(state: CaseState, notifier: () => 
   setHandler(
     update,
     (r) => {
+      state.rememberKey(r.idempotency);
       const applied = behaviour.apply(r);
       const effect = typeof applied === 'object' ? applied : { detail: applied || undefined };
       if (effect.email) {
@@ -38,6 +39,11 @@ function registerAction<A extends ActionName>(state: CaseState, notifier: () => 
       state.sync();
       return state.view();
     },
-    { validator: (r: ActionRequest<A>) => behaviour.validate(r) },
+    {
+      validator: (r: ActionRequest<A>) => {
+        state.refuseReusedKey(r.idempotency);
+        behaviour.validate(r);
+      },
+    },
   );
 }

@@ -6,6 +6,7 @@ import type { Authenticate } from '../auth';
 import { requirePermission } from '../auth';
 import type { CaseService } from '../case-service';
 import { HttpProblem } from '../problem';
+import { idempotencyKeyOf, idempotencyOf } from '../idempotency';
 import { parse } from '../validate';
 import { caseIdParam } from './cases';
 
@@ -21,12 +22,14 @@ function actionParam(value: unknown): ActionName {
   return action;
 }
 
-/** The action's Update with its request: the parsed body, and the actor from the bearer token. */
-function actionUpdate<A extends ActionName>(action: A, body: unknown, actor: Actor) {
-  const request = { ...parse(caseActions[action].body, body ?? {}), actor } as ActionRequest<A>;
+/** The action's Update with its request: the parsed body, the actor from the bearer token, the caller's key. */
+function actionUpdate<A extends ActionName>(action: A, body: unknown, actor: Actor, key: string) {
+  const parsed = parse(caseActions[action].body, body ?? {});
+  const idempotency = idempotencyOf(key, action, parsed, actor);
+  const request = { ...parsed, actor, idempotency } as ActionRequest<A>;
   // One cast for all actions: TypeScript cannot relate an indexed catalogue entry to its request type.
   const update = caseActions[action].update as unknown as UpdateDefinition<CaseView, [ActionRequest<A>]>;
-  return { update, request };
+  return { update, request, idempotency };
 }
 
 /**
@@ -45,12 +48,14 @@ export function actionsRouter({ cases, authenticate }: { cases: CaseService; aut
     async (req, res) => {
       const caseId = caseIdParam(req.params.caseId);
       const action = actionParam(req.params.action);
-      const { update, request } = actionUpdate(action, req.body, res.locals.actor as Actor);
+      const key = idempotencyKeyOf(req, res);
+      const { update, request, idempotency } = actionUpdate(action, req.body, res.locals.actor as Actor, key);
       const view = await cases.act(caseId, (handle) =>
         handle.executeUpdate(update, {
           args: [request],
-          // A retry of the same HTTP request (same x-request-id) is the same Update: applied at most once.
-          updateId: `${action}:${res.getHeader('x-request-id') as string}`,
+          // A retry of the same request under the same key is the same Update: applied at most once, answered
+          // alike. The same key with another request is another Update, which the case's validator refuses.
+          updateId: `${action}:${key}:${idempotency.fingerprint}`,
         }),
       );
       res.json(view);

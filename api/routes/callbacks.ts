@@ -28,6 +28,7 @@ export function callbacksRouter({ cases, authenticate }: { cases: CaseService; a
     });
     // Its targets cannot be checked now; the agency retries once an operator has repaired the case.
     if (isUnrunnable(view)) throw toHttpProblem({ kind: 'task-failing' }, event.caseRef);
+    if (view.status !== 'open') throw toHttpProblem({ kind: 'closed' }, event.caseRef);
     await cases.act(event.caseRef, async (handle) => {
       if ('decision' in event) {
         // A decision may overtake the linking of the application; the case keeps it until the number is known.
@@ -39,8 +40,12 @@ export function callbacksRouter({ cases, authenticate }: { cases: CaseService; a
         }
         await handle.signal(d.indDecisionSignal, event);
       } else if ('orderId' in event) {
+        if (view.references.cardOrder !== event.orderId) throw unknown(`card order ${event.orderId}`);
         await handle.signal(d.cardReadySignal, event);
       } else {
+        if (view.references.biometricsCapture !== event.captureReference) {
+          throw unknown(`biometrics capture ${event.captureReference}`);
+        }
         await handle.signal(d.biometricsQualitySignal, event);
       }
     });

@@ -9,7 +9,9 @@ import {
   WorkflowUpdateRPCTimeoutOrCancelledError,
   type Connection,
 } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
+import { idempotencyKeyReused } from '../../workflows/actions';
 import { payloadKeysOf, type EncryptionEnvSchema, type TemporalEnvSchema } from '../config';
 import { createDataConverter } from '../data-converter';
 
@@ -30,6 +32,8 @@ export function createCaseClient(connection: Connection, config: ClientConfig): 
  */
 export type CaseCallFailure =
   | { kind: 'rejected'; reason: string | undefined }
+  /** The idempotency key was already used for another request on this case. */
+  | { kind: 'key-reused'; reason: string | undefined }
   | { kind: 'not-found' }
   | { kind: 'closed' }
   | { kind: 'timeout' }
@@ -40,7 +44,10 @@ export type CaseCallFailure =
 
 /** What a Temporal client error means for a case; undefined for an error that is not Temporal's to explain. */
 function classifyTemporalError(err: unknown): CaseCallFailure | undefined {
-  if (err instanceof WorkflowUpdateFailedError) return { kind: 'rejected', reason: err.cause?.message };
+  if (err instanceof WorkflowUpdateFailedError) {
+    const keyReused = err.cause instanceof ApplicationFailure && err.cause.type === idempotencyKeyReused;
+    return { kind: keyReused ? 'key-reused' : 'rejected', reason: err.cause?.message };
+  }
   if (err instanceof WorkflowNotFoundError) {
     return /already completed/.test(err.message) ? { kind: 'closed' } : { kind: 'not-found' };
   }
