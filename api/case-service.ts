@@ -1,11 +1,18 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { Client, Connection } from '@temporalio/client';
+import { WithStartWorkflowOperation, type Client, type Connection } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import type { Booking } from '../domain/booking';
 import { boundedCalls, type BoundedCall } from '../lib/temporal/client';
 import { listCasePage, unrunnableCase, type CasePage, type UnrunnableCaseView } from '../lib/temporal/visibility';
 import { newcomerCaseWorkflow } from '../workflows';
-import { caseBookingQuery, caseStatusQuery, caseWorkflowId, type CaseView } from '../workflows/definitions';
+import {
+  caseOpenedUpdate,
+  caseStatusQuery,
+  caseWorkflowId,
+  type CaseView,
+  type NewcomerCaseInput,
+} from '../workflows/definitions';
 import { HttpProblem } from './problem';
 import { toHttpProblem } from './temporal-errors';
 
@@ -28,25 +35,31 @@ export class CaseService {
   /**
    * Starts the case of a booking. The workflow id is the idempotency key: the same booking again (even while
    * the first start races it) finds the existing case; the same reference with other content is a conflict.
+   * `view` is the case after its first workflow task; undefined when no worker has run it within the action
+   * timeout (the case is started all the same, and runs once a worker comes).
    */
-  async create(booking: Booking): Promise<{ created: boolean; view: CaseView | UnrunnableCaseView }> {
+  async create(booking: Booking): Promise<{ created: boolean; caseId: string; view?: CaseView | UnrunnableCaseView }> {
     const caseId = caseWorkflowId(booking.bookingReference);
+    const start = new WithStartWorkflowOperation(newcomerCaseWorkflow, {
+      taskQueue: this.deps.taskQueue,
+      workflowId: caseId,
+      args: [{ booking }],
+      workflowIdConflictPolicy: 'FAIL',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
     try {
-      await this.bounded(caseId, () =>
-        this.deps.client.workflow.start(newcomerCaseWorkflow, {
-          taskQueue: this.deps.taskQueue,
-          workflowId: caseId,
-          args: [{ booking }],
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        }),
+      // One round trip: the start, and the case's answer once its steps have begun.
+      const view = await this.bounded(caseId, () =>
+        this.deps.client.workflow.executeUpdateWithStart(caseOpenedUpdate, { startWorkflowOperation: start }),
       );
-      return { created: true, view: await this.view(caseId) };
+      return { created: true, caseId, view };
     } catch (err) {
+      if (err instanceof HttpProblem && err.status === 503 && (await this.exists(caseId))) {
+        return { created: true, caseId }; // started; no worker has run it yet
+      }
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
-    const existing = await this.bounded(caseId, () =>
-      this.deps.client.workflow.getHandle(caseId).query(caseBookingQuery),
-    );
+    const existing = await this.bounded(caseId, () => startedBooking(this.deps.client, caseId));
     if (!isDeepStrictEqual(normalise(existing), normalise(booking))) {
       throw new HttpProblem(
         409,
@@ -55,7 +68,25 @@ export class CaseService {
         { caseId },
       );
     }
-    return { created: false, view: await this.view(caseId) };
+    return { created: false, caseId, view: await this.viewOnceRun(caseId) };
+  }
+
+  /** Whether Temporal holds the case (it may have started although the call that started it timed out). */
+  private async exists(caseId: string): Promise<boolean> {
+    return this.bounded(caseId, () => this.deps.client.workflow.getHandle(caseId).describe()).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  /** The view, or undefined while no worker has run the case yet (Temporal answers 503 for it). */
+  private async viewOnceRun(caseId: string): Promise<CaseView | UnrunnableCaseView | undefined> {
+    try {
+      return await this.view(caseId);
+    } catch (err) {
+      if (err instanceof HttpProblem && err.status === 503) return undefined;
+      throw err;
+    }
   }
 
   /** One page of a visibility query, bounded in time like every other call. */
@@ -83,6 +114,20 @@ export class CaseService {
   async act<A>(caseId: string, run: (handle: ReturnType<Client['workflow']['getHandle']>) => Promise<A>): Promise<A> {
     return this.bounded(caseId, () => run(this.deps.client.workflow.getHandle(caseId)));
   }
+}
+
+/** The booking a case was started with, from the first event of its history: no worker needs to run. */
+async function startedBooking(client: Client, caseId: string): Promise<Booking | undefined> {
+  const { history } = await client.workflowService.getWorkflowExecutionHistory({
+    namespace: client.options.namespace,
+    execution: { workflowId: caseId },
+    maximumPageSize: 1,
+  });
+  const payloads = history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
+  const [input] = (await decodeArrayFromPayloads(client.options.loadedDataConverter, payloads)) as [
+    NewcomerCaseInput | undefined,
+  ];
+  return input?.booking;
 }
 
 /** JSON round trip: the stored booking lost `undefined` fields on the way through Temporal. */

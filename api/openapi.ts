@@ -117,7 +117,11 @@ const CaseSummarySchema = z.object({
   agencyRetrying: z.array(z.string()),
 });
 const CasePageSchema = z.object({ cases: z.array(CaseSummarySchema), nextPageToken: z.string().optional() });
-const CreatedCaseSchema = z.object({ caseId: z.string(), status: z.enum(caseStatuses), case: CaseViewSchema });
+const CreatedCaseSchema = z.object({
+  caseId: z.string(),
+  status: z.string(),
+  case: z.union([CaseViewSchema, UnrunnableCaseSchema]),
+});
 const AcceptedSchema = z.object({ accepted: z.literal(true), caseId: z.string() });
 
 /** RFC 7807 problem details, as `sendProblem` in api/problem.ts writes them; some carry extra members. */
@@ -265,6 +269,14 @@ function buildDocument(): OpenApiDocument {
           '201': { ...json('The case was started.', ref('CreatedCase')), headers: { Location: locationHeader } },
           '200': {
             ...json('This booking already has this case.', ref('CreatedCase')),
+            headers: { Location: locationHeader },
+          },
+          '202': {
+            ...json(
+              'Temporal holds the case, but no worker has run it yet; the same booking again answers the same way ' +
+                'until one has. GET the case after `Retry-After` seconds.',
+              jsonSchema(AcceptedSchema, 'output'),
+            ),
             headers: { Location: locationHeader },
           },
           ...problems([...bodyProblems, 409, 422, 503], {

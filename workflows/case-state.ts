@@ -71,6 +71,7 @@ export class CaseState {
   private readonly retryRequests = new Set<StepName>();
   private readonly skipRequests = new Map<StepName, string>();
   private readonly retryable = new Set<StepName>();
+  private _stepsBegun = false;
   /** Idempotency key → fingerprint of the action applied under it. */
   private readonly idempotencyKeys = new Map<string, string>();
   private readonly searchAttributes = new SearchAttributeSync();
@@ -101,6 +102,13 @@ export class CaseState {
   }
   get appointment(): Readonly<{ location: string; startsAt: string }> {
     return this._appointment;
+  }
+  /** The case has read its settings and started its steps. */
+  get stepsBegun(): boolean {
+    return this._stepsBegun;
+  }
+  beginSteps(): void {
+    this._stepsBegun = true;
   }
   get appointmentVersion(): number {
     return this._appointmentVersion;

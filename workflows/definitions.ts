@@ -1,4 +1,4 @@
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Booking } from '../domain/booking';
 import type { CaseSettings } from './settings';
 
@@ -134,5 +134,10 @@ export const cardReadySignal = defineSignal<[CardReadyEvent]>('cardReady');
 export const biometricsQualitySignal = defineSignal<[BiometricsQualityEvent]>('biometricsQuality');
 
 export const caseStatusQuery = defineQuery<CaseView>('caseStatus');
-/** The booking the case started from: the API compares a repeated booking with it. */
+/**
+ * Sent with the start of a case (update-with-start): answers the case once it has read its settings and its
+ * steps have begun, so a new booking is answered with what the case waits on, in one round trip.
+ */
+export const caseOpenedUpdate = defineUpdate<CaseView>('caseOpened');
+/** The booking the case started from (personal data: for the codec-holding operator, not the API). */
 export const caseBookingQuery = defineQuery<Booking>('caseBooking');

@@ -1,5 +1,5 @@
 import type { UpdateDefinition } from '@temporalio/common';
-import { setHandler } from '@temporalio/workflow';
+import { condition, patched, setHandler } from '@temporalio/workflow';
 import { actionNames, caseActions, type ActionName, type ActionRequest } from './actions';
 import type { ActionBehaviour, CaseState } from './case-state';
 import * as d from './definitions';
@@ -9,6 +9,11 @@ import type { Notifier } from './notifications';
 export function registerHandlers(state: CaseState, notifier: () => Notifier): void {
   setHandler(d.caseStatusQuery, () => state.view());
   setHandler(d.caseBookingQuery, () => state.booking);
+  setHandler(d.caseOpenedUpdate, async () => {
+    await condition(() => state.stepsBegun);
+    await stepsReacted(state);
+    return state.view();
+  });
 
   for (const name of actionNames) registerAction(state, notifier, name);
 
@@ -27,7 +32,7 @@ function registerAction<A extends ActionName>(state: CaseState, notifier: () => 
   const behaviour = state.actions[name] as ActionBehaviour<A>;
   setHandler(
     update,
-    (r) => {
+    async (r) => {
       state.rememberKey(r.idempotency);
       const applied = behaviour.apply(r);
       const effect = typeof applied === 'object' ? applied : { detail: applied || undefined };
@@ -37,6 +42,8 @@ function registerAction<A extends ActionName>(state: CaseState, notifier: () => 
       }
       if (!behaviour.auditedByState) state.record(r.actor, name, effect.detail);
       state.sync();
+      // Cases started before this answered at once, before their steps had seen the action.
+      if (patched('answer-after-steps-react')) await stepsReacted(state);
       return state.view();
     },
     {
@@ -46,4 +53,27 @@ function registerAction<A extends ActionName>(state: CaseState, notifier: () => 
       },
     },
   );
+}
+
+/** Rounds of the workflow's condition checks an action waits for, at most, for its steps to react. */
+const maxReactionRounds = 12;
+/** Rounds in a row that change nothing before the case counts as settled (see below for why more than one). */
+const quietRounds = 3;
+
+/**
+ * Lets the steps react to an action before the case answers, so the answer shows its immediate effects (the
+ * check-in's step done, the next step running). Each `condition(() => true)` resolves in the next round of the
+ * workflow's condition checks. Within a round, this handler's continuation may run before a step's, so one
+ * quiet round proves little; a few in a row mean every step that could move has moved. No commands: it only
+ * waits within the activation.
+ */
+async function stepsReacted(state: CaseState): Promise<void> {
+  let before = JSON.stringify(state.view());
+  let quiet = 0;
+  for (let round = 0; round < maxReactionRounds && quiet < quietRounds; round += 1) {
+    await condition(() => true);
+    const after = JSON.stringify(state.view());
+    quiet = after === before ? quiet + 1 : 0;
+    before = after;
+  }
 }

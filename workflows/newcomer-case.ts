@@ -37,6 +37,7 @@ export async function newcomerCaseWorkflow(input: NewcomerCaseInput): Promise<Ne
   const context: StepContext = { state, agencies, notifier, compensations: new Compensations() };
   const started: Promise<void>[] = [];
   const steps = new CancellationScope();
+  state.beginSteps();
   const running = steps.run(async () => {
     if (!(await eligibilityStep(context))) return 'rejected' as const;
     started.push(

@@ -33,11 +33,15 @@ export function casesRouter({ cases, authenticate, pageTokens }: CasesRouterDeps
         invalidParams: violations.map((v) => ({ name: v.field, reason: v.reason })),
       });
     }
-    const { created, view } = await cases.create(booking);
-    res
-      .status(created ? 201 : 200)
-      .location(`/v1/cases/${view.caseId}`)
-      .json({ caseId: view.caseId, status: view.status, case: view });
+    const { created, caseId, view } = await cases.create(booking);
+    res.location(`/v1/cases/${caseId}`);
+    if (!view) {
+      // Temporal holds the case; no worker has run it yet. The same booking again answers the same way.
+      res.status(202).setHeader('retry-after', '5');
+      res.json({ accepted: true, caseId });
+      return;
+    }
+    res.status(created ? 201 : 200).json({ caseId, status: view.status, case: view });
   });
 
   router.get('/:caseId', requirePermission(authenticate, 'read-case'), async (req, res) => {
