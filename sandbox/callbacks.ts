@@ -43,7 +43,13 @@ export class CallbackSender {
       delivered: false,
     };
     this.options.state.callbacks.push(delivery);
-    void this.attempt(delivery, this.aborter.signal);
+    // A call-back reports a change: it leaves only once that change is saved, as an answer does. A failed save is
+    // logged by the store; the call-back goes all the same.
+    const stopped = this.aborter.signal;
+    void this.options.store
+      .save()
+      .catch(() => undefined)
+      .then(() => this.attempt(delivery, stopped));
   }
 
   /** Takes up the deliveries of a loaded state that were neither delivered nor given up. */

@@ -106,11 +106,11 @@ export function stateFileStore(file: string, source: () => SavedSandbox, logger:
 
 /**
  * Writes a temporary file beside `file` and renames it over `file`: a rename is atomic, so a process killed
- * mid-write leaves the previous state whole. No fsync: the file outlives the process, not a power cut, which is
- * all a development sandbox needs.
+ * mid-write leaves the previous state whole (and a `.tmp` the next write overwrites). No fsync: the file outlives
+ * the process, not a power cut, which is all a development sandbox needs. One sandbox per file at a time.
  */
 async function writeAtomically(file: string, text: string): Promise<void> {
-  const temporary = `${file}.${process.pid}.tmp`;
+  const temporary = `${file}.tmp`;
   await writeFile(temporary, text);
   await rename(temporary, file);
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -183,14 +183,18 @@ describe('agency sandbox with SANDBOX_STATE_FILE', () => {
     let receiver: http.Server;
     let receiverUrl: string;
     let received: Record<string, unknown>[];
+    /** The state file as it was when each call-back arrived. */
+    let fileOnArrival: string[];
     let failing: boolean;
     beforeEach(async () => {
       received = [];
+      fileOnArrival = [];
       failing = false;
       receiver = http.createServer((req, res) => {
         let data = '';
         req.on('data', (chunk: Buffer) => (data += chunk.toString()));
         req.on('end', () => {
+          fileOnArrival.push(existsSync(stateFile) ? readFileSync(stateFile, 'utf8') : '(no file)');
           if (failing) return void res.writeHead(500).end();
           received.push(JSON.parse(data) as Record<string, unknown>);
           res.writeHead(204).end();
@@ -212,6 +216,16 @@ describe('agency sandbox with SANDBOX_STATE_FILE', () => {
         assert.match(err.message, /torn\.json" is not a sandbox state file .*delete it/);
         return true;
       });
+    });
+
+    it('calls back only once the change it reports is in the file', async () => {
+      const agency = await open({ callbackUrl: receiverUrl });
+      const filed = await agency.post('/ind/applications', applicationBody('case-f'), 'case-f:permit');
+      const applicationNumber = String(filed.body.applicationNumber);
+      await agency.post('/_admin/ind/decide', { applicationNumber, decision: 'granted' });
+      await eventually(async () => Promise.resolve(fileOnArrival[0]), 10_000, 20);
+      const saved = JSON.parse(fileOnArrival[0]!) as { state: { applications: Record<string, { status: string }> } };
+      assert.equal(saved.state.applications[applicationNumber]?.status, 'granted');
     });
 
     it('decides and finishes cards that fell due while it was down, and calls back', async () => {
