@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { z } from 'zod';
 import { generatePayloadKey } from '../lib/encryption';
 import { DevEnvSchema, parseEnv, runMain } from '../lib/config';
 import { projectRoot } from './temporal-binaries';
@@ -21,24 +22,36 @@ interface NodeService {
  */
 runMain(async () => {
   const config = parseEnv(DevEnvSchema);
-  const dataDir = path.join(projectRoot, '.data');
-  const temporalAddress = `127.0.0.1:${config.TEMPORAL_PORT}`;
   const supervisor = new Supervisor({ say });
-  let stopping = false;
+  let stopped: Promise<void> | undefined;
 
+  // Every caller waits for the one stop: a second Ctrl-C, or a start failing under it, must not cut it short.
   const stopAll = async (exitCode: number): Promise<never> => {
-    if (!stopping) {
-      stopping = true;
+    stopped ??= (async () => {
       say('stopping...');
       await supervisor.stop();
       say('stopped');
-    }
+    })();
+    await stopped;
     process.exit(exitCode);
   };
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
   supervisor.on('gave-up', () => void stopAll(1));
 
+  try {
+    await startStack(supervisor, config);
+  } catch (err) {
+    // What did start must not be left behind.
+    say(`cannot start: ${err instanceof Error ? err.message : String(err)}`);
+    await stopAll(1);
+  }
+});
+
+/** Starts Temporal, then the sandbox, the worker and the API under `supervisor`, and says where they are. */
+async function startStack(supervisor: Supervisor, config: z.infer<typeof DevEnvSchema>): Promise<void> {
+  const dataDir = path.join(projectRoot, '.data');
+  const temporalAddress = `127.0.0.1:${config.TEMPORAL_PORT}`;
   const payloadKeys =
     process.env.PAYLOAD_KEYS ||
     developmentSecret(path.join(dataDir, 'payload-keys'), () => generatePayloadKey(`dev-${today()}`));
@@ -111,7 +124,7 @@ runMain(async () => {
   say(`  Temporal      ${temporalAddress}   (namespace default)`);
   say(`  Agency sandbox ${sandboxUrl}   (GET /_admin/ledger, PUT /_admin/faults; state in .data/sandbox-state.json)`);
   say('A crashed worker, API, sandbox or Temporal is restarted. Press Ctrl-C to stop everything.');
-});
+}
 
 /** A development secret (payload key, codec link): generated once, kept beside the database it protects. */
 function developmentSecret(file: string, generate: () => string): string {
