@@ -30,19 +30,23 @@ export function adminRouter(ctx: SandboxContext): Router {
   router.get('/faults', (_req, res) => {
     res.json({ faults: ctx.state.faults });
   });
-  router.put('/faults', (req, res) => {
+  router.put('/faults', async (req, res) => {
     const request = parseOrReject(FaultRequestSchema, req.body);
-    res.json({ agency: request.agency, ...ctx.faults.set(request) });
+    const fault = ctx.faults.set(request);
+    await ctx.store.save();
+    res.json({ agency: request.agency, ...fault });
   });
-  router.delete('/faults', (_req, res) => {
+  router.delete('/faults', async (_req, res) => {
     ctx.state.faults = {};
+    await ctx.store.save();
     res.status(204).end();
   });
 
-  router.post('/ind/decide', (req, res) => {
+  router.post('/ind/decide', async (req, res) => {
     const request = parseOrReject(DecideRequestSchema, req.body);
     const application = findApplication(ctx, request.applicationNumber);
     decideApplication(ctx, application, request.decision);
+    await ctx.store.save();
     res.json({
       applicationNumber: application.applicationNumber,
       status: application.status,
@@ -50,7 +54,7 @@ export function adminRouter(ctx: SandboxContext): Router {
     });
   });
 
-  router.post('/ind/card-ready', (req, res) => {
+  router.post('/ind/card-ready', async (req, res) => {
     const request = parseOrReject(CardReadyRequestSchema, req.body);
     const order =
       'orderId' in request
@@ -60,6 +64,7 @@ export function adminRouter(ctx: SandboxContext): Router {
           );
     if (!order) throw new AgencyProblem(404, 'card-order-not-found', 'No card in production for that application.');
     markCardReady(ctx, order);
+    await ctx.store.save();
     res.json({ orderId: order.orderId, applicationNumber: order.applicationNumber, status: order.status });
   });
 
@@ -72,11 +77,12 @@ export function adminRouter(ctx: SandboxContext): Router {
     res.json({ emails: ctx.state.emails.filter((e) => reference === undefined || e.reference === reference) });
   });
 
-  router.post('/reset', (_req, res) => {
+  router.post('/reset', async (_req, res) => {
     ctx.scheduler.clear();
     ctx.callbacks.stop();
     resetState(ctx.state);
     ctx.faults.reseed();
+    await ctx.store.save();
     res.status(204).end();
   });
   return router;

@@ -46,7 +46,8 @@ export function read(agency: Agency, answer: (req: Request) => object): RequestH
 /**
  * A mutating POST under the idempotency rules: a stored key with the same request replays the stored answer
  * without a new side effect; with another request it is refused. Only successful answers are stored, so a
- * call refused for a condition that later changes (a permit not yet granted) can be retried with its key.
+ * call refused for a condition that later changes (a permit not yet granted) can be retried with its key. The
+ * answer waits until the change is saved, so a sandbox killed after answering still knows the call.
  */
 export function write<S extends z.ZodType>(
   ctx: SandboxContext,
@@ -54,7 +55,7 @@ export function write<S extends z.ZodType>(
   schema: S,
   perform: (input: z.output<S>, req: Request) => Outcome,
 ): RequestHandler {
-  return (req, res) => {
+  return async (req, res) => {
     const key = idempotencyKeyOf(req);
     const storeKey = idempotencyStoreKey(agency, key);
     const fingerprint = requestFingerprint(req.method, req.baseUrl + req.path, req.body);
@@ -76,6 +77,10 @@ export function write<S extends z.ZodType>(
     if (!stored && outcome.status < 300) {
       ctx.state.idempotency.set(storeKey, { fingerprint, status: outcome.status, body: outcome.body });
       if (outcome.effect) ctx.state.ledger.push({ agency, ...outcome.effect, idempotencyKey: key, at: nowIso() });
+      await ctx.store.save();
+    } else {
+      // A replay may race the write of the call it replays; it too answers only once that is saved.
+      await ctx.store.flushed();
     }
     if (responseIsLost(res)) throw unavailable(agency, 'timed out answering');
     if (stored) res.set('Idempotent-Replayed', 'true');

@@ -34,6 +34,11 @@ export const SandboxEnvSchema = LogEnvSchema.extend({
   SANDBOX_UNRECOGNISED_SPONSORS: list.default(['RS-UNKNOWN']),
   /** Comma-separated postcodes every municipality rejects. */
   SANDBOX_REJECTED_POSTCODES: list.default(['9999ZZ']),
+  /**
+   * JSON file that keeps the sandbox's state across restarts: loaded at start (missing: empty), saved after each
+   * change. Unset: memory only. `make dev` sets `.data/sandbox-state.json`.
+   */
+  SANDBOX_STATE_FILE: z.string().min(1).optional(),
   /** Seed of the fault randomness; random when unset (the process logs the one it drew). */
   SANDBOX_SEED: z.coerce.number({ error: 'expected an integer' }).int('expected an integer').optional(),
 });

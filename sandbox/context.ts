@@ -4,6 +4,7 @@ import type { CallbackSender } from './callbacks';
 import type { FaultInjector } from './faults';
 import type { IdFactory } from './ids';
 import type { SandboxState } from './state';
+import type { StateStore } from './state-store';
 
 /** How the sandbox agencies behave; every field has the default of the matching `SANDBOX_*` variable. */
 export interface SandboxOptions {
@@ -27,14 +28,21 @@ export interface SandboxOptions {
   callbackRetryDelayMs?: number;
   /** Default: silent. */
   logger?: Logger;
+  /**
+   * JSON file the state is loaded from at start and saved to after each change, so a restarted sandbox forgets
+   * nothing; none by default (memory only). A missing file starts empty; an unreadable one throws a ConfigError.
+   */
+  stateFile?: string;
 }
 
-export type ResolvedOptions = Required<Omit<SandboxOptions, 'callbackUrl'>> & Pick<SandboxOptions, 'callbackUrl'>;
+type OptionalOptions = 'callbackUrl' | 'stateFile';
+export type ResolvedOptions = Required<Omit<SandboxOptions, OptionalOptions>> & Pick<SandboxOptions, OptionalOptions>;
 
 export function resolveOptions(options: SandboxOptions): ResolvedOptions {
   return {
     token: options.token ?? 'sandbox-dev-token',
     callbackUrl: options.callbackUrl,
+    stateFile: options.stateFile,
     callbackToken: options.callbackToken ?? 'agency-dev-token',
     decisionDelayMs: options.decisionDelayMs ?? 0,
     cardReadyDelayMs: options.cardReadyDelayMs ?? 0,
@@ -73,6 +81,8 @@ export class Scheduler {
 export interface SandboxContext {
   options: ResolvedOptions;
   state: SandboxState;
+  /** Every change to `state` is saved through it; see StateStore for when to await it. */
+  store: StateStore;
   faults: FaultInjector;
   callbacks: CallbackSender;
   scheduler: Scheduler;

@@ -1,7 +1,10 @@
 import { randomInt } from 'node:crypto';
 import { isValidBsn } from '../domain/bsn';
 
-/** Identifiers the agencies hand out. None repeats within a process, not even across `POST /_admin/reset`. */
+/**
+ * Identifiers the agencies hand out. None repeats within a process, not even across `POST /_admin/reset`, nor
+ * across a restart on the same state file.
+ */
 export interface IdFactory {
   /** A 9-digit burgerservicenummer that passes the 11-test, first digit non-zero. */
   bsn(): string;
@@ -11,12 +14,21 @@ export interface IdFactory {
   orderId(): string;
   /** `RV-` and 8 digits. */
   visaNumber(): string;
+  /** What a restarted sandbox needs to go on without repeating an identifier. */
+  snapshot(): IdSnapshot;
 }
 
-export function createIdFactory(): IdFactory {
-  const issuedBsns = new Set<string>();
+export interface IdSnapshot {
+  /** The next serial number. */
+  serial: number;
+  issuedBsns: string[];
+}
+
+/** A fresh factory, or one that goes on from `saved`. */
+export function createIdFactory(saved?: IdSnapshot): IdFactory {
+  const issuedBsns = new Set<string>(saved?.issuedBsns);
   // A random start, so two sandbox processes rarely hand out the same numbers to one long-lived Temporal.
-  let serial = randomInt(10_000_000, 90_000_000);
+  let serial = saved?.serial ?? randomInt(10_000_000, 90_000_000);
   const next = (): number => serial++;
 
   return {
@@ -33,6 +45,7 @@ export function createIdFactory(): IdFactory {
     applicationNumber: () => `IND-${String(next()).padStart(10, '0')}`,
     orderId: () => `CARD-${next()}`,
     visaNumber: () => `RV-${next()}`,
+    snapshot: () => ({ serial, issuedBsns: [...issuedBsns] }),
   };
 }
 

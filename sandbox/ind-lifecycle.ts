@@ -50,18 +50,40 @@ export function markCardReady(ctx: SandboxContext, order: CardOrder): void {
   });
 }
 
-/** Grants the application after SANDBOX_DECISION_DELAY_MS, unless it was decided or withdrawn meanwhile. */
+/** Grants the application SANDBOX_DECISION_DELAY_MS after filing, unless it was decided or withdrawn meanwhile. */
 export function scheduleDecision(ctx: SandboxContext, application: Application): void {
   if (ctx.options.decisionDelayMs <= 0) return;
-  ctx.scheduler.after(ctx.options.decisionDelayMs, () => {
-    if (application.status === 'pending') decideApplication(ctx, application, 'granted');
+  ctx.scheduler.after(remainingMs(application.filedAt, ctx.options.decisionDelayMs), () => {
+    if (application.status !== 'pending') return;
+    decideApplication(ctx, application, 'granted');
+    ctx.store.changed();
   });
 }
 
-/** Finishes the card after SANDBOX_CARD_READY_DELAY_MS, unless it was cancelled meanwhile. */
+/** Finishes the card SANDBOX_CARD_READY_DELAY_MS after ordering, unless it was cancelled meanwhile. */
 export function scheduleCardReady(ctx: SandboxContext, order: CardOrder): void {
   if (ctx.options.cardReadyDelayMs <= 0) return;
-  ctx.scheduler.after(ctx.options.cardReadyDelayMs, () => {
-    if (order.status === 'in-production') markCardReady(ctx, order);
+  ctx.scheduler.after(remainingMs(order.orderedAt, ctx.options.cardReadyDelayMs), () => {
+    if (order.status !== 'in-production') return;
+    markCardReady(ctx, order);
+    ctx.store.changed();
   });
+}
+
+/**
+ * Sets the timers of a state loaded from a file again: each counts from the filing or order, so what fell due
+ * while the sandbox was down happens at once.
+ */
+export function resumeIndLifecycle(ctx: SandboxContext): void {
+  for (const application of ctx.state.applications.values()) {
+    if (application.status === 'pending') scheduleDecision(ctx, application);
+  }
+  for (const order of ctx.state.cards.values()) {
+    if (order.status === 'in-production') scheduleCardReady(ctx, order);
+  }
+}
+
+/** What is left of `delayMs` counted from `since` (an ISO date-time); 0 when it has passed. */
+function remainingMs(since: string, delayMs: number): number {
+  return Math.max(0, Date.parse(since) + delayMs - Date.now());
 }

@@ -18,11 +18,12 @@ runMain(() => {
     rejectedPostcodes: config.SANDBOX_REJECTED_POSTCODES,
     seed,
     logger,
+    stateFile: config.SANDBOX_STATE_FILE,
   });
 
   const server = sandbox.app.listen(config.SANDBOX_PORT, () => {
     // The seed is logged so a run with surprising faults can be repeated with SANDBOX_SEED.
-    logger.info({ port: config.SANDBOX_PORT, seed }, 'agency sandbox listening');
+    logger.info({ port: config.SANDBOX_PORT, seed, stateFile: config.SANDBOX_STATE_FILE }, 'agency sandbox listening');
   });
   server.on('error', (err) => {
     logger.fatal({ err }, 'agency sandbox cannot listen');
@@ -31,7 +32,15 @@ runMain(() => {
   const stop = (): void => {
     logger.info('agency sandbox stopping');
     sandbox.close();
-    server.close(() => process.exit(0));
+    server.close(() => {
+      sandbox.flushed().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, 'agency sandbox stopped without saving its last changes');
+          process.exit(1);
+        },
+      );
+    });
     server.closeAllConnections();
     setTimeout(() => process.exit(0), 5000).unref();
   };

@@ -98,7 +98,10 @@ export interface Fault {
   answer?: { status: 404 | 409 | 422 | 500; call: string };
 }
 
-/** Everything the sandbox remembers, in memory only; `POST /_admin/reset` empties it. */
+/**
+ * Everything the sandbox remembers: in memory, and with SANDBOX_STATE_FILE also in that file (state-file.ts), so
+ * a restarted sandbox goes on where it stopped. `POST /_admin/reset` empties it.
+ */
 export interface SandboxState {
   ledger: LedgerEntry[];
   /** Keyed by `idempotencyStoreKey(agency, key)`. */

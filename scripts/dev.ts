@@ -2,42 +2,56 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { z } from 'zod';
 import { generatePayloadKey } from '../lib/encryption';
 import { DevEnvSchema, parseEnv, runMain } from '../lib/config';
 import { projectRoot } from './temporal-binaries';
-import { startDevServer, type DevServer } from './temporal-dev-server';
+import { Supervisor, type ServiceRun } from './supervisor';
+import { startDevServer } from './temporal-dev-server';
 
-interface Service {
+interface NodeService {
   name: string;
   entry: string;
   env: Record<string, string>;
 }
 
 /**
- * `make dev`: the Temporal dev server (Web UI, data in .data/), then the worker and the API, as one supervised
- * group. Ctrl-C or SIGTERM stops them all; if one dies, the others are stopped too.
+ * `make dev`: the Temporal dev server (Web UI, data in .data/), the agency sandbox (state in .data/), the worker and
+ * the API, supervised: one that crashes is restarted with back-off, and the supervisor says so. Ctrl-C or SIGTERM
+ * stops them all; only a configuration error, which no restart cures, stops the group by itself.
  */
 runMain(async () => {
   const config = parseEnv(DevEnvSchema);
-  const dataDir = path.join(projectRoot, '.data');
-  const temporalAddress = `127.0.0.1:${config.TEMPORAL_PORT}`;
-  const children = new Map<string, ChildProcess>();
-  const temporal: { server?: DevServer } = {};
-  let stopping = false;
+  const supervisor = new Supervisor({ say });
+  let stopped: Promise<void> | undefined;
 
+  // Every caller waits for the one stop: a second Ctrl-C, or a start failing under it, must not cut it short.
   const stopAll = async (exitCode: number): Promise<never> => {
-    if (!stopping) {
-      stopping = true;
+    stopped ??= (async () => {
       say('stopping...');
-      await Promise.all([...children.values()].map(terminate));
-      await temporal.server?.stop();
+      await supervisor.stop();
       say('stopped');
-    }
+    })();
+    await stopped;
     process.exit(exitCode);
   };
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
+  supervisor.on('gave-up', () => void stopAll(1));
 
+  try {
+    await startStack(supervisor, config);
+  } catch (err) {
+    // What did start must not be left behind.
+    say(`cannot start: ${err instanceof Error ? err.message : String(err)}`);
+    await stopAll(1);
+  }
+});
+
+/** Starts Temporal, then the sandbox, the worker and the API under `supervisor`, and says where they are. */
+async function startStack(supervisor: Supervisor, config: z.infer<typeof DevEnvSchema>): Promise<void> {
+  const dataDir = path.join(projectRoot, '.data');
+  const temporalAddress = `127.0.0.1:${config.TEMPORAL_PORT}`;
   const payloadKeys =
     process.env.PAYLOAD_KEYS ||
     developmentSecret(path.join(dataDir, 'payload-keys'), () => generatePayloadKey(`dev-${today()}`));
@@ -47,29 +61,27 @@ runMain(async () => {
   );
   const codecEndpoint = `http://localhost:${config.API_PORT}/codec/t/${codecUrlToken}`;
 
-  say(`starting Temporal dev server on ${temporalAddress} (data in .data/temporal.db)...`);
-  const server = await startDevServer({
-    port: config.TEMPORAL_PORT,
-    uiPort: config.TEMPORAL_UI_PORT,
-    dbFile: path.join(dataDir, 'temporal.db'),
-    logFile: path.join(dataDir, 'logs', 'temporal.log'),
-    uiCodecEndpoint: codecEndpoint,
-  });
-  temporal.server = server;
-  server.process.once('exit', (code) => {
-    if (!stopping) {
-      say(`the Temporal dev server exited (code ${code}); see .data/logs/temporal.log`);
-      void stopAll(1);
-    }
+  say(`starting Temporal dev server on ${temporalAddress} (data in .data/temporal.db, log in .data/logs/)...`);
+  await supervisor.start({
+    name: 'temporal',
+    start: () =>
+      startDevServer({
+        port: config.TEMPORAL_PORT,
+        uiPort: config.TEMPORAL_UI_PORT,
+        dbFile: path.join(dataDir, 'temporal.db'),
+        logFile: path.join(dataDir, 'logs', 'temporal.log'),
+        uiCodecEndpoint: codecEndpoint,
+      }),
   });
 
   const sandboxUrl = `http://127.0.0.1:${config.SANDBOX_PORT}`;
-  const services: Service[] = [
+  const services: NodeService[] = [
     {
       name: 'sandbox',
       entry: 'dist/sandbox/main.js',
       env: {
         SANDBOX_PORT: String(config.SANDBOX_PORT),
+        SANDBOX_STATE_FILE: path.join(dataDir, 'sandbox-state.json'),
         SANDBOX_CALLBACK_URL: `http://127.0.0.1:${config.API_PORT}/v1/agency-callbacks/ind`,
         // The API's development token of the agency role (API_TOKENS).
         SANDBOX_CALLBACK_TOKEN: 'dev-agency',
@@ -100,19 +112,8 @@ runMain(async () => {
     },
   ];
   for (const service of services) {
-    const child = spawn(process.execPath, [path.join(projectRoot, service.entry)], {
-      env: { ...process.env, ...service.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.set(service.name, child);
-    prefixLines(child, service.name);
-    child.once('exit', (code, signal) => {
-      children.delete(service.name);
-      if (!stopping) {
-        say(`${service.name} exited (${signal ?? `code ${code}`}); stopping the rest`);
-        void stopAll(1);
-      }
-    });
+    // Exit code 2 is runMain's configuration error (a bad variable, an unreadable sandbox state file).
+    await supervisor.start({ name: service.name, start: () => startNode(service), fatalExitCodes: [2] });
   }
 
   await waitForReady(`http://127.0.0.1:${config.API_PORT}/readyz`);
@@ -121,9 +122,9 @@ runMain(async () => {
   say(`  API           http://localhost:${config.API_PORT}   (GET /docs, /openapi.json, /healthz, /readyz)`);
   say(`  Temporal UI   http://localhost:${config.TEMPORAL_UI_PORT}`);
   say(`  Temporal      ${temporalAddress}   (namespace default)`);
-  say(`  Agency sandbox ${sandboxUrl}   (GET /_admin/ledger, PUT /_admin/faults)`);
-  say('Press Ctrl-C to stop everything.');
-});
+  say(`  Agency sandbox ${sandboxUrl}   (GET /_admin/ledger, PUT /_admin/faults; state in .data/sandbox-state.json)`);
+  say('A crashed worker, API, sandbox or Temporal is restarted. Press Ctrl-C to stop everything.');
+}
 
 /** A development secret (payload key, codec link): generated once, kept beside the database it protects. */
 function developmentSecret(file: string, generate: () => string): string {
@@ -153,6 +154,17 @@ function prefixLines(child: ChildProcess, name: string): void {
   }
 }
 
+/** One run of a node process of this project, its output prefixed with its name. */
+function startNode(service: NodeService): Promise<ServiceRun> {
+  const child = spawn(process.execPath, [path.join(projectRoot, service.entry)], {
+    env: { ...process.env, ...service.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  prefixLines(child, service.name);
+  return Promise.resolve({ process: child, stop: () => terminate(child) });
+}
+
+/** SIGTERM, and SIGKILL after 15 s: longer than the worker's shutdown grace (WORKER_SHUTDOWN_GRACE_MS). */
 async function terminate(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -62,6 +62,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const child = spawn(temporalCliPath(), args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const killOnExit = (): void => void child.kill('SIGKILL');
   process.once('exit', killOnExit);
+  // `make dev` restarts a server that died; each dead one must give its listener back.
+  child.once('exit', () => process.off('exit', killOnExit));
   child.stdout.pipe(log);
   child.stderr.pipe(log);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
