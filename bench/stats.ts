@@ -22,6 +22,10 @@ export function formatMs(ms: number): string {
   return Number.isNaN(ms) ? '-' : ms.toFixed(1);
 }
 
+export function mb(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
 /** Runs `tasks` with at most `concurrency` at a time, like officers working through a queue. */
 export async function runPool<T>(tasks: (() => Promise<T>)[], concurrency: number): Promise<T[]> {
   const results: T[] = new Array<T>(tasks.length);
