@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
+import { BenchEnvSchema } from '../../bench/config';
 import { caseSettingsVariables } from '../../lib/case-settings-config';
 import { ApiEnvSchema, DevEnvSchema, WorkerEnvSchema } from '../../lib/config';
 import { OperatorEnvSchema } from '../../operator/config';
@@ -16,6 +17,7 @@ const schemas: Record<string, z.ZodObject> = {
   operator: OperatorEnvSchema,
   sandbox: SandboxEnvSchema,
   dev: DevEnvSchema,
+  bench: BenchEnvSchema,
 };
 
 /** Folders that are not the project's: installed, generated or local state (see .gitignore). */

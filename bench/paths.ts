@@ -1,0 +1,89 @@
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
+import { type NativeConnection, Worker } from '@temporalio/worker';
+import { caseActions } from '../workflows/actions';
+import * as d from '../workflows/definitions';
+import { euBooking } from '../test/fixtures/bookings';
+import { post, sleep } from './io';
+import { bareCaseWorkflow, bareCheckInUpdate, bareRecordAdviceUpdate, bareStatusQuery } from './bare-workflow';
+
+/** The two officer actions the bench times: the first and the last a desk visit of an EU citizen takes. */
+export type TimedAction = 'checkIn' | 'recordAdvice';
+export type PathName = 'bare' | 'direct' | 'http';
+
+/** One way of taking the two timed actions, on subjects it opens itself. */
+export interface Path {
+  name: PathName;
+  open(): Promise<WorkflowHandle>;
+  /** Resolves once the subject waits on the action; not timed. */
+  ready(subject: WorkflowHandle, action: TimedAction): Promise<void>;
+  /** What the bench times. */
+  take(subject: WorkflowHandle, action: TimedAction): Promise<void>;
+}
+
+const bareTaskQueue = 'bench-bare';
+
+/**
+ * The bare workflow's own worker, in this process beside the case workers, with the same data converter: the
+ * payload codec is paid on both sides of the ratio.
+ */
+export function createBareWorker(connection: NativeConnection, dataConverter: DataConverter): Promise<Worker> {
+  return Worker.create({
+    connection,
+    namespace: 'default',
+    taskQueue: bareTaskQueue,
+    workflowsPath: require.resolve('./bare-workflow'),
+    dataConverter,
+  });
+}
+
+const requests = {
+  checkIn: { actor: { id: 'desk-1', role: 'desk-officer' }, identity: 'verified' },
+  recordAdvice: { actor: { id: 'expat-1', role: 'expat-advisor' }, outcome: 'given' },
+} as const;
+
+const caseWaitingOn: Record<TimedAction, string> = { checkIn: 'desk:check-in', recordAdvice: 'expat:advice' };
+
+async function until(check: () => Promise<boolean>): Promise<void> {
+  while (!(await check())) await sleep(20);
+}
+
+export function barePath(client: Client): Path {
+  let opened = 0;
+  return {
+    name: 'bare',
+    open: () =>
+      client.workflow.start(bareCaseWorkflow, {
+        taskQueue: bareTaskQueue,
+        workflowId: `bare-${Date.now()}-${opened++}`,
+      }),
+    ready: (subject, action) => until(async () => (await subject.query(bareStatusQuery)).waitingOn === action),
+    async take(subject, action) {
+      const update = action === 'checkIn' ? bareCheckInUpdate : bareRecordAdviceUpdate;
+      await subject.executeUpdate(update, { args: [requests[action]] });
+    },
+  };
+}
+
+/** A case booked through the API, its actions sent straight through the Temporal client or through the API. */
+export function casePath(client: Client, apiUrl: string, via: 'direct' | 'http'): Path {
+  return {
+    name: via,
+    async open() {
+      const booked = (await post(`${apiUrl}/v1/cases`, 'dev-booking-site', euBooking())) as { caseId: string };
+      return client.workflow.getHandle(booked.caseId);
+    },
+    ready: (subject, action) =>
+      until(async () => (await subject.query(d.caseStatusQuery)).waitingOn.includes(caseWaitingOn[action])),
+    async take(subject, action) {
+      const url = `${apiUrl}/v1/cases/${subject.workflowId}/actions`;
+      if (action === 'checkIn') {
+        if (via === 'http') await post(`${url}/check-in`, 'dev-desk-officer', { identity: 'verified' });
+        else await subject.executeUpdate(caseActions['check-in'].update, { args: [requests.checkIn] });
+      } else {
+        if (via === 'http') await post(`${url}/record-advice`, 'dev-expat-advisor', { outcome: 'given' });
+        else await subject.executeUpdate(caseActions['record-advice'].update, { args: [requests.recordAdvice] });
+      }
+    },
+  };
+}
