@@ -38,12 +38,15 @@ export class CaseService {
    * `view` is the case after its first workflow task; undefined when no worker has run it within the action
    * timeout (the case is started all the same, and runs once a worker comes).
    */
-  async create(booking: Booking): Promise<{ created: boolean; caseId: string; view?: CaseView | UnrunnableCaseView }> {
+  async create(
+    booking: Booking,
+    bookedBy: string,
+  ): Promise<{ created: boolean; caseId: string; view?: CaseView | UnrunnableCaseView }> {
     const caseId = caseWorkflowId(booking.bookingReference);
     const start = new WithStartWorkflowOperation(newcomerCaseWorkflow, {
       taskQueue: this.deps.taskQueue,
       workflowId: caseId,
-      args: [{ booking }],
+      args: [{ booking, bookedBy }],
       workflowIdConflictPolicy: 'FAIL',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
     });
@@ -59,8 +62,9 @@ export class CaseService {
       }
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
-    const existing = await this.bounded(caseId, () => startedBooking(this.deps.client, caseId));
-    if (!isDeepStrictEqual(normalise(existing), normalise(booking))) {
+    const existing = await this.bounded(caseId, () => startedInput(this.deps.client, caseId));
+    const sameBooker = existing?.bookedBy === undefined || existing.bookedBy === bookedBy;
+    if (!sameBooker || !isDeepStrictEqual(normalise(existing?.booking), normalise(booking))) {
       throw new HttpProblem(
         409,
         'Conflict',
@@ -116,8 +120,8 @@ export class CaseService {
   }
 }
 
-/** The booking a case was started with, from the first event of its history: no worker needs to run. */
-async function startedBooking(client: Client, caseId: string): Promise<Booking | undefined> {
+/** The input a case was started with, from the first event of its history: no worker needs to run. */
+async function startedInput(client: Client, caseId: string): Promise<NewcomerCaseInput | undefined> {
   const { history } = await client.workflowService.getWorkflowExecutionHistory({
     namespace: client.options.namespace,
     execution: { workflowId: caseId },
@@ -127,7 +131,7 @@ async function startedBooking(client: Client, caseId: string): Promise<Booking |
   const [input] = (await decodeArrayFromPayloads(client.options.loadedDataConverter, payloads)) as [
     NewcomerCaseInput | undefined,
   ];
-  return input?.booking;
+  return input;
 }
 
 /** JSON round trip: the stored booking lost `undefined` fields on the way through Temporal. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { UnrunnableCaseView } from '../lib/temporal/visibility';
+import { bookingSiteFields, type BookingSiteCaseView } from './case-views';
 import { caseStatuses, roles, stepNames, type CaseView, type Role } from '../workflows/definitions';
 import { actionNames, caseActions } from '../workflows/actions';
 import { roleMatrix, type Permission } from './roles';
@@ -76,12 +77,19 @@ export const CaseViewSchema = z.object({
   results: z.record(z.string(), z.string()),
   references: z.object({ biometricsCapture: z.string().optional(), cardOrder: z.string().optional() }),
   audit: z.array(z.object({ at: z.string(), actor: ActorSchema, action: z.string(), detail: z.string().optional() })),
+  bookedBy: z.string().optional(),
 });
 type Plain<T> = T extends object ? { [K in keyof T]: Plain<T[K]> } : T;
 type Equals<A, B> = (<T>() => T extends Plain<A> ? 1 : 2) extends <T>() => T extends Plain<B> ? 1 : 2 ? true : false;
 type Assert<T extends true> = T;
 /** Does not compile once `CaseViewSchema` and `CaseView` differ in any field, optional or nested ones too. */
 export type CaseViewSchemaMatchesCaseView = Assert<Equals<z.infer<typeof CaseViewSchema>, CaseView>>;
+
+/** What the booking site sees of a case (`api/case-views.ts`). */
+export const BookingSiteCaseViewSchema = CaseViewSchema.pick(
+  Object.fromEntries(bookingSiteFields.map((f) => [f, true])) as { [K in (typeof bookingSiteFields)[number]]: true },
+);
+export type BookingSiteSchemaMatches = Assert<Equals<z.infer<typeof BookingSiteCaseViewSchema>, BookingSiteCaseView>>;
 
 /** `UnrunnableCaseView` of lib/temporal/visibility.ts: a case whose workflow cannot run, as last indexed. */
 export const UnrunnableCaseSchema = z.object({
@@ -120,7 +128,7 @@ const CasePageSchema = z.object({ cases: z.array(CaseSummarySchema), nextPageTok
 const CreatedCaseSchema = z.object({
   caseId: z.string(),
   status: z.string(),
-  case: z.union([CaseViewSchema, UnrunnableCaseSchema]),
+  case: z.union([CaseViewSchema, BookingSiteCaseViewSchema, UnrunnableCaseSchema]),
 });
 const AcceptedSchema = z.object({ accepted: z.literal(true), caseId: z.string() });
 
@@ -243,7 +251,8 @@ const idempotencyKeyHeader: Parameter = {
     'the same action, applied at most once and answered alike; the same key with another request is refused (422).',
   schema: { type: 'string', minLength: 1, maxLength: 257 },
 };
-const caseView = (description: string) => json(description, ref('CaseView'));
+/** The case as the caller's role sees it: officers the whole view, the booking site its part. */
+const caseView = (description: string) => json(description, { oneOf: [ref('CaseView'), ref('BookingSiteCaseView')] });
 const locationHeader = { description: 'The case: `/v1/cases/{caseId}`.', schema: { type: 'string' } } as const;
 
 function listCasesParameters(): Parameter[] {
@@ -306,7 +315,7 @@ function buildDocument(): OpenApiDocument {
         responses: {
           '200': json(
             'The case; or, when its workflow cannot run, what Temporal knows of it and why it needs an operator.',
-            { oneOf: [ref('CaseView'), ref('UnrunnableCase')] },
+            { oneOf: [ref('CaseView'), ref('BookingSiteCaseView'), ref('UnrunnableCase')] },
           ),
           ...problems([401, 403, 404, 503]),
         },
@@ -434,6 +443,7 @@ function buildDocument(): OpenApiDocument {
       schemas: {
         CaseView: jsonSchema(CaseViewSchema, 'output'),
         UnrunnableCase: jsonSchema(UnrunnableCaseSchema, 'output'),
+        BookingSiteCaseView: jsonSchema(BookingSiteCaseViewSchema, 'output'),
         CreatedCase: jsonSchema(CreatedCaseSchema, 'output'),
         CasePage: jsonSchema(CasePageSchema, 'output'),
         Problem: jsonSchema(ProblemSchema, 'output'),

@@ -80,6 +80,7 @@ export class CaseState {
     readonly booking: Booking,
     /** Replaced by the deployment's settings as soon as they are read, before any step starts. */
     settings: CaseSettings,
+    readonly bookedBy?: string,
   ) {
     this._settings = settings;
     this._appointment = { ...booking.appointment };
@@ -284,6 +285,7 @@ export class CaseState {
     reschedule: {
       validate: (r) => {
         this.assertOpen();
+        this.assertBookedBy(r.actor, 'reschedule');
         must(this._checkIn === 'pending' || this._checkIn === 'no-show', 'the newcomer has already checked in');
         must(Date.parse(r.startsAt) > Date.now(), 'the new appointment must be in the future');
         must(
@@ -298,7 +300,10 @@ export class CaseState {
       },
     },
     withdraw: {
-      validate: () => this.assertOpen(),
+      validate: (r) => {
+        this.assertOpen();
+        this.assertBookedBy(r.actor, 'withdraw');
+      },
       apply: (r) => {
         this._ending = 'withdrawn';
         this._outcome = 'withdrawal in progress: undoing what can be undone';
@@ -509,7 +514,14 @@ export class CaseState {
         ...(this._card.orderId ? { cardOrder: this._card.orderId } : {}),
       },
       audit: this._audit,
+      bookedBy: this.bookedBy,
     };
+  }
+
+  /** A booking site acts only on the cases it booked; officers and operators on any. */
+  private assertBookedBy(actor: Actor, what: string): void {
+    if (actor.role !== 'booking-site' || this.bookedBy === undefined) return;
+    must(actor.id === this.bookedBy, `only the booking site that booked this case may ${what} it`);
   }
 
   private assertPermitPending(): void {

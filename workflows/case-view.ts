@@ -27,6 +27,7 @@ export interface CaseSnapshot {
   readonly results: Readonly<Record<string, string>>;
   readonly references: Readonly<CaseReferences>;
   readonly audit: readonly AuditEntry[];
+  readonly bookedBy: string | undefined;
 }
 
 /** What an open case waits on now: each waiting step's `waitingOn`, once, sorted. */
@@ -57,6 +58,7 @@ export function caseView(snapshot: CaseSnapshot): CaseView {
     results: { ...snapshot.results },
     references: { ...snapshot.references },
     audit: [...snapshot.audit],
+    ...(snapshot.bookedBy ? { bookedBy: snapshot.bookedBy } : {}),
   };
 }
 

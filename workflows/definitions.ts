@@ -20,6 +20,8 @@ export function agencyTaskQueue(caseTaskQueue: string, agency: 'brp' | 'ind' | '
 
 export interface NewcomerCaseInput {
   booking: Booking;
+  /** The booking site that started the case (its actor id): only it may reschedule or withdraw it. */
+  bookedBy?: string;
   /** Deadlines of this case; when omitted the worker's configuration is read once at case start and recorded. */
   settings?: CaseSettings;
 }
@@ -97,6 +99,8 @@ export interface CaseView {
   /** The agencies' references of this case's current biometrics capture and card order: call-backs name them. */
   references: CaseReferences;
   audit: AuditEntry[];
+  /** The booking site that started the case; absent for cases started by hand or before it was recorded. */
+  bookedBy?: string;
 }
 
 export interface CaseReferences {

@@ -24,7 +24,7 @@ const system: Actor = { id: 'system', role: 'operator' };
  */
 export async function newcomerCaseWorkflow(input: NewcomerCaseInput): Promise<NewcomerCaseResult> {
   // Handlers first: a query or an update may arrive while the settings are still being read.
-  const state = new CaseState(input.booking, input.settings ?? defaultCaseSettings);
+  const state = new CaseState(input.booking, input.settings ?? defaultCaseSettings, input.bookedBy);
   const late: { notifier?: Notifier } = {};
   registerHandlers(state, () => late.notifier!);
   if (!input.settings) state.useSettings(await loadCaseSettings());

@@ -7,6 +7,7 @@ import { requirePermission } from '../auth';
 import type { CaseService } from '../case-service';
 import { HttpProblem } from '../problem';
 import { idempotencyKeyOf, idempotencyOf } from '../idempotency';
+import { viewFor } from '../case-views';
 import { parse } from '../validate';
 import { caseIdParam } from './cases';
 
@@ -58,7 +59,7 @@ export function actionsRouter({ cases, authenticate }: { cases: CaseService; aut
           updateId: `${action}:${key}:${idempotency.fingerprint}`,
         }),
       );
-      res.json(view);
+      res.json(viewFor(res.locals.actor as Actor, view));
     },
   );
   return router;

@@ -1,4 +1,6 @@
 import { Router } from 'express';
+import type { Actor } from '../../workflows/definitions';
+import { viewFor } from '../case-views';
 import { intakeViolations } from '../../domain/booking';
 import { caseWorkflowsQuery } from '../../lib/temporal/visibility';
 import type { Authenticate } from '../auth';
@@ -33,7 +35,8 @@ export function casesRouter({ cases, authenticate, pageTokens }: CasesRouterDeps
         invalidParams: violations.map((v) => ({ name: v.field, reason: v.reason })),
       });
     }
-    const { created, caseId, view } = await cases.create(booking);
+    const actor = res.locals.actor as Actor;
+    const { created, caseId, view } = await cases.create(booking, actor.id);
     res.location(`/v1/cases/${caseId}`);
     if (!view) {
       // Temporal holds the case; no worker has run it yet. The same booking again answers the same way.
@@ -41,11 +44,11 @@ export function casesRouter({ cases, authenticate, pageTokens }: CasesRouterDeps
       res.json({ accepted: true, caseId });
       return;
     }
-    res.status(created ? 201 : 200).json({ caseId, status: view.status, case: view });
+    res.status(created ? 201 : 200).json({ caseId, status: view.status, case: viewFor(actor, view) });
   });
 
   router.get('/:caseId', requirePermission(authenticate, 'read-case'), async (req, res) => {
-    res.json(await cases.view(caseIdParam(req.params.caseId)));
+    res.json(viewFor(res.locals.actor as Actor, await cases.view(caseIdParam(req.params.caseId))));
   });
 
   router.get('/', requirePermission(authenticate, 'list-cases'), async (req, res) => {

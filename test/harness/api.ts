@@ -37,6 +37,8 @@ export interface TestAppOptions {
   connection?: Connection;
   actionTimeoutMs?: number;
   readinessTimeoutMs?: number;
+  /** API_TOKENS instead of the development tokens. */
+  apiTokens?: string;
 }
 
 /** The real express app on the shared Temporal server, with the default (development) configuration. */
@@ -55,7 +57,10 @@ export function testApp(options: TestAppOptions): Express {
       corsOrigins: ['http://localhost:8233'],
       urlToken: testCodecUrlToken,
     },
-    authenticate: createAuthenticator({ staticTokens: config.API_TOKENS, audience: config.JWT_AUDIENCE }),
+    authenticate: createAuthenticator({
+      staticTokens: options.apiTokens ?? config.API_TOKENS,
+      audience: config.JWT_AUDIENCE,
+    }),
   });
 }
 
