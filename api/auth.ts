@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
 import { roles, type Actor, type Role } from '../workflows/definitions';
 import { HttpProblem } from './problem';
 import { may, type Permission } from './roles';
@@ -7,21 +7,56 @@ import { may, type Permission } from './roles';
 export interface AuthOptions {
   /** `token=actorId:role,…` */
   staticTokens: string;
+  /** Shared secret: HS256 tokens only. */
   jwtSecret?: string;
+  /** The issuer's JSON Web Key Set: asymmetric tokens only (see `asymmetricAlgorithms`). */
   jwksUrl?: string;
+  /** How soon an unknown `kid` may refetch the key set, in milliseconds (jose's default: 30 s). */
+  jwksCooldownMs?: number;
   issuer?: string;
   audience: string;
+  /** Longest `exp - iat` (or `exp - now`) accepted, in milliseconds. */
+  maxLifetimeMs: number;
 }
 
 export type Authenticate = (authorization: string | undefined) => Promise<Actor>;
+
+/**
+ * Fixed per kind of key, never read from the token: a JWKS of public keys must not verify an HMAC made with one
+ * of them as the secret, and `none` is never a signature.
+ */
+const asymmetricAlgorithms = ['RS256', 'ES256', 'PS256', 'EdDSA'];
+/** Clocks of the issuer and the API may disagree by this much, in seconds. */
+const clockToleranceSeconds = 30;
 
 const isRole = (value: unknown): value is Role =>
   typeof value === 'string' && (roles as readonly string[]).includes(value);
 
 /** Maps a bearer token to an actor: a configured static token, or a signed JWT (`sub` and a `role` claim). */
 export function createAuthenticator(options: AuthOptions): Authenticate {
+  const tokens = staticTokens(options.staticTokens);
+  const verify = jwtVerifier(options);
+
+  return async (authorization) => {
+    const token = /^Bearer (\S+)$/i.exec(authorization ?? '')?.[1];
+    if (!token) throw new HttpProblem(401, 'Unauthorized', 'Send `Authorization: Bearer <token>`.');
+    const known = tokens.get(token);
+    if (known) return known;
+    if (token.split('.').length === 3 && verify) {
+      try {
+        const payload = await verify(token);
+        if (isRole(payload.role)) return { id: payload.sub!, role: payload.role };
+      } catch {
+        // fall through to the one answer for every bad token
+      }
+    }
+    throw new HttpProblem(401, 'Unauthorized', 'The bearer token is unknown, expired or not signed for this API.');
+  };
+}
+
+function staticTokens(spec: string): Map<string, Actor> {
   const tokens = new Map<string, Actor>();
-  for (const entry of options.staticTokens
+  for (const entry of spec
     .split(',')
     .map((e) => e.trim())
     .filter(Boolean)) {
@@ -30,26 +65,37 @@ export function createAuthenticator(options: AuthOptions): Authenticate {
       throw new Error(`API_TOKENS entry "${entry.split('=')[0]}=…" is not token=actorId:role`);
     tokens.set(match[1]!, { id: match[2]!, role: match[3] });
   }
-  const secret = options.jwtSecret ? new TextEncoder().encode(options.jwtSecret) : undefined;
-  const jwks: JWTVerifyGetKey | undefined = options.jwksUrl ? createRemoteJWKSet(new URL(options.jwksUrl)) : undefined;
+  return tokens;
+}
 
-  return async (authorization) => {
-    const token = /^Bearer (\S+)$/i.exec(authorization ?? '')?.[1];
-    if (!token) throw new HttpProblem(401, 'Unauthorized', 'Send `Authorization: Bearer <token>`.');
-    const known = tokens.get(token);
-    if (known) return known;
-    if (token.split('.').length === 3 && (secret || jwks)) {
-      try {
-        const verifyOptions = { audience: options.audience, ...(options.issuer ? { issuer: options.issuer } : {}) };
-        const { payload } = secret
-          ? await jwtVerify(token, secret, verifyOptions)
-          : await jwtVerify(token, jwks!, verifyOptions);
-        if (typeof payload.sub === 'string' && isRole(payload.role)) return { id: payload.sub, role: payload.role };
-      } catch {
-        // fall through to the one answer for every bad token
-      }
-    }
-    throw new HttpProblem(401, 'Unauthorized', 'The bearer token is unknown, expired or not signed for this API.');
+/** Verifies signature, algorithm, issuer, audience and time, then what jose leaves to us: `sub` and lifetime. */
+function jwtVerifier(options: AuthOptions): ((token: string) => Promise<JWTPayload>) | undefined {
+  const checks: JWTVerifyOptions = {
+    audience: options.audience,
+    ...(options.issuer ? { issuer: options.issuer } : {}),
+    requiredClaims: ['exp', 'sub'],
+    clockTolerance: clockToleranceSeconds,
+  };
+  let verified: (token: string) => Promise<JWTPayload>;
+  if (options.jwtSecret) {
+    const secret = new TextEncoder().encode(options.jwtSecret);
+    verified = async (token) => (await jwtVerify(token, secret, { ...checks, algorithms: ['HS256'] })).payload;
+  } else if (options.jwksUrl) {
+    const jwks: JWTVerifyGetKey = createRemoteJWKSet(new URL(options.jwksUrl), {
+      ...(options.jwksCooldownMs !== undefined ? { cooldownDuration: options.jwksCooldownMs } : {}),
+    });
+    verified = async (token) => (await jwtVerify(token, jwks, { ...checks, algorithms: asymmetricAlgorithms })).payload;
+  } else {
+    return undefined;
+  }
+  return async (token) => {
+    const payload = await verified(token);
+    if (typeof payload.sub !== 'string' || payload.sub.trim() === '') throw new Error('empty sub');
+    const maxSeconds = options.maxLifetimeMs / 1000;
+    // exp - iat: issued for too long; exp - now: the same without iat, or behind an iat set in the future.
+    if (payload.iat !== undefined && payload.exp! - payload.iat > maxSeconds) throw new Error('lifetime over maximum');
+    if (payload.exp! - Date.now() / 1000 > maxSeconds + clockToleranceSeconds) throw new Error('lifetime over maximum');
+    return payload;
   };
 }
 

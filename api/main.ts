@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
 import { Connection } from '@temporalio/client';
-import { ApiEnvSchema, parseEnv, payloadKeysOf, runMain } from '../lib/config';
+import { payloadKeysOf, runMain } from '../lib/config';
 import { AesGcmCodec } from '../lib/encryption';
 import { createLogger } from '../lib/logger';
 import { createCaseClient } from '../lib/temporal/client';
 import { createApp } from './app';
 import { createAuthenticator } from './auth';
+import { authOptionsOf, parseApiEnv } from './config';
 
 runMain(() => {
-  const config = parseEnv(ApiEnvSchema);
+  const config = parseApiEnv();
   const logger = createLogger({ name: 'api', level: config.LOG_LEVEL });
   // Lazy: the API comes up (and answers /healthz) before Temporal does; /readyz tells when it is reachable.
   const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
@@ -24,20 +25,16 @@ runMain(() => {
     pageTokenSecret: createHash('sha256').update(`page-tokens:${config.PAYLOAD_KEYS}`).digest(),
     codec: {
       codec: new AesGcmCodec(payloadKeysOf(config)),
-      corsOrigins: config.CODEC_CORS_ORIGINS.split(',').map((o) => o.trim()),
+      corsOrigins: config.CODEC_CORS_ORIGINS.split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
       urlToken: config.CODEC_URL_TOKEN,
     },
-    authenticate: createAuthenticator({
-      staticTokens: config.API_TOKENS,
-      jwtSecret: config.JWT_SECRET,
-      jwksUrl: config.JWT_JWKS_URL,
-      issuer: config.JWT_ISSUER,
-      audience: config.JWT_AUDIENCE,
-    }),
+    authenticate: createAuthenticator(authOptionsOf(config)),
   });
 
-  const server = app.listen(config.API_PORT, () => {
-    logger.info({ port: config.API_PORT }, 'api listening');
+  const server = app.listen(config.API_PORT, config.API_HOST, () => {
+    logger.info({ host: config.API_HOST, port: config.API_PORT }, 'api listening');
   });
   const stop = (): void => {
     logger.info('api stopping');

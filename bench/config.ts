@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import { LogEnvSchema, parseEnv } from '../lib/config';
+import { envNumber } from '../lib/env-values';
 
 const count = (what: string) =>
-  z.coerce
-    .number({ error: `expected a number of ${what}` })
-    .int(`expected whole ${what}`)
-    .positive(`expected 1 or more ${what}`);
+  envNumber(
+    z.coerce
+      .number({ error: `expected a number of ${what}` })
+      .int(`expected whole ${what}`)
+      .positive(`expected 1 or more ${what}`),
+  );
 
 /** `npm run bench`'s environment; `--soak` on the command line is the same as `BENCH_MODE=soak`. */
 export const BenchEnvSchema = z.object({

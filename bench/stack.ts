@@ -4,7 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { createApp } from '../api/app';
 import { createAuthenticator } from '../api/auth';
-import { ApiEnvSchema, parseEnv } from '../lib/config';
+import { authOptionsOf, parseApiEnv } from '../api/config';
 import { createDataConverter } from '../lib/data-converter';
 import { generatePayloadKey, parsePayloadKeys } from '../lib/encryption';
 import { createLogger } from '../lib/logger';
@@ -49,7 +49,7 @@ export async function startStack(options: StackOptions): Promise<BenchStack> {
   const payloadKeys = generatePayloadKey('bench');
   const dataConverter = createDataConverter(parsePayloadKeys(payloadKeys));
   const client = new Client({ connection, dataConverter });
-  const apiConfig = parseEnv(ApiEnvSchema, { PAYLOAD_KEYS: payloadKeys });
+  const apiConfig = parseApiEnv({ PAYLOAD_KEYS: payloadKeys });
   const app = createApp({
     client,
     connection,
@@ -58,7 +58,7 @@ export async function startStack(options: StackOptions): Promise<BenchStack> {
     readinessTimeoutMs: 2000,
     taskQueue: options.taskQueue,
     actionTimeoutMs: 30_000,
-    authenticate: createAuthenticator({ staticTokens: apiConfig.API_TOKENS, audience: apiConfig.JWT_AUDIENCE }),
+    authenticate: createAuthenticator(authOptionsOf(apiConfig)),
   });
   const api: Server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => api.once('listening', resolve));

@@ -4,7 +4,7 @@ import { defaultCaseSettings, type CaseSettings } from '../workflows/settings';
 const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /** A duration such as `90d`, `30m`, `5s` or `250ms`, in milliseconds. */
-const duration = z
+export const duration = z
   .string()
   .regex(/^\d+(ms|s|m|h|d)$/, 'expected a duration such as 90d, 30m, 5s or 250ms')
   .transform((v) => {

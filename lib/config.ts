@@ -1,17 +1,14 @@
 import { z } from 'zod';
-import { CaseSettingsEnvSchema } from './case-settings-config';
+import { CaseSettingsEnvSchema, duration } from './case-settings-config';
 import { parsePayloadKeys, type PayloadKeys } from './encryption';
+import { emptyIsNone, envNumber, listenHost, milliseconds, port } from './env-values';
 
 /** Thrown when an environment variable does not parse; the message names the variable and the fix. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-const port = z.coerce
-  .number({ error: 'expected a port number' })
-  .int()
-  .min(0, 'expected a port number')
-  .max(65535, 'expected a port number');
+const nodeEnv = z.enum(['development', 'production', 'test']).default('development');
 
 export const TemporalEnvSchema = z.object({
   /** host:port of the Temporal frontend. */
@@ -25,11 +22,14 @@ export const LogEnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
+const payloadKeysExpected = 'expected keyId:base64key of a 32-byte key (make dev generates one into .data/)';
+
 /** The payload encryption keys every process that reads or writes cases needs (see lib/encryption.ts). */
 export const EncryptionEnvSchema = z.object({
   /** `keyId:base64key,…` of 32-byte AES keys; `make dev` generates one into .data/payload-keys. */
   PAYLOAD_KEYS: z
-    .string({ error: 'expected keyId:base64key of a 32-byte key (make dev generates one into .data/)' })
+    .string({ error: payloadKeysExpected })
+    .min(1, payloadKeysExpected)
     .refine((v) => {
       try {
         parsePayloadKeys(v);
@@ -39,7 +39,7 @@ export const EncryptionEnvSchema = z.object({
       }
     }, 'expected keyId:base64key pairs of 32-byte keys, separated by commas'),
   /** The key that encrypts; the others only decrypt. Default: the last key of PAYLOAD_KEYS. */
-  PAYLOAD_KEY_ID: z.string().optional(),
+  PAYLOAD_KEY_ID: emptyIsNone(z.string()),
 });
 
 /** The keys of a parsed configuration. */
@@ -56,14 +56,17 @@ export function payloadKeysOf(config: z.infer<typeof EncryptionEnvSchema>): Payl
 export const ApiEnvSchema = TemporalEnvSchema.extend(LogEnvSchema.shape)
   .extend(EncryptionEnvSchema.shape)
   .extend({
+    API_HOST: listenHost,
     API_PORT: port.default(3000),
     /** How long /readyz waits for Temporal before it answers 503, in milliseconds. */
-    READINESS_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
+    READINESS_TIMEOUT_MS: milliseconds(1).default(2000),
     /** How long an officer action or a case query may wait for a worker before the API answers 503. */
-    ACTION_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+    ACTION_TIMEOUT_MS: milliseconds(1).default(5000),
+    /** `production` refuses development tokens and requires JWTs of a named issuer and audience (api/config.ts). */
+    NODE_ENV: nodeEnv,
     /**
      * Static bearer tokens, `token=actorId:role` separated by commas. The defaults are the development tokens
-     * of the README; set it empty in production and use JWTs.
+     * of the README; empty: none. Production refuses `dev-` tokens.
      */
     API_TOKENS: z
       .string()
@@ -73,19 +76,23 @@ export const ApiEnvSchema = TemporalEnvSchema.extend(LogEnvSchema.shape)
           'dev-agency=ind:agency,dev-operator=operator-1:operator',
       ),
     /** Verify signed JWTs (issuer, audience, `role` claim, `sub` as actor id) with a shared HS256 secret… */
-    JWT_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
-    /** …or with the issuer's JSON Web Key Set. */
-    JWT_JWKS_URL: z.url().optional(),
-    JWT_ISSUER: z.string().optional(),
-    JWT_AUDIENCE: z.string().default('one-stop-shop'),
-    /** Browser origins (the Temporal UI) allowed to call the codec server at /codec. */
+    JWT_SECRET: emptyIsNone(z.string().min(32, 'expected at least 32 characters')),
+    /** …or with the issuer's JSON Web Key Set (RS256, ES256, PS256 or EdDSA). */
+    JWT_JWKS_URL: emptyIsNone(z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' })),
+    JWT_ISSUER: emptyIsNone(z.string()),
+    JWT_AUDIENCE: z.string().min(1, 'expected the audience of accepted JWTs').default('one-stop-shop'),
+    /** Longest lifetime (`exp` minus `iat`, or minus now) of an accepted JWT, in milliseconds. */
+    JWT_MAX_LIFETIME: duration.default(3_600_000),
+    /** Browser origins (the Temporal UI) allowed to call the codec server at /codec; empty: none. */
     CODEC_CORS_ORIGINS: z.string().default('http://localhost:8233,http://127.0.0.1:8233'),
     /** A secret that stands in for an operator token in the codec URL (/codec/t/<secret>), for a UI without login. */
-    CODEC_URL_TOKEN: z.string().min(24, 'expected at least 24 characters').optional(),
+    CODEC_URL_TOKEN: emptyIsNone(z.string().min(24, 'expected at least 24 characters')),
   });
 export type ApiConfig = z.infer<typeof ApiEnvSchema>;
 
-const rate = z.coerce.number({ error: 'expected a number of calls per second' }).positive('expected a positive number');
+const rate = envNumber(
+  z.coerce.number({ error: 'expected a number of calls per second' }).positive('expected a positive number'),
+);
 
 /** Where the agencies are and how hard we may call them; the sandbox is only the default. */
 export const AgencyEnvSchema = z.object({
@@ -103,11 +110,11 @@ export const AgencyEnvSchema = z.object({
   IND_TOKEN: z.string().min(1).default('sandbox-dev-token'),
   NOTIFY_TOKEN: z.string().min(1).default('sandbox-dev-token'),
   /** Per-request timeout of an agency call, in milliseconds. */
-  AGENCY_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  AGENCY_TIMEOUT_MS: milliseconds(1).default(10_000),
   /** Where IND calls back (the API's call-back endpoint). */
   IND_CALLBACK_URL: z.url().default('http://127.0.0.1:3000/v1/agency-callbacks/ind'),
   /** How often the polling fall-back asks IND for a decision or a card, in milliseconds. */
-  IND_POLL_INTERVAL_MS: z.coerce.number().int().positive().default(60_000),
+  IND_POLL_INTERVAL_MS: milliseconds(1).default(60_000),
   /** Calls per second across all workers, per agency (Temporal enforces it per task queue). */
   BRP_RATE_LIMIT: rate.default(20),
   IND_RATE_LIMIT: rate.default(20),
@@ -115,51 +122,60 @@ export const AgencyEnvSchema = z.object({
 });
 export type AgencyConfig = z.infer<typeof AgencyEnvSchema>;
 
+/** `host:port`, or empty for "not served": the metrics endpoints bind loopback unless told otherwise. */
+const metricsAddress = z
+  .string()
+  .regex(/^(.+:\d{1,5})?$/, 'expected host:port such as 127.0.0.1:9464, or empty to disable it');
+
 export const WorkerEnvSchema = TemporalEnvSchema.extend(LogEnvSchema.shape)
   .extend(EncryptionEnvSchema.shape)
   .extend(AgencyEnvSchema.shape)
   .extend(CaseSettingsEnvSchema.shape)
   .extend({
-    /** Prometheus scrape endpoint of the worker's Temporal runtime; empty disables it. */
-    WORKER_METRICS_ADDRESS: z.string().default('0.0.0.0:9464'),
-    /** Serves the daily stuck-cases report's gauge `stuck_cases{kind}`; empty disables it. */
-    WORKER_REPORT_METRICS_ADDRESS: z.string().default('0.0.0.0:9465'),
+    /** Prometheus scrape endpoint (host:port) of the worker's Temporal runtime; empty disables it. */
+    WORKER_METRICS_ADDRESS: metricsAddress.default('127.0.0.1:9464'),
+    /** Serves the daily stuck-cases report's gauge `stuck_cases{kind}` (host:port); empty disables it. */
+    WORKER_REPORT_METRICS_ADDRESS: metricsAddress.default('127.0.0.1:9465'),
     /** A bundle made by `npm run bundle:workflows`; required outside development. */
-    WORKFLOW_BUNDLE_PATH: z.string().optional(),
-    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    WORKFLOW_BUNDLE_PATH: emptyIsNone(z.string()),
+    NODE_ENV: nodeEnv,
     /** How long in-flight activities may finish after SIGTERM before they are handed back. */
-    WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().nonnegative().default(10_000),
+    WORKER_SHUTDOWN_GRACE_MS: milliseconds(0).default(10_000),
   });
 export type WorkerConfig = z.infer<typeof WorkerEnvSchema>;
 
+const fixedPort = envNumber(
+  z.coerce.number({ error: 'expected a port number from 1 to 65535' }).int().min(1).max(65535),
+);
+
 /** `make dev`'s supervisor: the ports it gives the embedded Temporal server and UI, the API and the sandbox. */
 export const DevEnvSchema = z.object({
-  TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
-  TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
-  API_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  SANDBOX_PORT: z.coerce.number().int().min(1).max(65535).default(4000),
+  TEMPORAL_PORT: fixedPort.default(7233),
+  TEMPORAL_UI_PORT: fixedPort.default(8233),
+  API_PORT: fixedPort.default(3000),
+  SANDBOX_PORT: fixedPort.default(4000),
 });
 
 /**
  * Parses the environment once at start-up. The first bad variable becomes a one-line ConfigError such as
- * `API_PORT="abc": expected a number from 0 to 65535`.
+ * `API_PORT="abc": expected a port number`. An empty variable is empty, not unset: each schema says what empty
+ * means (none, disabled, or an error such as `API_PORT is empty: expected a port number`).
  */
 export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
-  const result = schema.safeParse(withoutEmptyStrings(env));
+  const result = schema.safeParse(env);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const name = String(issue?.path[0] ?? 'environment');
   const value = env[name];
-  const shown = value === undefined ? 'is missing' : `="${value}"`;
+  const shown = value === undefined ? ' is missing' : value === '' ? ' is empty' : `="${value}"`;
+  const unset = schema instanceof z.ZodObject && value === '' && hasDefault(schema.shape[name] as z.ZodType);
   throw new ConfigError(
-    `Invalid configuration: ${name}${shown === 'is missing' ? ' is missing' : shown}: ${issue?.message}`,
+    `Invalid configuration: ${name}${shown}: ${issue?.message}${unset ? ' (unset it for the default)' : ''}`,
   );
 }
 
-function withoutEmptyStrings(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''),
-  );
+function hasDefault(schema: z.ZodType | undefined): boolean {
+  return schema?.safeParse(undefined).success ?? false;
 }
 
 /** Runs a process's main, turning a ConfigError into one line on stderr and exit code 2. */

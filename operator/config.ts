@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CaseSettingsEnvSchema } from '../lib/case-settings-config';
 import { EncryptionEnvSchema, TemporalEnvSchema } from '../lib/config';
+import { milliseconds } from '../lib/env-values';
 
 const day = 86_400_000;
 
@@ -16,7 +17,7 @@ export const OperatorEnvSchema = TemporalEnvSchema.extend(EncryptionEnvSchema.sh
   /** How long after the appointment a case may wait on a person at the desk before it counts as stuck. */
   STUCK_HUMAN_NORM: duration.default(2 * day),
   /** How long a query or an update may wait for a worker, in milliseconds. */
-  OPERATOR_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  OPERATOR_TIMEOUT_MS: milliseconds(1).default(10_000),
 });
 export type OperatorConfig = z.infer<typeof OperatorEnvSchema>;
 

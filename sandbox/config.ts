@@ -1,15 +1,9 @@
 import { z } from 'zod';
 import { LogEnvSchema } from '../lib/config';
+import { emptyIsNone, envNumber, listenHost, milliseconds, port } from '../lib/env-values';
 
-const port = z.coerce
-  .number({ error: 'expected a port number' })
-  .int('expected a port number')
-  .min(0, 'expected a port number')
-  .max(65535, 'expected a port number');
-const delayMs = z.coerce
-  .number({ error: 'expected milliseconds' })
-  .int('expected whole milliseconds')
-  .nonnegative('expected 0 or more milliseconds');
+const delayMs = milliseconds(0);
+/** Comma-separated; empty: an empty list. */
 const list = z.string().transform((value) =>
   value
     .split(',')
@@ -19,11 +13,12 @@ const list = z.string().transform((value) =>
 
 /** The sandbox process's environment; the defaults match what the API and worker expect in development. */
 export const SandboxEnvSchema = LogEnvSchema.extend({
+  SANDBOX_HOST: listenHost,
   SANDBOX_PORT: port.default(4000),
   /** Bearer token the agencies expect. */
   SANDBOX_TOKEN: z.string().min(1).default('sandbox-dev-token'),
   /** Where IND call-backs go when a request carried no callbackUrl. */
-  SANDBOX_CALLBACK_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
+  SANDBOX_CALLBACK_URL: emptyIsNone(z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' })),
   /** Bearer token sent on call-backs. */
   SANDBOX_CALLBACK_TOKEN: z.string().min(1).default('agency-dev-token'),
   /** Grant IND applications automatically after this many ms; 0: only on POST /_admin/ind/decide. */
@@ -38,8 +33,8 @@ export const SandboxEnvSchema = LogEnvSchema.extend({
    * JSON file that keeps the sandbox's state across restarts: loaded at start (missing: empty), saved after each
    * change. Unset: memory only. `make dev` sets `.data/sandbox-state.json`.
    */
-  SANDBOX_STATE_FILE: z.string().min(1).optional(),
+  SANDBOX_STATE_FILE: emptyIsNone(z.string()),
   /** Seed of the fault randomness; random when unset (the process logs the one it drew). */
-  SANDBOX_SEED: z.coerce.number({ error: 'expected an integer' }).int('expected an integer').optional(),
+  SANDBOX_SEED: envNumber(z.coerce.number({ error: 'expected an integer' }).int('expected an integer').optional()),
 });
 export type SandboxConfig = z.infer<typeof SandboxEnvSchema>;

@@ -21,9 +21,12 @@ runMain(() => {
     stateFile: config.SANDBOX_STATE_FILE,
   });
 
-  const server = sandbox.app.listen(config.SANDBOX_PORT, () => {
+  const server = sandbox.app.listen(config.SANDBOX_PORT, config.SANDBOX_HOST, () => {
     // The seed is logged so a run with surprising faults can be repeated with SANDBOX_SEED.
-    logger.info({ port: config.SANDBOX_PORT, seed, stateFile: config.SANDBOX_STATE_FILE }, 'agency sandbox listening');
+    logger.info(
+      { host: config.SANDBOX_HOST, port: config.SANDBOX_PORT, seed, stateFile: config.SANDBOX_STATE_FILE },
+      'agency sandbox listening',
+    );
   });
   server.on('error', (err) => {
     logger.fatal({ err }, 'agency sandbox cannot listen');

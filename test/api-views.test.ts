@@ -31,7 +31,7 @@ describe('api: what each role sees of a case, and which cases a booking site may
     sandbox = await startSandbox({ callbackToken: 'dev-agency' });
     workers = await caseWorkers(taskQueue, { sandboxUrl: sandbox.url });
     running = workers.run();
-    api = request(testApp({ taskQueue, apiTokens }));
+    api = request(testApp({ taskQueue, env: { API_TOKENS: apiTokens } }));
 
     const created = await api.post('/v1/cases').set('authorization', tokens.bookingSite).send(booking);
     assert.equal(created.status, 201, created.text);

@@ -63,9 +63,8 @@ runMain(async () => {
 
 /** The stuck-cases gauge on its own port: the runtime's Prometheus port belongs to Temporal's Rust core. */
 function serveMetrics(metrics: StuckReportMetrics, address: string, logger: Logger): Server {
-  const [host, port] = address.includes(':')
-    ? [address.slice(0, address.lastIndexOf(':')), address.slice(address.lastIndexOf(':') + 1)]
-    : ['0.0.0.0', address];
+  const host = address.slice(0, address.lastIndexOf(':'));
+  const port = address.slice(address.lastIndexOf(':') + 1);
   const server = createServer((_req, res) => {
     void metrics.registry.metrics().then((text) => {
       res.setHeader('content-type', metrics.registry.contentType);

@@ -5,7 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createApp } from '../../api/app';
 import { createAuthenticator } from '../../api/auth';
-import { ApiEnvSchema, parseEnv } from '../../lib/config';
+import { authOptionsOf, parseApiEnv } from '../../api/config';
 import { createDataConverter } from '../../lib/data-converter';
 import { AesGcmCodec, parsePayloadKeys } from '../../lib/encryption';
 import { createLogger } from '../../lib/logger';
@@ -90,7 +90,7 @@ export async function startUiStack(options: { sandboxUrl: string }): Promise<UiS
 }
 
 function apiApp(client: Client, connection: Connection, taskQueue: string, codecToken: string, uiPort: number) {
-  const config = parseEnv(ApiEnvSchema, { PAYLOAD_KEYS: testPayloadKeysSpec });
+  const config = parseApiEnv({ PAYLOAD_KEYS: testPayloadKeysSpec });
   return createApp({
     client,
     connection,
@@ -104,7 +104,7 @@ function apiApp(client: Client, connection: Connection, taskQueue: string, codec
       corsOrigins: [`http://127.0.0.1:${uiPort}`, `http://localhost:${uiPort}`],
       urlToken: codecToken,
     },
-    authenticate: createAuthenticator({ staticTokens: config.API_TOKENS, audience: config.JWT_AUDIENCE }),
+    authenticate: createAuthenticator(authOptionsOf(config)),
   });
 }
 

@@ -2,7 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { Express } from 'express';
 import { createApp } from '../../api/app';
 import { createAuthenticator } from '../../api/auth';
-import { ApiEnvSchema, parseEnv } from '../../lib/config';
+import { authOptionsOf, parseApiEnv } from '../../api/config';
 import { AesGcmCodec, parsePayloadKeys } from '../../lib/encryption';
 import { createLogger } from '../../lib/logger';
 import type { Role } from '../../workflows/definitions';
@@ -37,13 +37,13 @@ export interface TestAppOptions {
   connection?: Connection;
   actionTimeoutMs?: number;
   readinessTimeoutMs?: number;
-  /** API_TOKENS instead of the development tokens. */
-  apiTokens?: string;
+  /** Variables of the API's environment on top of the test payload keys (NODE_ENV, API_TOKENS, JWT_…). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** The real express app on the shared Temporal server, with the default (development) configuration. */
 export function testApp(options: TestAppOptions): Express {
-  const config = parseEnv(ApiEnvSchema, { PAYLOAD_KEYS: testPayloadKeysSpec });
+  const config = parseApiEnv({ PAYLOAD_KEYS: testPayloadKeysSpec, ...options.env });
   return createApp({
     client: options.client ?? temporal().client,
     connection: options.connection ?? temporal().connection,
@@ -57,10 +57,7 @@ export function testApp(options: TestAppOptions): Express {
       corsOrigins: ['http://localhost:8233'],
       urlToken: testCodecUrlToken,
     },
-    authenticate: createAuthenticator({
-      staticTokens: options.apiTokens ?? config.API_TOKENS,
-      audience: config.JWT_AUDIENCE,
-    }),
+    authenticate: createAuthenticator(authOptionsOf(config)),
   });
 }
 
@@ -68,7 +65,7 @@ export function testApp(options: TestAppOptions): Express {
  * The same app against a Temporal address where nothing listens: for tests of what the API does before it calls
  * Temporal (auth, validation, documentation, metrics, codec). A call that does reach Temporal answers 503 quickly.
  */
-export function offlineTestApp(): Express {
+export function offlineTestApp(env?: NodeJS.ProcessEnv): Express {
   // No gRPC retry interceptor: a refused connection fails the call at once instead of after back-off.
   const connection = Connection.lazy({ address: '127.0.0.1:9', interceptors: [] });
   return testApp({
@@ -77,5 +74,6 @@ export function offlineTestApp(): Express {
     connection,
     actionTimeoutMs: 200,
     readinessTimeoutMs: 200,
+    env,
   });
 }

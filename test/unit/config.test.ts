@@ -47,3 +47,20 @@ describe('configuration: a bad environment variable stops the process with one l
     assert.match(stderr, /^Invalid configuration: PAYLOAD_KEYS="k1:c2hvcnQ=": expected keyId:base64key/);
   });
 });
+
+describe('configuration: a production API with development tokens does not start', () => {
+  it('exits 2 with one line naming API_TOKENS and the fix', () => {
+    const { status, stderr } = start('api/main.js', {
+      NODE_ENV: 'production',
+      JWT_SECRET: 'a-shared-secret-of-at-least-32-characters!',
+      JWT_ISSUER: 'https://login.example.nl',
+      JWT_AUDIENCE: 'one-stop-shop',
+    });
+    assert.equal(status, 2);
+    assert.equal(stderr.trim().split('\n').length, 1, stderr);
+    assert.match(
+      stderr,
+      /^Invalid configuration for NODE_ENV=production: API_TOKENS holds development tokens .*set API_TOKENS= \(empty\)/,
+    );
+  });
+});

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { SearchAttributeType } from '@temporalio/common';
 import { parse } from 'yaml';
 import { ApiEnvSchema, WorkerEnvSchema } from '../../lib/config';
+import { SandboxEnvSchema } from '../../sandbox/config';
 import { caseSearchAttributes } from '../../workflows/search-attributes';
 
 const root = path.resolve(__dirname, '..', '..', '..');
@@ -110,15 +111,40 @@ describe('deployment: docker-compose.yml and the Dockerfile agree with the code'
     assert.deepEqual(registered.sort(), expected.sort());
   });
 
+  it('every process listens on all interfaces of its container, since the processes bind loopback by default', () => {
+    assert.equal(environment(service('api')).get('API_HOST'), '0.0.0.0');
+    assert.equal(environment(service('sandbox')).get('SANDBOX_HOST'), '0.0.0.0');
+    assert.match(environment(service('worker')).get('WORKER_METRICS_ADDRESS') ?? '', /^0\.0\.0\.0:\d+$/);
+    assert.match(environment(service('worker')).get('WORKER_REPORT_METRICS_ADDRESS') ?? '', /^0\.0\.0\.0:\d+$/);
+  });
+
+  it('the API (NODE_ENV=production in the image) gets no development token, and JWT settings it must be given', () => {
+    assert.match(readFileSync(path.join(root, 'Dockerfile'), 'utf8'), /^ENV NODE_ENV=production\b/m);
+    const env = environment(service('api'));
+    assert.ok(env.has('API_TOKENS'), 'unset, API_TOKENS is the development tokens, which production refuses');
+    assert.doesNotMatch(env.get('API_TOKENS')!, /(^|,)dev-/);
+    assert.equal(env.get('API_TOKENS')!.split('=')[0], environment(service('sandbox')).get('SANDBOX_CALLBACK_TOKEN'));
+    for (const name of ['JWT_JWKS_URL', 'JWT_ISSUER'])
+      assert.match(env.get(name) ?? '', /^\$\{\w+:\?/, `${name} is required`);
+    assert.ok(env.get('JWT_AUDIENCE'), 'production needs JWT_AUDIENCE set explicitly');
+  });
+
   for (const [name, schema] of [
     ['api', ApiEnvSchema],
     ['worker', WorkerEnvSchema],
+    ['sandbox', SandboxEnvSchema],
   ] as const) {
-    it(`${name} sets only environment variables its config schema knows, and finds Temporal by service name`, () => {
-      const env = environment(service(name));
+    it(`${name} sets only environment variables its config schema knows`, () => {
       const known = Object.keys(schema.shape);
-      for (const variable of env.keys()) assert.ok(known.includes(variable), `${name}: unknown variable ${variable}`);
-      const host = env.get('TEMPORAL_ADDRESS')?.split(':')[0] ?? 'localhost';
+      for (const variable of environment(service(name)).keys()) {
+        assert.ok(known.includes(variable), `${name}: unknown variable ${variable}`);
+      }
+    });
+  }
+
+  for (const name of ['api', 'worker']) {
+    it(`${name} finds Temporal by service name`, () => {
+      const host = environment(service(name)).get('TEMPORAL_ADDRESS')?.split(':')[0] ?? 'localhost';
       assert.ok(host in compose.services, `${name}: TEMPORAL_ADDRESS points at ${host}, not at a compose service`);
     });
   }
