@@ -31,9 +31,10 @@ export function toHttpProblem(failure: CaseCallFailure, caseId: string): HttpPro
       return new HttpProblem(
         503,
         'Service Unavailable',
-        `Case ${caseId} cannot run: its workflow fails on every attempt, so it takes no actions and nothing was ` +
-          `changed. An operator must repair it: ${taskFailureRepair(caseId)}. GET the case to see its state.`,
-        { retryAfterSeconds: 300 },
+        `Case ${caseId} cannot run now: its last workflow tasks failed, so it takes no actions and nothing was ` +
+          `changed. Retry shortly with the same key: a case whose worker died recovers by itself. If it persists, ` +
+          `an operator must repair it: ${taskFailureRepair(caseId)}. GET the case to see its state.`,
+        { retryAfterSeconds: 10 },
       );
   }
 }

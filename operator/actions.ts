@@ -70,6 +70,9 @@ function explain(failure: CaseCallFailure, caseId: string, timeoutMs: number): s
     case 'unavailable':
       return `${caseId}: Temporal is unreachable; try again shortly`;
     case 'task-failing':
-      return `${caseId}: the case's workflow fails on every attempt, so it takes no actions: ${taskFailureRepair(caseId)}`;
+      return (
+        `${caseId}: the case's last workflow tasks failed, so it takes no actions; try again shortly (a case ` +
+        `whose worker died recovers by itself); if it persists: ${taskFailureRepair(caseId)}`
+      );
   }
 }

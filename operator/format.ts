@@ -102,7 +102,7 @@ export function caseText(view: CaseView, auditEntries: number): string {
 export function unrunnableText(view: UnrunnableCaseView): string {
   const { needsOperator: problem } = view;
   return [
-    `${view.caseId}  ${view.status}, NEEDS AN OPERATOR: its workflow fails on every attempt`,
+    `${view.caseId}  ${view.status}, NEEDS AN OPERATOR if this persists: its last workflow tasks failed`,
     `cause: ${problem.cause} (attempt ${problem.attempt})`,
     `next: ${problem.next}`,
     '',

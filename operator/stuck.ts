@@ -106,7 +106,7 @@ export function classifyCase(c: CaseVisibility, now: Date, norms: StuckNorms): S
   if (c.reportedProblems.some((p) => (taskProblemCategories as readonly string[]).includes(p))) {
     reasons.push({
       kind: 'task-failing',
-      why: `its workflow fails on every attempt (${causeOf(c.reportedProblems)}); it takes no actions`,
+      why: `its workflow tasks keep failing (${causeOf(c.reportedProblems)}); it takes no actions`,
       next: taskFailureRepair(id),
     });
   }

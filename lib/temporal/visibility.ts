@@ -158,8 +158,9 @@ export async function unrunnableCase(client: Client, caseId: string): Promise<Un
       cause: failure.cause,
       attempt: failure.attempt,
       detail:
-        `The case's workflow fails on every attempt (${failure.cause}, attempt ${failure.attempt}); it takes no ` +
-        `actions until an operator repairs it. Below is its state as last indexed.`,
+        `The case's last workflow tasks failed (${failure.cause}, attempt ${failure.attempt}); it takes no ` +
+        `actions until one succeeds: by itself when a worker died on it, after an operator's repair when its ` +
+        `code fails. Below is its state as last indexed.`,
       next: taskFailureRepair(caseId),
     },
     ...(c.municipality ? { municipalityCode: c.municipality } : {}),
