@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import { caseSettingsVariables } from '../../lib/case-settings-config';
+import { ChaosEnvSchema } from '../../bench/chaos/config';
 import { ApiEnvSchema, DevEnvSchema, WorkerEnvSchema } from '../../lib/config';
 import { OperatorEnvSchema } from '../../operator/config';
 import { SandboxEnvSchema } from '../../sandbox/config';
@@ -16,6 +17,7 @@ const schemas: Record<string, z.ZodObject> = {
   operator: OperatorEnvSchema,
   sandbox: SandboxEnvSchema,
   dev: DevEnvSchema,
+  chaos: ChaosEnvSchema,
 };
 
 /** Folders that are not the project's: installed, generated or local state (see .gitignore). */
