@@ -24,6 +24,9 @@ export const ChaosEnvSchema = z.object({
   CHAOS_SEED: z.coerce.number({ error: 'expected an integer' }).int('expected an integer').optional(),
 });
 
+/** See `ChaosOptions.stallTimeoutMs`. */
+export const stallTimeoutMs = 12 * 60_000;
+
 /** What one chaos run does; `npm run chaos` reads it from the environment, the CI test sets it small. */
 export interface ChaosOptions {
   cases: number;
@@ -39,7 +42,11 @@ export interface ChaosOptions {
   /** Latency every agency adds to a call: a uniform range, in milliseconds. */
   latencyMs: [number, number];
   seed: number;
-  /** After the last disruption, a run that makes no progress for this long ends, and its open cases are lost. */
+  /**
+   * After the last one-off disruption, a run that makes no progress for this long ends, and its open cases are
+   * lost. Longer than the longest wait between two attempts of an agency call (10 minutes), or a case that is
+   * only retrying would count as lost.
+   */
   stallTimeoutMs: number;
   /** Logs, the Temporal database, the workflow bundle and the sandbox's state file go here. */
   runDir: string;
@@ -55,7 +62,7 @@ export function chaosOptions(env: z.infer<typeof ChaosEnvSchema>, runDir: string
     errorRate: 0.3,
     latencyMs: [5, 150],
     seed,
-    stallTimeoutMs: 5 * 60_000,
+    stallTimeoutMs,
     runDir,
   };
 }

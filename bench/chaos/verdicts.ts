@@ -37,7 +37,7 @@ export interface Verdicts {
   duplicateSideEffects: number;
   /** A completed case lacks an agency operation its path needs. */
   missingSideEffects: number;
-  /** An action of the desk is not exactly once in its case's audit trail. */
+  /** An officer action is not exactly once in its case's audit trail, or IND's decision or card more than once. */
   actionsNotExactlyOnce: number;
 }
 
@@ -48,11 +48,17 @@ export interface Verdicts {
  */
 export const benignTaskFailures = ['UNHANDLED_COMMAND', 'RESET_STICKY_TASK_QUEUE'];
 
-/** The desk's actions on each path, as the audit trail names them: officer actions, IND's decision and card. */
-export const deskActions: Record<CaseKind, string[]> = {
+/** The officer actions the bot takes on each path, as the audit trail names them: each exactly once. */
+export const officerActions: Record<CaseKind, string[]> = {
   eu: ['check-in', 'record-advice'],
-  vvr: ['check-in', 'capture-biometrics', 'permit-decision', 'card-ready', 'hand-over-card', 'record-advice'],
+  vvr: ['check-in', 'capture-biometrics', 'hand-over-card', 'record-advice'],
 };
+
+/**
+ * What IND reports, however it reaches the case (call-back or poll): at most once, since a call-back repeated
+ * must change nothing. Not exactly once: a card found ready by the poll leaves no audit entry.
+ */
+export const agencyEvents = ['permit-decision', 'card-ready'];
 
 /** The agency operations of each path (besides e-mails). */
 export const sideEffects: Record<CaseKind, string[]> = {
@@ -87,14 +93,14 @@ export function missingOperations(c: CaseEvidence, ledger: LedgerEntry[]): strin
 }
 
 /**
- * The desk actions of a case not exactly once in its audit trail, as `action xN`. A case that did not complete
- * may not have reached an action yet: there only a repeated action counts.
+ * The officer actions of a case not exactly once in its audit trail, and IND's events more than once, as
+ * `action xN`. A case that did not complete may not have reached an action yet: there only a repeat counts.
  */
 export function actionsOffCount(c: CaseEvidence): string[] {
-  return deskActions[c.kind]
-    .map((action) => [action, c.audit.filter((e) => e.action === action).length] as const)
-    .filter(([, n]) => n > 1 || (n === 0 && c.status === 'completed'))
-    .map(([action, n]) => `${action} x${n}`);
+  const times = (action: string) => [action, c.audit.filter((e) => e.action === action).length] as const;
+  const officers = officerActions[c.kind].map(times).filter(([, n]) => n > 1 || (n === 0 && c.status === 'completed'));
+  const agency = agencyEvents.map(times).filter(([, n]) => n > 1);
+  return [...officers, ...agency].map(([action, n]) => `${action} x${n}`);
 }
 
 /**

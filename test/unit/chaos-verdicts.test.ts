@@ -62,6 +62,19 @@ describe('the verdicts of npm run chaos', () => {
     assert.equal(judge([twice, missing, notYet], ledger, 0).actionsNotExactlyOnce, 2);
   });
 
+  it('count an IND decision twice, but not a card that the poll found ready and no entry records', () => {
+    const vvr = (caseId: string, ...actions: string[]): CaseEvidence =>
+      euCase(caseId, {
+        kind: 'vvr',
+        audit: audit('check-in', 'capture-biometrics', 'hand-over-card', 'record-advice', ...actions),
+      });
+    const cases = [vvr('case-a', 'permit-decision', 'permit-decision', 'card-ready'), vvr('case-b', 'permit-decision')];
+    const ledger = cases.flatMap((c) =>
+      ['file-application', 'order-card', 'register', 'submit-biometrics'].map((op) => entry(c.caseId, op)),
+    );
+    assert.equal(judge(cases, ledger, 0).actionsNotExactlyOnce, 1);
+  });
+
   it('count failing workflow tasks, Temporal-reported problems and broken answers as wedged', () => {
     const cases = [
       euCase('case-a', { workflowTaskFailures: ['NON_DETERMINISTIC_ERROR'] }),
