@@ -1,4 +1,5 @@
 import {
+  ApplicationFailure,
   Client,
   isGrpcCancelledError,
   isGrpcDeadlineError,
@@ -34,25 +35,38 @@ export type CaseCallFailure =
   | { kind: 'closed' }
   | { kind: 'timeout' }
   | { kind: 'starting' }
+  | { kind: 'recovering' }
   | { kind: 'unavailable' };
 
 /** What a Temporal client error means for a case; undefined for an error that is not Temporal's to explain. */
 function classifyTemporalError(err: unknown): CaseCallFailure | undefined {
-  if (err instanceof WorkflowUpdateFailedError) return { kind: 'rejected', reason: err.cause?.message };
+  if (err instanceof WorkflowUpdateFailedError) {
+    return isUnprocessedUpdate(err.cause) ? { kind: 'recovering' } : { kind: 'rejected', reason: err.cause?.message };
+  }
   if (err instanceof WorkflowNotFoundError) {
     return /already completed/.test(err.message) ? { kind: 'closed' } : { kind: 'not-found' };
   }
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isDeadline(err)) return { kind: 'timeout' };
   // The workflow has not run its first task yet, so its query handlers do not exist.
   if (err instanceof Error && err.name === 'QueryNotRegisteredError') return { kind: 'starting' };
-  if (
-    err instanceof ServiceError &&
-    isGrpcServiceError(err.cause) &&
-    err.cause.code === (14 as typeof err.cause.code)
-  ) {
-    return { kind: 'unavailable' };
+  if (err instanceof ServiceError && isGrpcServiceError(err.cause)) {
+    if (err.cause.code === (14 as typeof err.cause.code)) return { kind: 'unavailable' };
+    // From the third failed or timed-out attempt of a workflow task (a worker killed on it, a bug) until one
+    // completes, Temporal refuses queries and updates at once: FAILED_PRECONDITION, "Workflow Task in failed state".
+    if (err.cause.code === (9 as typeof err.cause.code) && /workflow task/i.test(err.cause.details)) {
+      return { kind: 'recovering' };
+    }
   }
   return undefined;
+}
+
+/**
+ * Temporal rejects an update on the worker's behalf when the workflow task that carried it completed without it
+ * (seen when a worker was killed while the update was on its way): the workflow never judged it, so a retry may
+ * still be accepted. The workflow's own refusals are `NotNow` failures.
+ */
+function isUnprocessedUpdate(cause: Error | undefined): boolean {
+  return cause instanceof ApplicationFailure && cause.type === 'UnprocessedUpdate';
 }
 
 /** Our own deadline ran out; gRPC reports it as DEADLINE_EXCEEDED or, when it cut a retry short, CANCELLED. */
