@@ -15,7 +15,7 @@ const options: ChaosOptions = {
   openCases: 20,
   workerKillEveryMs: 15_000,
   maxWorkerKills: 2,
-  brpOutageMs: 15_000,
+  brpOutageMs: 10_000,
   killSandbox: sandboxKeepsState(),
   errorRate: 0.3,
   latencyMs: [5, 80],

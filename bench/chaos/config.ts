@@ -44,8 +44,8 @@ export interface ChaosOptions {
   seed: number;
   /**
    * After the last one-off disruption, a run that makes no progress for this long ends, and its open cases are
-   * lost. Longer than the longest wait between two attempts of an agency call (10 minutes), or a case that is
-   * only retrying would count as lost.
+   * lost. Progress is a case booked, a step answered, a wait changed, a case finished, or another attempt of an
+   * agency call: longer than the longest wait between two attempts (10 minutes).
    */
   stallTimeoutMs: number;
   /** Logs, the Temporal database, the workflow bundle and the sandbox's state file go here. */

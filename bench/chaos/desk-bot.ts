@@ -28,6 +28,9 @@ export interface BotCase {
   answered: Set<string>;
   /** The status once the case is no longer open. */
   status?: string;
+  /** When the bot sent the booking, and when it saw the case finished (ms since the epoch). */
+  bookedAt?: number;
+  finishedAt?: number;
   /** Answers the bot did not expect, for the report. */
   surprises: string[];
 }
@@ -93,6 +96,7 @@ export class DeskBot {
         surprises: [],
       };
       this.cases.push(botCase);
+      botCase.bookedAt = Date.now();
       this.background(botCase, 'booking', async () => {
         // The same booking again is the same case (200): a retry after a 503 cannot book twice.
         const answer = await this.api.request('POST', '/v1/cases', { token: token.bookingSite, body: booking });
@@ -123,7 +127,7 @@ export class DeskBot {
         continue;
       }
       botCase.seenOpen = true;
-      if (waits.join() !== botCase.waitingOn.join()) this.progress();
+      if (waits.join() !== botCase.waitingOn.join()) this.noteProgress();
       botCase.waitingOn = waits;
       for (const wait of waits) {
         const step = this.steps[wait];
@@ -139,7 +143,10 @@ export class DeskBot {
     this.background(botCase, 'status', async () => {
       const view = await this.view(botCase);
       if (view.status === 'open') botCase.answered.delete('finished');
-      else botCase.status = view.status;
+      else {
+        botCase.status = view.status;
+        botCase.finishedAt = Date.now();
+      }
     });
   }
 
@@ -171,7 +178,7 @@ export class DeskBot {
 
   private background(botCase: BotCase, what: string, work: () => Promise<void>): void {
     work().then(
-      () => this.progress(),
+      () => this.noteProgress(),
       (err: unknown) => {
         if (this.stopped.aborted) return;
         botCase.surprises.push(`${what}: ${err instanceof Error ? err.message : String(err)}`);
@@ -179,7 +186,8 @@ export class DeskBot {
     );
   }
 
-  private progress(): void {
+  /** Something moved; the run watches for agency retries too, which the bot cannot see. */
+  noteProgress(): void {
     this.lastProgressAt = Date.now();
   }
 }

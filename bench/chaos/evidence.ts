@@ -58,6 +58,27 @@ async function troubleInTemporal(
   return { workflowTaskFailures, reportedProblems: 'TemporalReportedProblems' in attributes };
 }
 
+/**
+ * The attempts of the agency calls that Temporal is retrying for these cases, summed: when the sum changes, a case that
+ * shows nothing new (it waits up to 10 minutes between two attempts) is still moving. Undefined while Temporal
+ * cannot answer.
+ */
+export async function retryAttempts(client: Client, caseIds: string[]): Promise<number | undefined> {
+  try {
+    let attempts = 0;
+    for (const workflowId of caseIds) {
+      const described = await client.workflowService.describeWorkflowExecution({
+        namespace: client.options.namespace,
+        execution: { workflowId },
+      });
+      for (const activity of described.pendingActivities ?? []) attempts += activity.attempt ?? 0;
+    }
+    return attempts;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function ledgerOf(admin: PatientHttp): Promise<LedgerEntry[]> {
   return ((await admin.request('GET', '/_admin/ledger')).body as { entries: LedgerEntry[] }).entries;
 }

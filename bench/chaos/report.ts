@@ -29,6 +29,7 @@ export function reportLines(result: ChaosResult): string[] {
   const lines = [
     '',
     `cases                   ${result.cases.completed} of ${options.cases} completed (${result.cases.booked} booked) in ${result.seconds.toFixed(1)} s`,
+    `case time               p50 ${result.caseSeconds.p50.toFixed(0)} s, p90 ${result.caseSeconds.p90.toFixed(0)} s, longest ${result.caseSeconds.max.toFixed(0)} s (booking to completion)`,
     `agencies                ${options.errorRate * 100} % errors, ${options.latencyMs.join('-')} ms latency (seed ${options.seed})`,
     `worker kills            ${timeline.filter((d) => d.what.startsWith('kill worker')).length} (SIGKILL, every ~${options.workerKillEveryMs / 1000} s)`,
     `Temporal restart        ${seconds('kill Temporal')}`,
@@ -54,6 +55,7 @@ export function resultJson(result: ChaosResult): string {
     cases: result.options.cases,
     completed: result.cases.completed,
     seconds: Number(result.seconds.toFixed(1)),
+    caseSeconds: result.caseSeconds,
     seed: result.options.seed,
     verdicts: result.verdicts,
     workerKills: result.timeline.filter((d) => d.what.startsWith('kill worker')).length,

@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { Samples } from '../stats';
 import type { ChaosOptions } from './config';
 import { DeskBot } from './desk-bot';
-import { apiLogErrors, caseEvidence, ledgerOf } from './evidence';
+import { apiLogErrors, caseEvidence, ledgerOf, retryAttempts } from './evidence';
 import { PatientHttp } from './http';
 import { ChaosMonkey, type Disruption } from './monkey';
 import { startChaosStack } from './stack';
@@ -21,6 +22,8 @@ export interface ChaosResult {
   /** From the first booking until the last case finished (or the run stalled). */
   seconds: number;
   cases: { booked: number; completed: number };
+  /** Seconds from booking until the bot saw the case finished: p50, p90 and the longest. */
+  caseSeconds: { p50: number; p90: number; max: number };
   verdicts: Verdicts;
   timeline: Disruption[];
   /** Requests the bot sent to the API, and the transient 503s among their answers. */
@@ -49,6 +52,7 @@ export async function runChaos(options: ChaosOptions, say: (line: string) => voi
     const monkeyStopped = new AbortController();
     const chaos = monkey.run(monkeyStopped.signal);
     let reported = 0;
+    let attempts: number | undefined;
     const watch = setInterval(() => {
       // Stalled: nothing moved since the last one-off disruption ended (worker kills go on for ever).
       const oneOffs = monkey.timeline.filter((d) => !d.what.startsWith('kill worker'));
@@ -57,6 +61,11 @@ export async function runChaos(options: ChaosOptions, say: (line: string) => voi
       if (Date.now() - started >= reported + 30_000) {
         reported += 30_000;
         say(progressLine(bot, monkey, started));
+        const open = bot.cases.filter((c) => c.booked && c.status === undefined).map((c) => c.caseId);
+        void retryAttempts(stack.client, open).then((now) => {
+          if (now !== undefined && attempts !== undefined && now !== attempts) bot.noteProgress();
+          attempts = now ?? attempts;
+        });
       }
     }, 1000);
     try {
@@ -84,6 +93,7 @@ export async function runChaos(options: ChaosOptions, say: (line: string) => voi
       options,
       seconds,
       cases: { booked: bot.cases.filter((c) => c.booked).length, completed: count(evidence, 'completed') },
+      caseSeconds: caseSeconds(bot.cases),
       verdicts: judge(evidence, ledger, broken.length),
       timeline: monkey.timeline,
       requests: api.requests,
@@ -121,6 +131,13 @@ function progressLine(bot: DeskBot, monkey: ChaosMonkey, started: number): strin
 function lostLine(c: CaseEvidence, cases: DeskBot['cases']): string {
   const surprises = cases.find((b) => b.caseId === c.caseId)?.surprises ?? [];
   return `${c.caseId} (${c.kind}) is ${c.status}, waiting on [${c.waitingOn.join(', ')}]${surprises.length ? `; the bot saw: ${surprises.join('; ')}` : ''}`;
+}
+
+function caseSeconds(cases: DeskBot['cases']): ChaosResult['caseSeconds'] {
+  const samples = new Samples();
+  for (const c of cases) if (c.bookedAt && c.finishedAt) samples.add((c.finishedAt - c.bookedAt) / 1000);
+  const at = (p: number) => Math.round(samples.percentile(p) * 10) / 10;
+  return { p50: at(50), p90: at(90), max: at(100) };
 }
 
 function count(evidence: CaseEvidence[], status: string): number {
