@@ -25,6 +25,10 @@ export function toHttpProblem(failure: CaseCallFailure, caseId: string): HttpPro
       );
     case 'starting':
       return unavailable('The case is still starting; retry shortly.');
+    case 'recovering':
+      return unavailable(
+        'The case is recovering: a worker died or failed on its last workflow task. Nothing was applied; retry shortly with the same x-request-id.',
+      );
     case 'unavailable':
       return unavailable('Temporal is unreachable; retry shortly.');
     case 'task-failing':

@@ -67,6 +67,8 @@ function explain(failure: CaseCallFailure, caseId: string, timeoutMs: number): s
       return `${caseId}: no worker answered within ${timeoutMs} ms; check that the worker runs (an update may still apply)`;
     case 'starting':
       return `${caseId}: the case is still starting; try again shortly`;
+    case 'recovering':
+      return `${caseId}: the case is recovering (a worker died or failed on its last workflow task); nothing was applied, try again shortly`;
     case 'unavailable':
       return `${caseId}: Temporal is unreachable; try again shortly`;
     case 'task-failing':

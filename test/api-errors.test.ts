@@ -1,14 +1,17 @@
 import assert from 'node:assert/strict';
 import { startApiStack, type ApiStack } from './harness/api-stack';
 import { Client, Connection } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
 import request, { type Response } from 'supertest';
 import type { Booking } from '../domain/booking';
 import { startSandbox } from '../sandbox/app';
+import { cardReadySignal } from '../workflows/definitions';
 import { euBooking, vvrBooking } from './fixtures/bookings';
 import { testApp, tokens } from './harness/api';
 import { eventually } from './harness/eventually';
 import { freePort } from './harness/ports';
-import { caseWorkers, temporal, uniqueTaskQueue } from './harness/temporal';
+import { startCase, waitingOn } from './harness/case-driver';
+import { caseWorkers, temporal, testDataConverter, uniqueTaskQueue } from './harness/temporal';
 
 /** RFC 7807 problem details carrying the HTTP status and the request id of the response header. */
 function assertProblem(res: Response, status: number): void {
@@ -451,6 +454,44 @@ describe('api: 503 with Retry-After when Temporal cannot answer', function () {
       });
     } finally {
       await sandbox.close();
+    }
+  });
+
+  it('answers 503, not 500, while the workflow task of a case keeps failing, and applies nothing', async () => {
+    // A worker without the case's workflow fails each of its workflow tasks, as killed workers time them out:
+    // from the third attempt until a task completes again, Temporal refuses queries and updates at once with
+    // FAILED_PRECONDITION ("Workflow Task in failed state").
+    const taskQueue = uniqueTaskQueue('failing-task');
+    const app = testApp({ taskQueue, actionTimeoutMs: 1500 });
+    const handle = await startCase(taskQueue, euBooking());
+    await (await caseWorkers(taskQueue)).runUntil(() => waitingOn(handle, 'desk:check-in'));
+    const unfit = await Worker.create({
+      connection: temporal().nativeConnection,
+      taskQueue,
+      workflowsPath: require.resolve('../workflows/stuck-cases-report'),
+      dataConverter: testDataConverter,
+    });
+    try {
+      await unfit.runUntil(async () => {
+        await handle.signal(cardReadySignal, { orderId: 'none' });
+        await eventually(
+          async () => ((await handle.describe()).raw.pendingWorkflowTask?.attempt ?? 0) >= 3 || undefined,
+          60_000,
+        );
+        const read = await request(app).get(`/v1/cases/${handle.workflowId}`).set('authorization', tokens.desk);
+        assert.equal(read.status, 200, `a read answers with what Temporal knows: ${read.text}`);
+        assert.equal(read.body.needsOperator?.problem, 'workflow-task-failing');
+        const action = await request(app)
+          .post(`/v1/cases/${handle.workflowId}/actions/check-in`)
+          .set('authorization', tokens.desk)
+          .send({ identity: 'verified' });
+        assertProblem(action, 503);
+        assert.match(String(action.headers['retry-after']), /^\d+$/);
+        const { events } = await handle.fetchHistory();
+        assert.ok(!events?.some((e) => e.workflowExecutionUpdateAcceptedEventAttributes), 'no update was accepted');
+      });
+    } finally {
+      await handle.terminate('test over');
     }
   });
 

@@ -1,4 +1,5 @@
 import {
+  ApplicationFailure,
   Client,
   isGrpcCancelledError,
   isGrpcDeadlineError,
@@ -9,7 +10,6 @@ import {
   WorkflowUpdateRPCTimeoutOrCancelledError,
   type Connection,
 } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
 import { idempotencyKeyReused } from '../../workflows/actions';
 import { payloadKeysOf, type EncryptionEnvSchema, type TemporalEnvSchema } from '../config';
@@ -38,13 +38,19 @@ export type CaseCallFailure =
   | { kind: 'closed' }
   | { kind: 'timeout' }
   | { kind: 'starting' }
+  /** Temporal refused the Update on the worker's behalf (the worker holding its task died): nothing was applied. */
+  | { kind: 'recovering' }
   | { kind: 'unavailable' }
-  /** The case's workflow tasks keep failing, so Temporal refuses Updates until an operator repairs it. */
+  /**
+   * The case's last workflow tasks failed (a worker died on them, or its code fails): Temporal refuses queries
+   * and Updates until one succeeds.
+   */
   | { kind: 'task-failing' };
 
 /** What a Temporal client error means for a case; undefined for an error that is not Temporal's to explain. */
 function classifyTemporalError(err: unknown): CaseCallFailure | undefined {
   if (err instanceof WorkflowUpdateFailedError) {
+    if (isUnprocessedUpdate(err.cause)) return { kind: 'recovering' };
     const keyReused = err.cause instanceof ApplicationFailure && err.cause.type === idempotencyKeyReused;
     return { kind: keyReused ? 'key-reused' : 'rejected', reason: err.cause?.message };
   }
@@ -56,10 +62,21 @@ function classifyTemporalError(err: unknown): CaseCallFailure | undefined {
   if (err instanceof Error && err.name === 'QueryNotRegisteredError') return { kind: 'starting' };
   const grpc = err instanceof ServiceError && isGrpcServiceError(err.cause) ? err.cause : undefined;
   if (grpc && grpc.code === (14 as typeof grpc.code)) return { kind: 'unavailable' };
-  if (grpc && grpc.code === (9 as typeof grpc.code) && /Workflow Task in failed state/i.test(grpc.details)) {
+  // From the third failed or timed-out attempt of a workflow task (a worker killed on it, a bug) until one
+  // completes, Temporal refuses queries and updates at once: FAILED_PRECONDITION, "Workflow Task in failed state".
+  if (grpc && grpc.code === (9 as typeof grpc.code) && /workflow task/i.test(grpc.details)) {
     return { kind: 'task-failing' };
   }
   return undefined;
+}
+
+/**
+ * Temporal rejects an update on the worker's behalf when the workflow task that carried it completed without it
+ * (seen when a worker was killed while the update was on its way): the workflow never judged it, so a retry may
+ * still be accepted. The workflow's own refusals are `NotNow` failures.
+ */
+function isUnprocessedUpdate(cause: Error | undefined): boolean {
+  return cause instanceof ApplicationFailure && cause.type === 'UnprocessedUpdate';
 }
 
 /** Our own deadline ran out; gRPC reports it as DEADLINE_EXCEEDED or, when it cut a retry short, CANCELLED. */

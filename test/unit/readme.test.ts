@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { z } from 'zod';
 import { BenchEnvSchema } from '../../bench/config';
 import { caseSettingsVariables } from '../../lib/case-settings-config';
+import { ChaosEnvSchema } from '../../bench/chaos/config';
 import { ApiEnvSchema, DevEnvSchema, WorkerEnvSchema } from '../../lib/config';
 import { OperatorEnvSchema } from '../../operator/config';
 import { SandboxEnvSchema } from '../../sandbox/config';
@@ -18,6 +19,7 @@ const schemas: Record<string, z.ZodObject> = {
   sandbox: SandboxEnvSchema,
   dev: DevEnvSchema,
   bench: BenchEnvSchema,
+  chaos: ChaosEnvSchema,
 };
 
 /** Folders that are not the project's: installed, generated or local state (see .gitignore). */
