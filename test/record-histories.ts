@@ -15,11 +15,14 @@ import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { Booking } from '../domain/booking';
 import { startSandbox, type StartedSandbox } from '../sandbox/app';
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import { newcomerCaseWorkflow } from '../workflows';
 import type * as d from '../workflows/definitions';
+import { caseOpenedUpdate, caseWorkflowId } from '../workflows/definitions';
 import { euBooking, vvrBooking } from './fixtures/bookings';
-import { actors, startCase, stepOutcome, waitForCase, waitingOn, type CaseHandle } from './harness/case-driver';
+import { actors, stepOutcome, waitForCase, waitingOn, type CaseHandle } from './harness/case-driver';
 import { sandboxAdmin } from './harness/sandbox-admin';
-import { caseWorkers, startHarness, stopHarness, uniqueTaskQueue } from './harness/temporal';
+import { caseWorkers, startHarness, stopHarness, temporal, uniqueTaskQueue } from './harness/temporal';
 
 const historiesDir = path.resolve(__dirname, '..', '..', 'test', 'fixtures', 'histories');
 
@@ -164,7 +167,7 @@ async function record(): Promise<Map<string, string>> {
     const workers = await caseWorkers(taskQueue, { sandboxUrl: sandbox.url });
     await workers.runUntil(async () => {
       for (const [name, scenario] of Object.entries(scenarios)) {
-        const handle = await startCase(taskQueue, scenario.booking());
+        const handle = await bookAsTheApiDoes(taskQueue, scenario.booking());
         await scenario.drive(handle, sandbox);
         const result = await handle.result();
         const seen: Record<string, string | undefined> = { status: result.status };
@@ -211,3 +214,15 @@ main().catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });
+
+/** Starts a case as `api/case-service.ts` does: update-with-start of `caseOpened`, with the booking site's id. */
+async function bookAsTheApiDoes(taskQueue: string, booking: Booking): Promise<CaseHandle> {
+  const startWorkflowOperation = new WithStartWorkflowOperation(newcomerCaseWorkflow, {
+    taskQueue,
+    workflowId: caseWorkflowId(booking.bookingReference),
+    args: [{ booking, bookedBy: actors.bookingSite.id }],
+    workflowIdConflictPolicy: 'FAIL',
+  });
+  await temporal().client.workflow.executeUpdateWithStart(caseOpenedUpdate, { startWorkflowOperation });
+  return startWorkflowOperation.workflowHandle();
+}
