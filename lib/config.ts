@@ -141,6 +141,13 @@ export const WorkerEnvSchema = TemporalEnvSchema.extend(LogEnvSchema.shape)
     NODE_ENV: nodeEnv,
     /** How long in-flight activities may finish after SIGTERM before they are handed back. */
     WORKER_SHUTDOWN_GRACE_MS: milliseconds(0).default(10_000),
+    /**
+     * Cases kept in the worker's memory between their workflow tasks (about 1 MB each); a case not kept is
+     * replayed from its history when it next moves. Bounds the worker's RSS however many cases are open.
+     */
+    WORKER_MAX_CACHED_WORKFLOWS: envNumber(
+      z.coerce.number({ error: 'expected a number of cases' }).int('expected a whole number of cases').min(0),
+    ).default(1000),
   });
 export type WorkerConfig = z.infer<typeof WorkerEnvSchema>;
 
