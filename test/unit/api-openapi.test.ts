@@ -151,6 +151,7 @@ describe('api: OpenAPI document and docs page', () => {
     const policy = String(res.headers['content-security-policy']);
     assert.match(policy, /default-src 'none'/);
     assert.match(policy, /script-src 'self'(;|$)/, 'only its own scripts, none inline, no eval');
+    assert.doesNotMatch(policy, /unsafe/, 'no unsafe-inline or unsafe-eval');
     assert.match(policy, /connect-src 'self'(;|$)/, 'try-it-out calls this API and nothing else');
     const loads = [...res.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
     assert.ok(loads.length >= 3, `the page loads ${loads.join(', ')}`);
