@@ -5,6 +5,7 @@ import { caseSettingsFrom } from '../lib/case-settings-config';
 import { createLogger, type Logger } from '../lib/logger';
 import { toTemporalLogger } from '../lib/temporal-logger';
 import { createCaseWorkers } from './create-worker';
+import { serveHealth } from './health';
 import { createServer, type Server } from 'node:http';
 import { createStuckReportMetrics, type StuckReportMetrics } from './stuck-report';
 
@@ -50,12 +51,21 @@ runMain(async () => {
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         address: config.TEMPORAL_ADDRESS,
         metrics: config.WORKER_METRICS_ADDRESS,
+        health: config.WORKER_HEALTH_ADDRESS,
       },
       'worker started',
     );
+    const health = config.WORKER_HEALTH_ADDRESS
+      ? serveHealth(
+          config.WORKER_HEALTH_ADDRESS,
+          () => Object.fromEntries(workers.workers.map((w) => [w.options.taskQueue, w.getState()])),
+          logger,
+        )
+      : undefined;
     // run() resolves after SIGINT/SIGTERM once in-flight activities finished or the grace time handed them back.
     await workers.run();
     reportServer?.close();
+    await health?.close();
     logger.info('worker stopped');
   } finally {
     await connection.close();
