@@ -30,7 +30,11 @@ export function toHttpProblem(failure: CaseCallFailure, caseId: string): HttpPro
         'The case is recovering: a worker died or failed on its last workflow task. Nothing was applied; retry shortly with the same x-request-id.',
       );
     case 'unavailable':
-      return unavailable('Temporal is unreachable; retry shortly.');
+      return unavailable(
+        failure.why === 'unreachable'
+          ? 'Temporal is unreachable; retry shortly.'
+          : 'Temporal refused the call for now (busy or failed on its side). Retry shortly with the same key: it is applied at most once.',
+      );
     case 'task-failing':
       return new HttpProblem(
         503,

@@ -53,7 +53,8 @@ export function testApp(options: TestAppOptions): Express {
     namespace: 'default',
     readinessTimeoutMs: options.readinessTimeoutMs ?? 2000,
     taskQueue: options.taskQueue,
-    actionTimeoutMs: options.actionTimeoutMs ?? config.ACTION_TIMEOUT_MS,
+    // Generous unless a test sets it, or a busy machine turns a booking's 201 into a 202 (no worker in time).
+    actionTimeoutMs: options.actionTimeoutMs ?? (options.env?.ACTION_TIMEOUT_MS ? config.ACTION_TIMEOUT_MS : 60_000),
     codec: {
       codec: new AesGcmCodec(parsePayloadKeys(testPayloadKeysSpec)),
       corsOrigins: ['http://localhost:8233'],
