@@ -4,6 +4,7 @@ import { createDataConverter } from '../lib/data-converter';
 import { caseSettingsFrom } from '../lib/case-settings-config';
 import { createLogger, type Logger } from '../lib/logger';
 import { toTemporalLogger } from '../lib/temporal-logger';
+import { temporalTarget } from '../lib/temporal/connection';
 import { createCaseWorkers } from './create-worker';
 import { createServer, type Server } from 'node:http';
 import { createStuckReportMetrics, type StuckReportMetrics } from './stuck-report';
@@ -15,6 +16,7 @@ runMain(async () => {
       'Invalid configuration: WORKFLOW_BUNDLE_PATH is missing: production workers load a prebuilt bundle (npm run bundle:workflows)',
     );
   }
+  const temporal = temporalTarget(config);
   const logger = createLogger({ name: 'worker', level: config.LOG_LEVEL });
 
   Runtime.install({
@@ -27,7 +29,7 @@ runMain(async () => {
     },
   });
 
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const connection = await NativeConnection.connect(temporal.connectionOptions);
   try {
     const stuckReportMetrics = createStuckReportMetrics();
     const reportServer = config.WORKER_REPORT_METRICS_ADDRESS
@@ -35,7 +37,7 @@ runMain(async () => {
       : undefined;
     const workers = await createCaseWorkers({
       connection,
-      namespace: config.TEMPORAL_NAMESPACE,
+      namespace: temporal.namespace,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       deps: { logger, agencies: config },
       dataConverter: createDataConverter(payloadKeysOf(config)),
@@ -47,7 +49,9 @@ runMain(async () => {
     logger.info(
       {
         taskQueue: config.TEMPORAL_TASK_QUEUE,
-        address: config.TEMPORAL_ADDRESS,
+        address: temporal.address,
+        namespace: temporal.namespace,
+        security: temporal.security,
         metrics: config.WORKER_METRICS_ADDRESS,
       },
       'worker started',
