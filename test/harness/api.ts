@@ -48,7 +48,7 @@ export function testApp(options: TestAppOptions): Express {
     client: options.client ?? temporal().client,
     connection: options.connection ?? temporal().connection,
     logger: createLogger({ name: 'test-api', level: process.env.TEST_API_LOG ?? 'silent' }),
-    namespace: 'default',
+    namespace: temporal().namespace,
     readinessTimeoutMs: options.readinessTimeoutMs ?? 2000,
     taskQueue: options.taskQueue,
     actionTimeoutMs: options.actionTimeoutMs ?? config.ACTION_TIMEOUT_MS,
