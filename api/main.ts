@@ -5,6 +5,7 @@ import { AesGcmCodec } from '../lib/encryption';
 import { createLogger } from '../lib/logger';
 import { createCaseClient } from '../lib/temporal/client';
 import { temporalTarget } from '../lib/temporal/connection';
+import { diagnoseTemporalConnection } from '../lib/temporal/diagnose';
 import { createApp } from './app';
 import { createAuthenticator } from './auth';
 import { authOptionsOf, parseApiEnv } from './config';
@@ -35,6 +36,10 @@ runMain(() => {
     authenticate: createAuthenticator(authOptionsOf(config)),
   });
 
+  // The connection is lazy, so a refused TLS setting would show only as 503s on /readyz: say why once, at start.
+  void diagnoseTemporalConnection(temporal).then((problem) => {
+    if (problem?.kind === 'misconfigured') logger.error({ temporal: temporal.address }, `Temporal refuses this API: ${problem.message}`);
+  });
   const server = app.listen(config.API_PORT, config.API_HOST, () => {
     logger.info(
       { host: config.API_HOST, port: config.API_PORT, temporal: temporal.address, security: temporal.security },

@@ -2,6 +2,7 @@ import { Connection } from '@temporalio/client';
 import { parseEnv, runMain } from '../lib/config';
 import { createCaseClient } from '../lib/temporal/client';
 import { temporalTarget } from '../lib/temporal/connection';
+import { diagnoseTemporalConnection } from '../lib/temporal/diagnose';
 import { isUnrunnable } from '../lib/temporal/visibility';
 import { stepNames, type StepName } from '../workflows/definitions';
 import { caseActions, OperatorError } from './actions';
@@ -71,8 +72,11 @@ const out = (text: string): boolean => process.stdout.write(`${text}\n`);
 
 async function run(command: Exclude<Command, { name: 'help' }>, config: OperatorConfig): Promise<void> {
   const temporal = temporalTarget(config);
-  const connection = await Connection.connect(temporal.connectionOptions).catch((err: Error) => {
-    throw new OperatorError(`cannot reach Temporal at ${temporal.address} (${temporal.security}): ${err.message}`);
+  const connection = await Connection.connect(temporal.connectionOptions).catch(async (err: Error) => {
+    const problem = await diagnoseTemporalConnection(temporal);
+    throw new OperatorError(
+      `cannot reach Temporal at ${temporal.address} (${temporal.security}): ${problem?.message ?? err.message}`,
+    );
   });
   try {
     const client = createCaseClient(connection, { ...config, TEMPORAL_NAMESPACE: temporal.namespace });

@@ -5,6 +5,7 @@ import { caseSettingsFrom } from '../lib/case-settings-config';
 import { createLogger, type Logger } from '../lib/logger';
 import { toTemporalLogger } from '../lib/temporal-logger';
 import { temporalTarget } from '../lib/temporal/connection';
+import { diagnoseTemporalConnection } from '../lib/temporal/diagnose';
 import { createCaseWorkers } from './create-worker';
 import { createServer, type Server } from 'node:http';
 import { createStuckReportMetrics, type StuckReportMetrics } from './stuck-report';
@@ -29,7 +30,12 @@ runMain(async () => {
     },
   });
 
-  const connection = await NativeConnection.connect(temporal.connectionOptions);
+  const connection = await NativeConnection.connect(temporal.connectionOptions).catch(async (err: unknown) => {
+    // A TLS setting that Temporal refuses stops the worker with the fix (exit 2); an unreachable server is retried.
+    const problem = await diagnoseTemporalConnection(temporal);
+    if (problem?.kind === 'misconfigured') throw new ConfigError(`Cannot connect to Temporal: ${problem.message}`);
+    throw err;
+  });
   try {
     const stuckReportMetrics = createStuckReportMetrics();
     const reportServer = config.WORKER_REPORT_METRICS_ADDRESS
