@@ -50,7 +50,8 @@ pid_of() { cat "$CLUSTER_RUN/$1.pid" 2>/dev/null || true; }
 running() {
   local pid
   pid="$(pid_of "$1")"
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+  # A killed process lingers as a zombie until init reaps it: that is not running.
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && [ "$(ps -o stat= -p "$pid" | cut -c1)" != Z ]
 }
 
 # start_daemon NAME COMMAND...: runs it in the background, in its own session, its output in logs/NAME.log.
