@@ -38,7 +38,8 @@ runMain(() => {
 
   // The connection is lazy, so a refused TLS setting would show only as 503s on /readyz: say why once, at start.
   void diagnoseTemporalConnection(temporal).then((problem) => {
-    if (problem?.kind === 'misconfigured') logger.error({ temporal: temporal.address }, `Temporal refuses this API: ${problem.message}`);
+    if (problem?.kind === 'misconfigured')
+      logger.error({ temporal: temporal.address }, `Temporal refuses this API: ${problem.message}`);
   });
   const server = app.listen(config.API_PORT, config.API_HOST, () => {
     logger.info(

@@ -34,6 +34,8 @@ export const tokenOf: Record<Role, string> = {
 export interface TestAppOptions {
   taskQueue: string;
   client?: Client;
+  /** Default: the harness's namespace. */
+  namespace?: string;
   connection?: Connection;
   actionTimeoutMs?: number;
   readinessTimeoutMs?: number;
@@ -48,7 +50,7 @@ export function testApp(options: TestAppOptions): Express {
     client: options.client ?? temporal().client,
     connection: options.connection ?? temporal().connection,
     logger: createLogger({ name: 'test-api', level: process.env.TEST_API_LOG ?? 'silent' }),
-    namespace: temporal().namespace,
+    namespace: options.namespace ?? temporal().namespace,
     readinessTimeoutMs: options.readinessTimeoutMs ?? 2000,
     taskQueue: options.taskQueue,
     actionTimeoutMs: options.actionTimeoutMs ?? config.ACTION_TIMEOUT_MS,
@@ -70,6 +72,7 @@ export function offlineTestApp(env?: NodeJS.ProcessEnv): Express {
   const connection = Connection.lazy({ address: '127.0.0.1:9', interceptors: [] });
   return testApp({
     taskQueue: 'offline',
+    namespace: 'default',
     client: new Client({ connection }),
     connection,
     actionTimeoutMs: 200,
