@@ -1,5 +1,6 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
+import { adminGuard } from './admin-guard';
 import type { SandboxContext } from './context';
 import { FaultRequestSchema } from './faults';
 import { decideApplication, findApplication, findCard, markCardReady } from './ind-lifecycle';
@@ -15,11 +16,12 @@ const CardReadyRequestSchema = z.union(
 );
 
 /**
- * `/_admin`: what tests, `make dev` and benchmarks use to steer and inspect the agencies. No token: the
- * sandbox is never exposed beyond a development machine or a test network.
+ * `/_admin`: what tests, `make dev` and benchmarks use to steer and inspect the agencies. It shows e-mail addresses
+ * and can reset or break every agency, so it needs SANDBOX_ADMIN_TOKEN, or without one a caller on loopback.
  */
 export function adminRouter(ctx: SandboxContext): Router {
   const router = Router();
+  router.use(adminGuard(ctx.options.adminToken));
   router.use(express.json({ limit: '64kb' }));
 
   router.get('/ledger', (req, res) => {

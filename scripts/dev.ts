@@ -60,6 +60,10 @@ async function startStack(supervisor: Supervisor, config: z.infer<typeof DevEnvS
     randomBytes(24).toString('base64url'),
   );
   const codecEndpoint = `http://localhost:${config.API_PORT}/codec/t/${codecUrlToken}`;
+  // The sandbox's /_admin shows e-mail addresses and can reset every agency: a token, even on this machine.
+  const sandboxAdminToken = developmentSecret(path.join(dataDir, 'sandbox-admin-token'), () =>
+    randomBytes(24).toString('base64url'),
+  );
 
   say(`starting Temporal dev server on ${temporalAddress} (data in .data/temporal.db, log in .data/logs/)...`);
   await supervisor.start({
@@ -91,6 +95,7 @@ async function startStack(supervisor: Supervisor, config: z.infer<typeof DevEnvS
         SANDBOX_CALLBACK_URL: `http://127.0.0.1:${config.API_PORT}/v1/agency-callbacks/ind`,
         // The API's development token of the agency role (API_TOKENS).
         SANDBOX_CALLBACK_TOKEN: 'dev-agency',
+        SANDBOX_ADMIN_TOKEN: sandboxAdminToken,
       },
     },
     {
@@ -129,10 +134,11 @@ async function startStack(supervisor: Supervisor, config: z.infer<typeof DevEnvS
   say(`  Temporal UI   http://localhost:${config.TEMPORAL_UI_PORT}`);
   say(`  Temporal      ${temporalAddress}   (namespace default)`);
   say(`  Agency sandbox ${sandboxUrl}   (GET /_admin/ledger, PUT /_admin/faults; state in .data/sandbox-state.json)`);
+  say('                 /_admin wants -H "authorization: Bearer $(cat .data/sandbox-admin-token)"');
   say('A crashed worker, API, sandbox or Temporal is restarted. Press Ctrl-C to stop everything.');
 }
 
-/** A development secret (payload key, codec link): generated once, kept beside the database it protects. */
+/** A development secret (payload key, codec link, sandbox admin token): generated once, kept beside the database it protects. */
 function developmentSecret(file: string, generate: () => string): string {
   if (!existsSync(file)) {
     mkdirSync(path.dirname(file), { recursive: true });

@@ -22,6 +22,7 @@ function startWorkerProcess(taskQueue: string, sandboxUrl: string): ChildProcess
       CASE_POLL_HEARTBEAT_TIMEOUT: '2s',
       WORKER_METRICS_ADDRESS: '',
       WORKER_REPORT_METRICS_ADDRESS: '',
+      WORKER_HEALTH_ADDRESS: '',
       LOG_LEVEL: 'error',
       PAYLOAD_KEYS: testPayloadKeysSpec,
     },

@@ -7,6 +7,7 @@ import { toTemporalLogger } from '../lib/temporal-logger';
 import { temporalTarget } from '../lib/temporal/connection';
 import { diagnoseTemporalConnection } from '../lib/temporal/diagnose';
 import { createCaseWorkers } from './create-worker';
+import { serveHealth } from './health';
 import { createServer, type Server } from 'node:http';
 import { createStuckReportMetrics, type StuckReportMetrics } from './stuck-report';
 
@@ -51,6 +52,7 @@ runMain(async () => {
       stuckReportMetrics,
       ...(config.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } } : {}),
       shutdownGraceMs: config.WORKER_SHUTDOWN_GRACE_MS,
+      maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     });
     logger.info(
       {
@@ -59,12 +61,21 @@ runMain(async () => {
         namespace: temporal.namespace,
         security: temporal.security,
         metrics: config.WORKER_METRICS_ADDRESS,
+        health: config.WORKER_HEALTH_ADDRESS,
       },
       'worker started',
     );
+    const health = config.WORKER_HEALTH_ADDRESS
+      ? serveHealth(
+          config.WORKER_HEALTH_ADDRESS,
+          () => Object.fromEntries(workers.workers.map((w) => [w.options.taskQueue, w.getState()])),
+          logger,
+        )
+      : undefined;
     // run() resolves after SIGINT/SIGTERM once in-flight activities finished or the grace time handed them back.
     await workers.run();
     reportServer?.close();
+    await health?.close();
     logger.info('worker stopped');
   } finally {
     await connection.close();

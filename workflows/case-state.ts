@@ -74,7 +74,7 @@ export class CaseState {
   private _stepsBegun = false;
   /** Idempotency key → fingerprint of the action applied under it. */
   private readonly idempotencyKeys = new Map<string, string>();
-  private readonly searchAttributes = new SearchAttributeSync();
+  private readonly searchAttributes = new SearchAttributeSync(() => this.snapshot());
 
   constructor(
     readonly booking: Booking,
@@ -494,7 +494,17 @@ export class CaseState {
 
   /** Keeps the operator's search attributes current. */
   sync(): void {
-    this.searchAttributes.sync(this.snapshot());
+    this.searchAttributes.sync();
+  }
+
+  /** Many changes within an activation become one upsert (cases started since the patch, see `SearchAttributeSync`). */
+  coalesceSearchAttributes(): void {
+    this.searchAttributes.coalesce();
+  }
+
+  /** Resolves once the search attributes show every change: a case completes only after that. */
+  searchAttributesCurrent(): Promise<void> {
+    return this.searchAttributes.current();
   }
 
   private snapshot(): CaseSnapshot {

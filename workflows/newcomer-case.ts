@@ -1,4 +1,4 @@
-import { allHandlersFinished, CancellationScope, condition, isCancellation } from '@temporalio/workflow';
+import { allHandlersFinished, CancellationScope, condition, isCancellation, patched } from '@temporalio/workflow';
 import { agencyProxies, loadCaseSettings } from './agencies';
 import { CaseState } from './case-state';
 import { Compensations } from './compensations';
@@ -25,6 +25,7 @@ const system: Actor = { id: 'system', role: 'operator' };
 export async function newcomerCaseWorkflow(input: NewcomerCaseInput): Promise<NewcomerCaseResult> {
   // Handlers first: a query or an update may arrive while the settings are still being read.
   const state = new CaseState(input.booking, input.settings ?? defaultCaseSettings, input.bookedBy);
+  if (patched('one-search-attribute-upsert')) state.coalesceSearchAttributes();
   const late: { notifier?: Notifier } = {};
   registerHandlers(state, () => late.notifier!);
   if (!input.settings) state.useSettings(await loadCaseSettings());
@@ -71,6 +72,7 @@ export async function newcomerCaseWorkflow(input: NewcomerCaseInput): Promise<Ne
   notifier.send('case-closed', { status });
   await notifier.allSent();
   await condition(allHandlersFinished);
+  await state.searchAttributesCurrent();
   return { caseId: state.caseId, status, outcome: state.outcome!, steps: state.view().steps };
 }
 

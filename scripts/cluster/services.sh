@@ -15,10 +15,11 @@ temporal_env() {
   echo NODE_ENV=production LOG_LEVEL=info
 }
 
-start_worker() { # NAME METRICS_PORT
+start_worker() { # NAME PORT: its metrics on PORT, its stuck-cases gauge on PORT+1, its health on PORT+2
   # shellcheck disable=SC2046
   start_daemon "$1" env -i PATH="$PATH" $(temporal_env) WORKFLOW_BUNDLE_PATH="$CLUSTER_ROOT/dist/workflow-bundle.js" \
     WORKER_METRICS_ADDRESS="127.0.0.1:$2" WORKER_REPORT_METRICS_ADDRESS="127.0.0.1:$(($2 + 1))" \
+    WORKER_HEALTH_ADDRESS="127.0.0.1:$(($2 + 2))" \
     BRP_URL_TEMPLATE="$sandbox_url/brp/{municipalityCode}" IND_URL="$sandbox_url/ind" NOTIFY_URL="$sandbox_url/notify" \
     IND_CALLBACK_URL="$api_url/v1/agency-callbacks/ind" IND_POLL_INTERVAL_MS=2000 WORKER_SHUTDOWN_GRACE_MS=5000 \
     node "$CLUSTER_ROOT/dist/worker/main.js"
@@ -38,8 +39,8 @@ start() {
       JWT_SECRET="$(secret jwt-secret)" JWT_ISSUER="$CLUSTER_JWT_ISSUER" JWT_AUDIENCE=one-stop-shop \
       node "$CLUSTER_ROOT/dist/api/main.js"
   fi
-  running worker-1 || start_worker worker-1 17464
-  running worker-2 || start_worker worker-2 17466
+  running worker-1 || start_worker worker-1 17460
+  running worker-2 || start_worker worker-2 17470
   wait_for sandbox 30 curl -fsS "$sandbox_url/healthz"
   wait_for api 60 curl -fsS "$api_url/readyz"
   wait_for worker-1 60 grep -q '"worker started"' "$CLUSTER_LOGS/worker-1.log"

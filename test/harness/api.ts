@@ -4,7 +4,7 @@ import { createApp } from '../../api/app';
 import { createAuthenticator } from '../../api/auth';
 import { authOptionsOf, parseApiEnv } from '../../api/config';
 import { AesGcmCodec, parsePayloadKeys } from '../../lib/encryption';
-import { createLogger } from '../../lib/logger';
+import { createLogger, type Logger } from '../../lib/logger';
 import type { Role } from '../../workflows/definitions';
 import { temporal, testPayloadKeysSpec } from './temporal';
 
@@ -41,6 +41,8 @@ export interface TestAppOptions {
   readinessTimeoutMs?: number;
   /** Variables of the API's environment on top of the test payload keys (NODE_ENV, API_TOKENS, JWT_…). */
   env?: NodeJS.ProcessEnv;
+  /** Where the API logs; default: silent unless TEST_API_LOG names a level. */
+  logger?: Logger;
 }
 
 /** The real express app on the shared Temporal server, with the default (development) configuration. */
@@ -49,7 +51,7 @@ export function testApp(options: TestAppOptions): Express {
   return createApp({
     client: options.client ?? temporal().client,
     connection: options.connection ?? temporal().connection,
-    logger: createLogger({ name: 'test-api', level: process.env.TEST_API_LOG ?? 'silent' }),
+    logger: options.logger ?? createLogger({ name: 'test-api', level: process.env.TEST_API_LOG ?? 'silent' }),
     namespace: options.namespace ?? temporal().namespace,
     readinessTimeoutMs: options.readinessTimeoutMs ?? 2000,
     taskQueue: options.taskQueue,
@@ -67,7 +69,7 @@ export function testApp(options: TestAppOptions): Express {
  * The same app against a Temporal address where nothing listens: for tests of what the API does before it calls
  * Temporal (auth, validation, documentation, metrics, codec). A call that does reach Temporal answers 503 quickly.
  */
-export function offlineTestApp(env?: NodeJS.ProcessEnv): Express {
+export function offlineTestApp(env?: NodeJS.ProcessEnv, logger?: Logger): Express {
   // No gRPC retry interceptor: a refused connection fails the call at once instead of after back-off.
   const connection = Connection.lazy({ address: '127.0.0.1:9', interceptors: [] });
   return testApp({
@@ -78,5 +80,6 @@ export function offlineTestApp(env?: NodeJS.ProcessEnv): Express {
     actionTimeoutMs: 200,
     readinessTimeoutMs: 200,
     env,
+    logger,
   });
 }
