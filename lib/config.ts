@@ -10,13 +10,36 @@ export class ConfigError extends Error {
 
 const nodeEnv = z.enum(['development', 'production', 'test']).default('development');
 
+const tlsSwitch = z.enum(['true', 'false', '1', '0'], { error: 'expected true or false' });
+
+/**
+ * Where Temporal is and how to reach it, in the variables of Temporal's own tools (`@temporalio/envconfig`, the
+ * Temporal CLI): a variable overrides the profile of the config file, which overrides the default. Resolved into
+ * connection options by `lib/temporal/connection.ts`.
+ */
 export const TemporalEnvSchema = z.object({
-  /** host:port of the Temporal frontend. */
+  /** host:port of the Temporal frontend; unset: the profile's address, else localhost:7233. */
   TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
+  /** Unset: the profile's namespace, else `default`. */
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   /** Task queue of the case workflows. */
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('newcomer-cases'),
+  /** API key (Temporal Cloud); sent as a bearer token, over TLS only. */
+  TEMPORAL_API_KEY: emptyIsNone(z.string()),
+  TEMPORAL_TLS: emptyIsNone(tlsSwitch),
+  TEMPORAL_TLS_CLIENT_CERT_PATH: emptyIsNone(z.string()),
+  TEMPORAL_TLS_CLIENT_KEY_PATH: emptyIsNone(z.string()),
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: emptyIsNone(z.string()),
+  TEMPORAL_TLS_CLIENT_CERT_DATA: emptyIsNone(z.string()),
+  TEMPORAL_TLS_CLIENT_KEY_DATA: emptyIsNone(z.string()),
+  TEMPORAL_TLS_SERVER_CA_CERT_DATA: emptyIsNone(z.string()),
+  TEMPORAL_TLS_SERVER_NAME: emptyIsNone(z.string()),
+  /** Profile of the config file; unset: `default`. */
+  TEMPORAL_PROFILE: emptyIsNone(z.string()),
+  /** TOML config file of Temporal's tools; unset: ~/.config/temporalio/temporal.toml when it exists. */
+  TEMPORAL_CONFIG_FILE: emptyIsNone(z.string()),
 });
+export type TemporalEnv = z.infer<typeof TemporalEnvSchema>;
 
 export const LogEnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

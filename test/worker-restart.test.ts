@@ -13,7 +13,7 @@ function startWorkerProcess(taskQueue: string, sandboxUrl: string): ChildProcess
   return spawn(process.execPath, [path.resolve(__dirname, '..', 'worker', 'main.js')], {
     env: {
       PATH: process.env.PATH ?? '',
-      TEMPORAL_ADDRESS: temporal().address,
+      ...temporal().env,
       TEMPORAL_TASK_QUEUE: taskQueue,
       BRP_URL_TEMPLATE: `${sandboxUrl}/brp/{municipalityCode}`,
       IND_URL: `${sandboxUrl}/ind`,

@@ -34,6 +34,8 @@ export const tokenOf: Record<Role, string> = {
 export interface TestAppOptions {
   taskQueue: string;
   client?: Client;
+  /** Default: the harness's namespace. */
+  namespace?: string;
   connection?: Connection;
   actionTimeoutMs?: number;
   readinessTimeoutMs?: number;
@@ -50,7 +52,7 @@ export function testApp(options: TestAppOptions): Express {
     client: options.client ?? temporal().client,
     connection: options.connection ?? temporal().connection,
     logger: options.logger ?? createLogger({ name: 'test-api', level: process.env.TEST_API_LOG ?? 'silent' }),
-    namespace: 'default',
+    namespace: options.namespace ?? temporal().namespace,
     readinessTimeoutMs: options.readinessTimeoutMs ?? 2000,
     taskQueue: options.taskQueue,
     // Generous unless a test sets it, or a busy machine turns a booking's 201 into a 202 (no worker in time).
@@ -73,6 +75,7 @@ export function offlineTestApp(env?: NodeJS.ProcessEnv, logger?: Logger): Expres
   const connection = Connection.lazy({ address: '127.0.0.1:9', interceptors: [] });
   return testApp({
     taskQueue: 'offline',
+    namespace: 'default',
     client: new Client({ connection }),
     connection,
     actionTimeoutMs: 200,
