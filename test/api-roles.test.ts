@@ -19,6 +19,7 @@ const validBodies: Record<Action, object> = {
   'resolve-address': { decision: 'accept' },
   'capture-biometrics': { captureReference: 'CAP-ROLES-1' },
   'record-biometrics-quality': { captureReference: 'CAP-ROLES-1', result: 'accepted' },
+  'record-embassy-prints': { quality: 'usable' },
   'record-permit-decision': { decision: 'granted' },
   'request-documents': { documents: ['a certified copy of the employment contract'] },
   'documents-supplied': {},

@@ -29,7 +29,7 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
   const withWorkers = <T>(fn: () => Promise<T>, settings?: CaseSettings): Promise<T> =>
     stack.runWorkers(fn, settings ? { settings } : {});
 
-  it('TEV with an MVV: no biometrics step, the card is ordered on the grant', async () => {
+  it('TEV with an MVV: no capture when the embassy prints are usable, the card is ordered on the grant', async () => {
     const booking = vvrBooking({
       permit: { route: 'tev', mvvIssued: true, indApplicationNumber: 'IND-TEV-1001' },
       services: ['brp-registration', 'residence-permit'],
@@ -39,6 +39,10 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
       await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
       await waitForCase(handle, (v) => stepOutcome(v, 'brp') === 'registered', 'registered on the MVV');
       await stack.admin.decide('IND-TEV-1001', 'granted');
+      await waitingOn(handle, 'ind:embassy-prints');
+      await handle.executeUpdate(caseActions['record-embassy-prints'].update, {
+        args: [{ actor: actors.ind, quality: 'usable' }],
+      });
       await waitingOn(handle, 'ind:card');
       const card = [...stack.sandbox.state.cards.values()].find((c) => c.applicationNumber === 'IND-TEV-1001');
       await stack.admin.cardReady(card!.orderId);
@@ -47,7 +51,7 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
       return handle.result();
     });
     assert.equal(result.status, 'completed');
-    assert.equal(result.steps.find((s) => s.name === 'biometrics')?.outcome, 'not-wanted');
+    assert.equal(result.steps.find((s) => s.name === 'biometrics')?.outcome, 'embassy-prints');
     assert.equal(result.steps.find((s) => s.name === 'permit')?.outcome, 'granted');
   });
 
@@ -163,6 +167,10 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
       await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
       const view = await waitForCase(handle, (v) => stepOutcome(v, 'brp') === 'registered', 'registered');
       await stack.admin.decide(view.results.indApplicationNumber!, 'granted');
+      await waitingOn(handle, 'ind:embassy-prints');
+      await handle.executeUpdate(caseActions['record-embassy-prints'].update, {
+        args: [{ actor: actors.ind, quality: 'usable' }],
+      });
       await waitingOn(handle, 'ind:card');
       await handle.executeUpdate(caseActions.withdraw.update, {
         args: [{ actor: actors.bookingSite, reason: 'job offer withdrawn' }],

@@ -83,7 +83,8 @@ describe('long clocks at their real length (time-skipping test server)', functio
    */
   async function pendingPermit(): Promise<{ handle: CaseHandle; view: d.CaseView }> {
     const handle = await startCase(
-      vvrBooking({ services: ['residence-permit'], appointment: await appointmentIn(day) }),
+      // IND makes no card without biometrics: with them wanted and not yet taken, a granted case stays open.
+      vvrBooking({ services: ['residence-permit', 'biometrics'], appointment: await appointmentIn(day) }),
     );
     await waitingOn(handle, 'desk:check-in');
     await handle.executeUpdate(caseActions['check-in'].update, {

@@ -91,6 +91,10 @@ const scenarios: Record<string, Scenario> = {
       await checkIn(h);
       const view = await registered(h);
       await sandboxAdmin(sandbox.url).decide(view.results.indApplicationNumber ?? '', 'granted');
+      await waitingOn(h, 'ind:embassy-prints');
+      await h.executeUpdate(caseActions['record-embassy-prints'].update, {
+        args: [{ actor: actors.ind, quality: 'usable' }],
+      });
       await waitingOn(h, 'ind:card');
       await h.executeUpdate(caseActions.withdraw.update, {
         args: [{ actor: actors.bookingSite, reason: 'job offer withdrawn' }],
@@ -130,9 +134,13 @@ const scenarios: Record<string, Scenario> = {
     expect: { status: 'completed', permit: 'inadmissible', card: 'not-issued' },
   },
   'card-skipped-in-production': {
-    booking: () => vvrBooking({ appointment: inAWeek(), services: ['residence-permit'] }),
+    booking: () => vvrBooking({ appointment: inAWeek(), services: ['residence-permit', 'biometrics'] }),
     drive: async (h, sandbox) => {
       await checkIn(h);
+      await waitingOn(h, 'ind:biometrics');
+      await h.executeUpdate(caseActions['capture-biometrics'].update, {
+        args: [{ actor: actors.ind, captureReference: 'CAP-0002' }],
+      });
       const view = await waitingOn(h, 'ind:decision');
       await sandboxAdmin(sandbox.url).decide(view.results.indApplicationNumber ?? '', 'granted');
       await waitingOn(h, 'ind:card');

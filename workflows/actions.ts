@@ -90,6 +90,12 @@ export const caseActions = {
     roles: ['ind-officer'],
     summary: 'Record the quality check of captured biometrics',
   }),
+  'record-embassy-prints': action({
+    wireName: 'recordEmbassyPrints',
+    body: z.strictObject({ quality: z.enum(['usable', 'unusable']), note }),
+    roles: ['ind-officer'],
+    summary: 'Judge the biometrics an MVV holder gave at the embassy: usable for the card, or a capture is needed',
+  }),
   'record-permit-decision': action({
     wireName: 'recordPermitDecision',
     body: z.strictObject({ decision: z.enum(['granted', 'refused', 'inadmissible']), note }),

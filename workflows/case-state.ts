@@ -63,6 +63,7 @@ export class CaseState {
   private _permit: { status: PermitStatus; applicationNumber?: string; documentsDueAt?: string } = { status: 'none' };
   private readonly earlyDecisions = new Map<string, PermitDecision>();
   private _biometrics: { captureReference?: string; result?: 'accepted' | 'retake-needed' } = {};
+  private _embassyPrints?: 'usable' | 'unusable';
   private readonly capturesSeen = new Set<string>();
   private _card: { orderId?: string; ready: boolean; handedOver: boolean } = { ready: false, handedOver: false };
   private _addressDecision?: 'accept' | 'refer-to-rni' | 'refuse';
@@ -122,6 +123,10 @@ export class CaseState {
   }
   get biometrics(): Readonly<{ captureReference?: string; result?: 'accepted' | 'retake-needed' }> {
     return this._biometrics;
+  }
+  /** An IND officer's judgement of the biometrics an MVV holder gave at the embassy. */
+  get embassyPrints(): 'usable' | 'unusable' | undefined {
+    return this._embassyPrints;
   }
   get card(): Readonly<{ orderId?: string; ready: boolean; handedOver: boolean }> {
     return this._card;
@@ -219,6 +224,10 @@ export class CaseState {
         must(this._card.orderId === undefined, 'the card is already ordered with these biometrics');
       },
       apply: (r) => (this._biometrics.result = r.result),
+    },
+    'record-embassy-prints': {
+      validate: () => this.assertWaiting('biometrics', 'ind:embassy-prints', 'judging the embassy prints'),
+      apply: (r) => (this._embassyPrints = r.quality),
     },
     'record-permit-decision': {
       validate: () => this.assertPermitPending(),
