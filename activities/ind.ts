@@ -9,6 +9,8 @@ const ApplicationSchema = z.object({
   applicationNumber: z.string().min(1),
   status: z.enum(permitStatuses),
   decidedAt: z.string().optional(),
+  /** IND's reason for a refusal or inadmissibility, when it gives one. */
+  reason: z.string().max(2000).optional(),
 });
 export type PermitApplication = z.infer<typeof ApplicationSchema>;
 

@@ -7,7 +7,11 @@ import { AgencyProblem, parseOrReject } from './problem';
 import { applicationNumber } from './schemas';
 import { decisions, resetState } from './state';
 
-const DecideRequestSchema = z.strictObject({ applicationNumber, decision: z.enum(decisions) });
+const DecideRequestSchema = z.strictObject({
+  applicationNumber,
+  decision: z.enum(decisions),
+  reason: z.string().min(1).max(2000).optional(),
+});
 
 const CardReadyRequestSchema = z.union(
   [z.strictObject({ orderId: z.string().min(1) }), z.strictObject({ applicationNumber })],
@@ -45,7 +49,7 @@ export function adminRouter(ctx: SandboxContext): Router {
   router.post('/ind/decide', async (req, res) => {
     const request = parseOrReject(DecideRequestSchema, req.body);
     const application = findApplication(ctx, request.applicationNumber);
-    decideApplication(ctx, application, request.decision);
+    decideApplication(ctx, application, request.decision, request.reason);
     await ctx.store.save();
     res.json({
       applicationNumber: application.applicationNumber,

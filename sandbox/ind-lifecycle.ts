@@ -16,7 +16,12 @@ export function findCard(ctx: SandboxContext, orderId: string): CardOrder {
   return order;
 }
 
-export function decideApplication(ctx: SandboxContext, application: Application, decision: Decision): void {
+export function decideApplication(
+  ctx: SandboxContext,
+  application: Application,
+  decision: Decision,
+  reason?: string,
+): void {
   if (application.status !== 'pending') {
     throw new AgencyProblem(
       409,
@@ -26,12 +31,14 @@ export function decideApplication(ctx: SandboxContext, application: Application,
   }
   application.status = decision;
   application.decidedAt = nowIso();
+  if (reason) application.reason = reason;
   ctx.callbacks.send(application.callbackUrl ?? ctx.options.callbackUrl, {
     event: 'decision',
     caseRef: application.caseRef,
     applicationNumber: application.applicationNumber,
     decision,
     decidedAt: application.decidedAt,
+    ...(reason ? { reason } : {}),
   });
 }
 

@@ -126,5 +126,6 @@ export function view(a: Application): object {
     applicationNumber: a.applicationNumber,
     status: a.status,
     ...(a.decidedAt ? { decidedAt: a.decidedAt } : {}),
+    ...(a.reason ? { reason: a.reason } : {}),
   };
 }

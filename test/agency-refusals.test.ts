@@ -24,7 +24,7 @@ describe('an agency that no longer knows what the case polls for', () => {
       const permit = stuck.steps.find((s) => s.name === 'permit');
       assert.match(permit?.detail ?? '', /ind poll failed .*404.*No application/);
       await handle.executeUpdate(caseActions['record-permit-decision'].update, {
-        args: [{ actor: actors.ind, decision: 'refused' }],
+        args: [{ actor: actors.ind, decision: 'refused', reason: 'IND lost the file; refused on the paper record' }],
       });
       await waitForCase(handle, (v) => stepOutcome(v, 'permit') === 'refused', 'permit refused');
       await waitingOn(handle, 'desk:check-in');

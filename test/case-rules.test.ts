@@ -3,7 +3,8 @@ import request from 'supertest';
 import type { Booking } from '../domain/booking';
 import type { CaseView } from '../workflows/definitions';
 import type { CaseSettings } from '../workflows/settings';
-import { vvrBooking } from './fixtures/bookings';
+import { objectionLastDay } from '../domain/objection';
+import { euBooking, vvrBooking } from './fixtures/bookings';
 import { testApp, tokens } from './harness/api';
 import { startCase } from './harness/case-driver';
 import { useCaseStack } from './harness/case-fixture';
@@ -101,6 +102,118 @@ describe('case rules: biometrics, reasons, TEV, IND terms and inadmissibility', 
       });
     });
   });
+
+  describe('5. reasons', () => {
+    it("keeps every note in the audit trail, shown in the officers' case view and never to the booking site", async () => {
+      await atTheDesk(async (desk) => {
+        const caseId = await desk.bookOk(euBooking());
+        await desk.checkIn(caseId, 'verified', 'came with an interpreter');
+        await desk.until(caseId, (v) => v.waitingOn.includes('expat:advice'));
+        const advised = await desk.act(caseId, 'record-advice', tokens.expat, { outcome: 'given', note: 'tax ruling' });
+        assert.equal(advised.status, 200, advised.text);
+        const view = await desk.view(caseId);
+        assert.equal(entry(view, 'check-in').note, 'came with an interpreter');
+        assert.equal(entry(view, 'record-advice').note, 'tax ruling');
+        const site = await desk.view(caseId, tokens.bookingSite);
+        assert.equal(site.audit, undefined);
+        assert.ok(!JSON.stringify(site).includes('interpreter'), 'the booking site sees no note');
+      });
+    });
+
+    it('refuses an identity, an address, a permit and a return visa only with a reason (422 without)', async () => {
+      await atTheDesk(async (desk) => {
+        const visa = { reason: 'mother in hospital', departureDate: inDays(10), returnDate: inDays(20) };
+        const booking = vvrBooking({
+          services: ['brp-registration', 'residence-permit', 'biometrics', 'return-visa'],
+          returnVisa: visa,
+        });
+        booking.residence.address.postcode = '9999ZZ';
+        const caseId = await desk.bookOk(booking);
+        await desk.checkIn(caseId);
+
+        await desk.until(caseId, (v) => v.waitingOn.includes('desk:address'));
+        await unprocessable(desk.act(caseId, 'resolve-address', tokens.desk, { decision: 'refuse' }), /address/);
+        await unprocessable(desk.act(caseId, 'resolve-address', tokens.desk, { decision: 'refuse', reason: ' ' }));
+        const address = { decision: 'refuse', reason: 'a business address, not a residence' };
+        await desk.act(caseId, 'resolve-address', tokens.desk, address).expect(200);
+
+        await desk.until(caseId, (v) => v.waitingOn.includes('ind:return-visa'));
+        await unprocessable(desk.act(caseId, 'decide-return-visa', tokens.ind, { decision: 'refuse' }), /return visa/);
+        await desk.act(caseId, 'decide-return-visa', tokens.desk, { decision: 'refuse', reason: 'x' }).expect(403);
+        const visaRefusal = { decision: 'refuse', reason: 'no compelling reason shown' };
+        await desk.act(caseId, 'decide-return-visa', tokens.ind, visaRefusal).expect(200);
+
+        for (const decision of ['refused', 'inadmissible']) {
+          await unprocessable(desk.act(caseId, 'record-permit-decision', tokens.ind, { decision }), /permit decision/);
+        }
+        const refusal = { decision: 'refused', reason: 'the salary is below the criterion' };
+        await desk.act(caseId, 'record-permit-decision', tokens.desk, refusal).expect(403);
+        await desk.act(caseId, 'record-permit-decision', tokens.ind, refusal).expect(200);
+
+        const view = await desk.until(caseId, (v) => stepOf(v, 'return-visa').state === 'done');
+        assert.equal(stepOf(view, 'brp').outcome, 'refused');
+        assert.equal(entry(view, 'resolve-address').reason, address.reason);
+        assert.equal(stepOf(view, 'return-visa').outcome, 'refused');
+        assert.equal(entry(view, 'decide-return-visa').reason, visaRefusal.reason);
+        assert.equal(entry(view, 'permit-decision').reason, refusal.reason);
+        assert.equal(entry(view, 'permit-decision').actor.role, 'ind-officer');
+
+        const mail = await desk.email(caseId, 'permit-decided');
+        assert.deepEqual(
+          { ...mail, given_name: undefined },
+          {
+            decision: 'refused',
+            reason: refusal.reason,
+            objectionTerm: '4 weeks (Aliens Act 2000, art. 69)',
+            objectionLastDay: objectionLastDay(new Date(entry(view, 'permit-decision').at)),
+            given_name: undefined,
+          },
+        );
+        const visaMail = await desk.email(caseId, 'return-visa-decided');
+        assert.equal(visaMail.reason, visaRefusal.reason);
+        assert.match(visaMail.objectionLastDay ?? '', /^\d{4}-\d{2}-\d{2}$/);
+      });
+    });
+
+    it('an identity not verified needs a reason; nothing that needs it goes on', async () => {
+      await atTheDesk(async (desk) => {
+        const caseId = await desk.bookOk(euBooking());
+        await desk.checkIn(caseId, 'in-doubt');
+        await desk.until(caseId, (v) => v.waitingOn.includes('desk:identity'));
+        await unprocessable(
+          desk.act(caseId, 'resolve-identity', tokens.desk, { identity: 'not-verified' }),
+          /identity/,
+        );
+        const notVerified = { identity: 'not-verified', reason: 'the passport does not match the person' };
+        await desk.act(caseId, 'resolve-identity', tokens.desk, notVerified).expect(200);
+        const done = await desk.until(caseId, (v) => v.status === 'completed');
+        assert.equal(stepOf(done, 'check-in').outcome, 'not-verified');
+        assert.equal(stepOf(done, 'brp').outcome, 'not-possible');
+        assert.equal(stepOf(done, 'advice').outcome, 'not-possible');
+        assert.equal(entry(done, 'resolve-identity').reason, notVerified.reason);
+      });
+    });
+
+    it('a permit refused by IND after the BRP registration: the registration stays, the e-mail gives the reason', async () => {
+      await atTheDesk(async (desk) => {
+        const caseId = await desk.bookOk(
+          vvrBooking({ services: ['brp-registration', 'residence-permit', 'biometrics'] }),
+        );
+        await desk.checkIn(caseId);
+        const registered = await desk.until(caseId, (v) => stepOf(v, 'brp').outcome === 'registered');
+        const reason = 'the employer withdrew the job offer';
+        await desk.stack.admin.decide(registered.results.indApplicationNumber!, 'refused', reason);
+        const refused = await desk.until(caseId, (v) => stepOf(v, 'permit').outcome === 'refused');
+        assert.equal(stepOf(refused, 'brp').outcome, 'registered');
+        assert.equal(entry(refused, 'permit-decision').actor.role, 'agency');
+        assert.equal(entry(refused, 'permit-decision').reason, reason);
+        const mail = await desk.email(caseId, 'permit-decided');
+        assert.equal(mail.reason, reason);
+        assert.equal(mail.objectionTerm, '4 weeks (Aliens Act 2000, art. 69)');
+        await desk.act(caseId, 'withdraw', tokens.operator, { reason: 'test done' }).expect(200);
+      });
+    });
+  });
 });
 
 type Api = ReturnType<typeof request>;
@@ -111,6 +224,23 @@ const tevWithMvv = (applicationNumber: string): Booking =>
     permit: { route: 'tev', mvvIssued: true, indApplicationNumber: applicationNumber },
     services: ['brp-registration', 'residence-permit'],
   });
+
+const inDays = (days: number): string => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+/** The case's audit entry of an action; fails when there is none. */
+const entry = (view: CaseView, action: string) => {
+  const found = view.audit.find((a) => a.action === action);
+  assert.ok(found, `no ${action} in the audit trail: ${JSON.stringify(view.audit.map((a) => a.action))}`);
+  return found;
+};
+
+/** A 422 whose detail says what needs a reason; the case stays as it was (the validator changed nothing). */
+async function unprocessable(response: PromiseLike<request.Response>, what?: RegExp): Promise<void> {
+  const res = await response;
+  assert.equal(res.status, 422, res.text);
+  assert.match(String(res.body.detail), /needs a reason/);
+  if (what) assert.match(String(res.body.detail), what);
+}
 
 const stepOf = (view: CaseView, name: string) => {
   const step = view.steps.find((s) => s.name === name);
@@ -125,8 +255,16 @@ const cardsOf = (stack: Stack, caseId: string) =>
 class Desk {
   constructor(
     readonly api: Api,
-    private readonly stack: Stack,
+    readonly stack: Stack,
   ) {}
+
+  /** The personalisation of the case's e-mail of a milestone, once Notify has it. */
+  email(caseId: string, milestone: string): Promise<Record<string, string | undefined>> {
+    return eventually(async () => {
+      const sent = this.stack.sandbox.state.emails.find((e) => e.reference === `${caseId}:${milestone}`);
+      return Promise.resolve(sent?.personalisation);
+    });
+  }
 
   book(booking: Booking) {
     return this.api.post('/v1/cases').set('authorization', tokens.bookingSite).send(booking);

@@ -91,7 +91,7 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
         new RegExp(`valid until .* at the longest, and the trip ends ${visa.returnDate}`),
       );
       await handle.executeUpdate(caseActions['decide-return-visa'].update, {
-        args: [{ actor: actors.ind, decision: 'refuse' }],
+        args: [{ actor: actors.ind, decision: 'refuse', reason: 'the trip ends after the longest validity' }],
       });
       await waitForCase(handle, (v) => stepOutcome(v, 'return-visa') === 'refused', 'visa refused');
     });

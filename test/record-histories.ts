@@ -158,7 +158,7 @@ const scenarios: Record<string, Scenario> = {
       sandbox.state.applications.delete(view.results.indApplicationNumber ?? '');
       await waitingOn(h, 'operator:permit');
       await h.executeUpdate(caseActions['record-permit-decision'].update, {
-        args: [{ actor: actors.ind, decision: 'refused' }],
+        args: [{ actor: actors.ind, decision: 'refused', reason: 'recorded for replay' }],
       });
     },
     expect: { status: 'completed', permit: 'refused', card: 'not-issued' },

@@ -2,7 +2,7 @@ import { ApplicationFailure, condition, workflowInfo } from '@temporalio/workflo
 import type { Booking, Service } from '../domain/booking';
 import { maxAheadMs } from '../domain/dates';
 import { hasMvv, isEuCitizen } from '../domain/rules';
-import { idempotencyKeyReused, type ActionName, type ActionRequest, type Idempotency } from './actions';
+import { idempotencyKeyReused, reasonRequired, type ActionName, type ActionRequest, type Idempotency } from './actions';
 import { caseView, SearchAttributeSync, type CaseSnapshot } from './case-view';
 import type { Actor, AuditEntry, CaseStatusValue, CaseView, DeadlineView, StepName, StepView } from './definitions';
 import { stepNames } from './definitions';
@@ -11,6 +11,15 @@ import type { CaseSettings } from './settings';
 export type PermitStatus = 'none' | 'pending' | 'granted' | 'refused' | 'inadmissible' | 'withdrawn';
 export type PermitDecision = 'granted' | 'refused' | 'inadmissible';
 export type CheckInState = 'pending' | 'verified' | 'in-doubt' | 'not-verified' | 'no-show';
+
+export interface PermitState {
+  status: PermitStatus;
+  applicationNumber?: string;
+  documentsDueAt?: string;
+  /** When the case recorded IND's decision, and IND's (or its officer's) reason for it. */
+  decidedAt?: string;
+  reason?: string;
+}
 
 /** What an officer action changed: the audit entry's detail, and an e-mail to the newcomer if any. */
 export interface ActionEffect {
@@ -37,6 +46,28 @@ function must(condition: boolean, reason: string): void {
   if (!condition) throw new NotNow(reason);
 }
 
+/**
+ * A refusal must say why: the newcomer's e-mail and any objection rest on it. Checked before whether the case can
+ * take the action now, and answered 422 (not 409): the request itself is incomplete.
+ */
+function mustGiveReason(refusing: boolean, reason: string | undefined, what: string): void {
+  if (!refusing || (reason !== undefined && reason.trim().length > 0)) return;
+  throw ApplicationFailure.create({
+    type: reasonRequired,
+    message: `${what} needs a reason: say why in "reason"`,
+    nonRetryable: true,
+  });
+}
+
+/** The reason and the note an action carries, for its audit entry: kept as written. */
+export function remarksOf(request: object): { reason?: string; note?: string } {
+  const { reason, note } = request as { reason?: unknown; note?: unknown };
+  return {
+    ...(typeof reason === 'string' && reason.trim() ? { reason } : {}),
+    ...(typeof note === 'string' && note.trim() ? { note } : {}),
+  };
+}
+
 const ind: Actor = { id: 'ind', role: 'agency' };
 
 /**
@@ -60,14 +91,15 @@ export class CaseState {
   private _appointment: { location: string; startsAt: string };
   private _appointmentVersion = 0;
   private _checkIn: CheckInState = 'pending';
-  private _permit: { status: PermitStatus; applicationNumber?: string; documentsDueAt?: string } = { status: 'none' };
-  private readonly earlyDecisions = new Map<string, PermitDecision>();
+  private _permit: PermitState = { status: 'none' };
+  private readonly earlyDecisions = new Map<string, { decision: PermitDecision; reason?: string }>();
   private _biometrics: { captureReference?: string; result?: 'accepted' | 'retake-needed' } = {};
   private _embassyPrints?: 'usable' | 'unusable';
   private readonly capturesSeen = new Set<string>();
   private _card: { orderId?: string; ready: boolean; handedOver: boolean } = { ready: false, handedOver: false };
   private _addressDecision?: 'accept' | 'refer-to-rni' | 'refuse';
   private _returnVisaDecision?: 'issue' | 'refuse';
+  private _returnVisaReason?: string;
   private _advice?: 'given' | 'declined';
   private readonly retryRequests = new Set<StepName>();
   private readonly skipRequests = new Map<StepName, string>();
@@ -118,7 +150,7 @@ export class CaseState {
   get checkInState(): CheckInState {
     return this._checkIn;
   }
-  get permit(): Readonly<{ status: PermitStatus; applicationNumber?: string; documentsDueAt?: string }> {
+  get permit(): Readonly<PermitState> {
     return this._permit;
   }
   get biometrics(): Readonly<{ captureReference?: string; result?: 'accepted' | 'retake-needed' }> {
@@ -139,6 +171,9 @@ export class CaseState {
   }
   get returnVisaDecision(): 'issue' | 'refuse' | undefined {
     return this._returnVisaDecision;
+  }
+  get returnVisaReason(): string | undefined {
+    return this._returnVisaReason;
   }
   get advice(): 'given' | 'declined' | undefined {
     return this._advice;
@@ -193,14 +228,20 @@ export class CaseState {
       apply: (r) => (this._checkIn = r.identity),
     },
     'resolve-identity': {
-      validate: () => this.assertWaiting('check-in', 'desk:identity', 'resolving the identity'),
+      validate: (r) => {
+        mustGiveReason(r.identity === 'not-verified', r.reason, 'an identity not verified');
+        this.assertWaiting('check-in', 'desk:identity', 'resolving the identity');
+      },
       apply: (r) => {
         this._checkIn = r.identity === 'verified' ? 'verified' : 'not-verified';
         return r.identity;
       },
     },
     'resolve-address': {
-      validate: () => this.assertWaiting('brp', 'desk:address', 'resolving the address'),
+      validate: (r) => {
+        mustGiveReason(r.decision === 'refuse', r.reason, 'refusing the address');
+        this.assertWaiting('brp', 'desk:address', 'resolving the address');
+      },
       apply: (r) => (this._addressDecision = r.decision),
     },
     'capture-biometrics': {
@@ -230,8 +271,11 @@ export class CaseState {
       apply: (r) => (this._embassyPrints = r.quality),
     },
     'record-permit-decision': {
-      validate: () => this.assertPermitPending(),
-      apply: (r) => void this.decidePermit(r.decision, r.actor, 'recorded by an IND officer'),
+      validate: (r) => {
+        mustGiveReason(r.decision !== 'granted', r.reason, `a permit decision "${r.decision}"`);
+        this.assertPermitPending();
+      },
+      apply: (r) => void this.decidePermit(r.decision, r.actor, 'recorded by an IND officer', remarksOf(r)),
       auditedByState: true,
     },
     'request-documents': {
@@ -264,6 +308,7 @@ export class CaseState {
     },
     'decide-return-visa': {
       validate: (r) => {
+        mustGiveReason(r.decision === 'refuse', r.reason, 'refusing the return visa');
         this.assertWaiting('return-visa', 'ind:return-visa', 'deciding the return visa');
         const returnDate = this.booking.returnVisa?.returnDate;
         const longest = Date.now() + this._settings.returnVisaMaxValidityMs;
@@ -272,7 +317,11 @@ export class CaseState {
           `a return visa is valid until ${new Date(longest).toISOString().slice(0, 10)} at the longest, and the trip ends ${returnDate}; refuse it, or the newcomer rebooks the trip`,
         );
       },
-      apply: (r) => (this._returnVisaDecision = r.decision),
+      apply: (r) => {
+        this._returnVisaDecision = r.decision;
+        this._returnVisaReason = r.reason;
+        return r.decision;
+      },
     },
     'hand-over-card': {
       validate: () => {
@@ -353,9 +402,11 @@ export class CaseState {
 
   // Agency call-backs: the same one twice changes nothing.
 
-  receiveIndDecision(applicationNumber: string, decision: PermitDecision): void {
-    if (applicationNumber === this._permit.applicationNumber) this.decidePermit(decision, ind, 'call-back');
-    else if (this._permit.applicationNumber === undefined) this.earlyDecisions.set(applicationNumber, decision);
+  receiveIndDecision(applicationNumber: string, decision: PermitDecision, reason?: string): void {
+    const remarks = reason ? { reason } : {};
+    if (applicationNumber === this._permit.applicationNumber) this.decidePermit(decision, ind, 'call-back', remarks);
+    else if (this._permit.applicationNumber === undefined)
+      this.earlyDecisions.set(applicationNumber, { decision, ...remarks });
   }
   receiveCardReady(orderId: string): void {
     if (orderId !== this._card.orderId || this._card.ready) return;
@@ -439,8 +490,8 @@ export class CaseState {
     if (idempotency) this.idempotencyKeys.set(idempotency.key, idempotency.fingerprint);
   }
 
-  record(actor: Actor, action: string, detail?: string): void {
-    this._audit.push({ at: new Date().toISOString(), actor, action, ...(detail ? { detail } : {}) });
+  record(actor: Actor, action: string, detail?: string, remarks: { reason?: string; note?: string } = {}): void {
+    this._audit.push({ at: new Date().toISOString(), actor, action, ...(detail ? { detail } : {}), ...remarks });
   }
 
   markNoShow(): void {
@@ -461,13 +512,19 @@ export class CaseState {
     };
     this._results.indApplicationNumber = application.applicationNumber;
     const early = this.earlyDecisions.get(application.applicationNumber);
-    if (early) this.decidePermit(early, ind, 'call-back');
+    if (early) this.decidePermit(early.decision, ind, 'call-back', early.reason ? { reason: early.reason } : {});
   }
   /** Records IND's decision once, whoever reports it first (call-back, officer, or the polling fall-back). */
-  decidePermit(decision: PermitStatus, actor: Actor, source: string): boolean {
+  decidePermit(
+    decision: PermitStatus,
+    actor: Actor,
+    source: string,
+    remarks: { reason?: string; note?: string } = {},
+  ): boolean {
     if (this._permit.status !== 'pending') return false;
-    this._permit = { ...this._permit, status: decision, documentsDueAt: undefined };
-    this.record(actor, 'permit-decision', `${decision} (${source})`);
+    const decidedAt = new Date().toISOString();
+    this._permit = { ...this._permit, status: decision, documentsDueAt: undefined, decidedAt, reason: remarks.reason };
+    this.record(actor, 'permit-decision', `${decision} (${source})`, remarks);
     this.sync();
     return true;
   }

@@ -1,4 +1,5 @@
 import { CancellationScope, condition, isCancellation, patched } from '@temporalio/workflow';
+import { refusalDetails } from '../../domain/objection';
 import { hasShortLegalTerm } from '../../domain/rules';
 import { pollBeside, skipped, undoneAtAgency, withAgency } from '../agency-call';
 import { runDeadline } from '../deadlines';
@@ -61,7 +62,12 @@ export async function permitStep({ state, agencies, notifier, compensations }: S
     .then(
       (application) => {
         if (application && application.status !== 'pending' && application.status !== 'withdrawn') {
-          state.decidePermit(application.status, ind, 'polled');
+          state.decidePermit(
+            application.status,
+            ind,
+            'polled',
+            application.reason ? { reason: application.reason } : {},
+          );
         }
       },
       (err: unknown) => {
@@ -106,5 +112,10 @@ export async function permitStep({ state, agencies, notifier, compensations }: S
   await Promise.all([polling, legalTerm, sponsorTarget]);
   if (state.skippedByOperator('permit')) return;
   state.finish('permit', state.permit.status);
-  notifier.send('permit-decided', { decision: state.permit.status });
+  const { status, reason, decidedAt } = state.permit;
+  const refused = status === 'refused' || status === 'inadmissible';
+  notifier.send('permit-decided', {
+    decision: status,
+    ...(refused ? refusalDetails(reason, new Date(decidedAt ?? Date.now())) : {}),
+  });
 }
