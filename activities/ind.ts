@@ -31,6 +31,8 @@ export interface LinkPermitApplicationInput {
   sponsorNumber?: string;
   /** The application the sponsor already filed, if any; without it one is filed. */
   applicationNumber?: string;
+  /** The MVV was issued: the application is the TEV application IND granted with it. */
+  mvvIssued?: boolean;
 }
 
 export function createIndActivities({ ind, callbackUrl, pollIntervalMs }: IndDeps) {
@@ -64,6 +66,7 @@ export function createIndActivities({ ind, callbackUrl, pollIntervalMs }: IndDep
           route: input.route,
           ...(input.sponsorNumber ? { sponsorNumber: input.sponsorNumber } : {}),
           ...(input.applicationNumber ? { applicationNumber: input.applicationNumber } : {}),
+          ...(input.mvvIssued ? { mvvIssued: true } : {}),
           callbackUrl,
         },
         response: ApplicationSchema,

@@ -129,6 +129,12 @@ export function intakeViolations(booking: Booking, now = Date.now()): IntakeViol
   if (booking.permit?.route === 'tev' && booking.permit.mvvIssued === undefined) {
     violations.push({ field: 'permit.mvvIssued', reason: 'route tev must say whether the MVV was issued' });
   }
+  if (wants('residence-permit') && hasMvv(booking) && !booking.permit?.indApplicationNumber) {
+    violations.push({
+      field: 'permit.indApplicationNumber',
+      reason: 'an issued MVV needs the TEV application number: IND decided that application when it issued the MVV',
+    });
+  }
   if (wants('residence-permit') && !hasMvv(booking) && !wants('biometrics')) {
     violations.push({
       field: 'services',

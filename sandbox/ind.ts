@@ -19,6 +19,8 @@ export const ApplicationRequestSchema = z.strictObject({
     .regex(/^[A-Z0-9-]{3,32}$/)
     .optional(),
   applicationNumber: applicationNumber.optional(),
+  /** A TEV application whose MVV was issued: IND granted it then. Only with its number. */
+  mvvIssued: z.literal(true).optional(),
   callbackUrl: callbackUrl.optional(),
 });
 
@@ -56,6 +58,13 @@ export function indRouter(ctx: SandboxContext): Router {
   router.post(
     '/applications',
     write(ctx, 'ind', ApplicationRequestSchema, (input) => {
+      if (input.mvvIssued && (input.route !== 'tev' || !input.applicationNumber)) {
+        throw new AgencyProblem(
+          422,
+          'validation-error',
+          'An issued MVV belongs to a TEV application: give its number.',
+        );
+      }
       const existing = input.applicationNumber ? ctx.state.applications.get(input.applicationNumber) : undefined;
       const filing = {
         caseRef: input.caseRef,
@@ -68,6 +77,7 @@ export function indRouter(ctx: SandboxContext): Router {
         // Linking what is already linked to this case changes nothing; to another case, it moves the link.
         const unchanged = existing.caseRef === input.caseRef;
         Object.assign(existing, filing);
+        if (input.mvvIssued && existing.status === 'pending') grantedWithMvv(existing);
         if (unchanged) return { status: 201, body: view(existing) };
         return { status: 201, body: view(existing), effect: { operation: 'link-application', caseRef: input.caseRef } };
       }
@@ -78,6 +88,7 @@ export function indRouter(ctx: SandboxContext): Router {
         status: 'pending',
         filedAt: nowIso(),
       };
+      if (input.mvvIssued) grantedWithMvv(application);
       ctx.state.applications.set(application.applicationNumber, application);
       scheduleDecision(ctx, application);
       const operation = application.linked ? 'link-application' : 'file-application';
@@ -119,6 +130,12 @@ export function indRouter(ctx: SandboxContext): Router {
 
   cardRoutes(ctx, router);
   return router;
+}
+
+/** IND granted a TEV application when its embassy issued the MVV. */
+function grantedWithMvv(application: Application): void {
+  application.status = 'granted';
+  application.decidedAt = nowIso();
 }
 
 export function view(a: Application): object {

@@ -103,6 +103,72 @@ describe('case rules: biometrics, reasons, TEV, IND terms and inadmissibility', 
     });
   });
 
+  describe('4. TEV with an MVV', () => {
+    it('needs the TEV application number at intake', async () => {
+      await atTheDesk(async (desk) => {
+        const booking = vvrBooking({ permit: { route: 'tev', mvvIssued: true }, services: ['residence-permit'] });
+        const res = await desk.book(booking);
+        assert.equal(res.status, 422, res.text);
+        assert.match(String(res.body.detail), /an issued MVV needs the TEV application number/);
+        const params = res.body.invalidParams as { name: string }[];
+        assert.ok(
+          params.some((p) => p.name === 'permit.indApplicationNumber'),
+          JSON.stringify(params),
+        );
+      });
+    });
+
+    it('links the TEV application as granted, files nothing, runs no decision term, and goes on to the card', async () => {
+      await atTheDesk(async (desk) => {
+        const booking = tevWithMvv('IND-TEV-4001');
+        const caseId = await desk.bookOk(booking);
+        const linked = await desk.until(caseId, (v) => stepOf(v, 'permit').state === 'done');
+        assert.equal(stepOf(linked, 'permit').outcome, 'granted');
+        assert.equal(linked.results.indApplicationNumber, 'IND-TEV-4001');
+        assert.deepEqual(
+          linked.deadlines.filter((x) => x.name.startsWith('ind-decision')),
+          [],
+          'no legal term, no sponsor target',
+        );
+        assert.ok(!linked.waitingOn.includes('ind:decision'));
+        assert.equal(entry(linked, 'permit-decision').actor.role, 'agency');
+        await desk.act(caseId, 'record-permit-decision', tokens.ind, { decision: 'granted' }).expect(409);
+        await desk.act(caseId, 'request-documents', tokens.ind, { documents: ['diploma'] }).expect(409);
+        assert.equal(desk.stack.sandbox.state.applications.get('IND-TEV-4001')?.status, 'granted');
+
+        await desk.checkIn(caseId);
+        await desk.until(caseId, (v) => v.waitingOn.includes('ind:embassy-prints'));
+        await desk.act(caseId, 'record-embassy-prints', tokens.ind, { quality: 'usable' }).expect(200);
+        await desk.until(caseId, (v) => v.waitingOn.includes('ind:card'));
+        await desk.cardReadyAndHandOver(caseId);
+        const done = await desk.until(caseId, (v) => v.status === 'completed');
+        assert.equal(stepOf(done, 'brp').outcome, 'registered');
+        const operations = (await desk.stack.admin.ledger(caseId)).map((e) => e.operation);
+        assert.ok(operations.includes('link-application'), String(operations));
+        assert.ok(
+          !operations.includes('file-application'),
+          `a duplicate application was filed: ${operations.join(', ')}`,
+        );
+      });
+    });
+
+    it('a TEV case with an MVV started by hand without the number files nothing and gets no card', async () => {
+      await atTheDesk(async (desk) => {
+        const booking = vvrBooking({
+          permit: { route: 'tev', mvvIssued: true },
+          services: ['residence-permit'],
+        });
+        const handle = await startCase(stack.taskQueue, booking);
+        const view = await desk.until(handle.workflowId, (v) => stepOf(v, 'card').state === 'done');
+        assert.equal(stepOf(view, 'permit').outcome, 'not-possible');
+        assert.equal(stepOf(view, 'card').outcome, 'not-issued');
+        const atInd = (await desk.stack.admin.ledger(handle.workflowId)).filter((e) => e.agency === 'ind');
+        assert.deepEqual(atInd, [], 'nothing filed or linked at IND');
+        await handle.terminate('test done');
+      });
+    });
+  });
+
   describe('5. reasons', () => {
     it("keeps every note in the audit trail, shown in the officers' case view and never to the booking site", async () => {
       await atTheDesk(async (desk) => {

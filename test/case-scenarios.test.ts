@@ -29,7 +29,7 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
   const withWorkers = <T>(fn: () => Promise<T>, settings?: CaseSettings): Promise<T> =>
     stack.runWorkers(fn, settings ? { settings } : {});
 
-  it('TEV with an MVV: no capture when the embassy prints are usable, the card is ordered on the grant', async () => {
+  it('TEV with an MVV: granted with the MVV, no capture when the embassy prints are usable, then the card', async () => {
     const booking = vvrBooking({
       permit: { route: 'tev', mvvIssued: true, indApplicationNumber: 'IND-TEV-1001' },
       services: ['brp-registration', 'residence-permit'],
@@ -38,7 +38,6 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
       const handle = await startCase(stack.taskQueue, booking);
       await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
       await waitForCase(handle, (v) => stepOutcome(v, 'brp') === 'registered', 'registered on the MVV');
-      await stack.admin.decide('IND-TEV-1001', 'granted');
       await waitingOn(handle, 'ind:embassy-prints');
       await handle.executeUpdate(caseActions['record-embassy-prints'].update, {
         args: [{ actor: actors.ind, quality: 'usable' }],
@@ -158,15 +157,14 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
 
   it('withdrawal midway undoes the card order and the application; the BRP registration stays', async () => {
     const booking = vvrBooking({
-      permit: { route: 'tev', mvvIssued: true },
+      permit: { route: 'tev', mvvIssued: true, indApplicationNumber: 'IND-TEV-1002' },
       services: ['brp-registration', 'residence-permit'],
     });
     const caseId = d.caseWorkflowId(booking.bookingReference);
     const result = await withWorkers(async () => {
       const handle = await startCase(stack.taskQueue, booking);
       await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
-      const view = await waitForCase(handle, (v) => stepOutcome(v, 'brp') === 'registered', 'registered');
-      await stack.admin.decide(view.results.indApplicationNumber!, 'granted');
+      await waitForCase(handle, (v) => stepOutcome(v, 'brp') === 'registered', 'registered');
       await waitingOn(handle, 'ind:embassy-prints');
       await handle.executeUpdate(caseActions['record-embassy-prints'].update, {
         args: [{ actor: actors.ind, quality: 'usable' }],

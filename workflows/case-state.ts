@@ -514,6 +514,13 @@ export class CaseState {
     const early = this.earlyDecisions.get(application.applicationNumber);
     if (early) this.decidePermit(early.decision, ind, 'call-back', early.reason ? { reason: early.reason } : {});
   }
+  /** The TEV application IND granted when it issued the MVV: linked as granted, with no decision to wait for. */
+  linkGrantedWithMvv(applicationNumber: string): void {
+    this._permit = { status: 'granted', applicationNumber, decidedAt: new Date().toISOString() };
+    this._results.indApplicationNumber = applicationNumber;
+    this.record(ind, 'permit-decision', 'granted (the TEV application, with the MVV)');
+    this.sync();
+  }
   /** Records IND's decision once, whoever reports it first (call-back, officer, or the polling fall-back). */
   decidePermit(
     decision: PermitStatus,

@@ -48,6 +48,13 @@ describe('domain: the intake rules of a booking', () => {
     assert.deepEqual(fields(vvrBooking({ permit: undefined })), ['permit.route']);
     assert.deepEqual(fields(vvrBooking({ permit: { route: 'tev' } })), ['permit.mvvIssued']);
     assert.deepEqual(fields(vvrBooking({ permit: { route: 'tev', mvvIssued: false } })), []);
+    assert.deepEqual(fields(vvrBooking({ permit: { route: 'tev', mvvIssued: true } })), [
+      'permit.indApplicationNumber',
+    ]);
+    assert.deepEqual(
+      fields(vvrBooking({ permit: { route: 'tev', mvvIssued: true, indApplicationNumber: 'IND-7' } })),
+      [],
+    );
   });
 
   it('wants the biometrics service beside a permit without an MVV, since IND makes no card without them', () => {

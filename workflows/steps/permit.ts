@@ -17,13 +17,21 @@ export async function permitStep({ state, agencies, notifier, compensations }: S
   if (!state.wants('residence-permit')) return state.finish('permit', 'not-wanted');
   const { booking, caseId } = state;
   const route = booking.permit?.route === 'tev' ? 'tev' : 'vvr';
+  // An issued MVV means IND granted the TEV application: the case links it, files nothing and waits for no
+  // decision. Cases started before this rule waited for a new decision, and keep doing so.
+  const grantedWithMvv = state.hasMvv && patched('tev-mvv-granted');
+  const tevApplication = booking.permit?.indApplicationNumber;
+  if (grantedWithMvv && !tevApplication) {
+    return state.finish('permit', 'not-possible', 'the TEV application number of the MVV is missing');
+  }
   const link = () =>
     agencies.ind.linkPermitApplication({
       caseId,
       purpose: booking.stay.purpose,
       route,
       ...(booking.sponsor ? { sponsorNumber: booking.sponsor.recognisedSponsorNumber } : {}),
-      ...(booking.permit?.indApplicationNumber ? { applicationNumber: booking.permit.indApplicationNumber } : {}),
+      ...(tevApplication ? { applicationNumber: tevApplication } : {}),
+      ...(grantedWithMvv ? { mvvIssued: true } : {}),
     });
   // A withdrawal while IND files the application must not orphan it: the call finishes, so the number is known
   // and the compensation can withdraw it. Cases started before this change keep the old, cancellable call.
@@ -45,6 +53,10 @@ export async function permitStep({ state, agencies, notifier, compensations }: S
       return 'IND application withdrawn';
     },
   });
+  if (grantedWithMvv) {
+    state.linkGrantedWithMvv(applicationNumber);
+    return state.finish('permit', 'granted', 'IND granted the TEV application with the MVV');
+  }
   state.linkApplication(linked);
 
   const undecided = () => state.permit.status === 'pending' && !state.skipRequested('permit');
