@@ -5,7 +5,7 @@ import { purposes } from '../domain/booking';
 import { agencyRouter, read, write } from './agency-route';
 import { nowIso, type SandboxContext } from './context';
 import { cardRoutes } from './ind-cards';
-import { findApplication, scheduleDecision } from './ind-lifecycle';
+import { findApplication, scheduleDecision, scheduleInadmissibility } from './ind-lifecycle';
 import { AgencyProblem } from './problem';
 import { applicationNumber, callbackUrl, caseRef } from './schemas';
 import type { Application } from './state';
@@ -25,6 +25,7 @@ export const ApplicationRequestSchema = z.strictObject({
 });
 
 const CaseRefRequestSchema = z.strictObject({ caseRef });
+const DocumentsOverdueSchema = z.strictObject({ caseRef, dueAt: z.iso.datetime({ offset: true }) });
 
 const BiometricsRequestSchema = z.strictObject({
   caseRef,
@@ -119,6 +120,21 @@ export function indRouter(ctx: SandboxContext): Router {
   );
 
   router.post(
+    '/applications/:applicationNumber/documents-overdue',
+    write(ctx, 'ind', DocumentsOverdueSchema, (input, req) => {
+      const application = findApplication(ctx, String(req.params.applicationNumber));
+      if (application.status !== 'pending') return { status: 200, body: view(application) };
+      application.documentsOverdue = true;
+      scheduleInadmissibility(ctx, application);
+      return {
+        status: 200,
+        body: view(application),
+        effect: { operation: 'report-documents-overdue', caseRef: input.caseRef },
+      };
+    }),
+  );
+
+  router.post(
     '/biometrics',
     write(ctx, 'ind', BiometricsRequestSchema, (input) => {
       findApplication(ctx, input.applicationNumber);
@@ -142,6 +158,7 @@ export function view(a: Application): object {
   return {
     applicationNumber: a.applicationNumber,
     status: a.status,
+    receivedAt: a.filedAt,
     ...(a.decidedAt ? { decidedAt: a.decidedAt } : {}),
     ...(a.reason ? { reason: a.reason } : {}),
   };

@@ -43,6 +43,8 @@ export interface Application {
   decidedAt?: string;
   /** IND's reason for a refusal or inadmissibility. */
   reason?: string;
+  /** The case reported that requested documents did not arrive in time: IND decides on inadmissibility. */
+  documentsOverdue?: boolean;
 }
 
 export type CardStatus = 'in-production' | 'ready' | 'cancelled';

@@ -21,6 +21,7 @@ const validBodies: Record<Action, object> = {
   'record-biometrics-quality': { captureReference: 'CAP-ROLES-1', result: 'accepted' },
   'record-embassy-prints': { quality: 'usable' },
   'record-permit-decision': { decision: 'granted' },
+  'extend-decision-term': { days: 30, reason: 'the medical advice takes longer' },
   'request-documents': { documents: ['a certified copy of the employment contract'] },
   'documents-supplied': {},
   'decide-return-visa': { decision: 'issue' },

@@ -5,6 +5,7 @@ import type { CaseView } from '../workflows/definitions';
 import type { CaseSettings } from '../workflows/settings';
 import { objectionLastDay } from '../domain/objection';
 import { euBooking, vvrBooking } from './fixtures/bookings';
+import { startSandbox } from '../sandbox/app';
 import { testApp, tokens } from './harness/api';
 import { startCase } from './harness/case-driver';
 import { useCaseStack } from './harness/case-fixture';
@@ -99,6 +100,166 @@ describe('case rules: biometrics, reasons, TEV, IND terms and inadmissibility', 
         assert.equal(stepOf(done, 'card').outcome, 'not-issued');
         assert.match(stepOf(done, 'card').detail ?? '', /no accepted biometrics/);
         assert.ok(!cardsOf(stack, caseId).length, 'no card order reached IND');
+      });
+    });
+  });
+
+  describe("2. inadmissibility is IND's decision", () => {
+    const requestDocuments = async (desk: Desk, caseId: string) => {
+      await desk.until(caseId, (v) => v.waitingOn.includes('ind:decision'));
+      const dueAt = new Date(Date.now() + 1_500).toISOString();
+      const res = await desk.act(caseId, 'request-documents', tokens.ind, { documents: ['diploma'], dueAt });
+      assert.equal(res.status, 200, res.text);
+      const overdue = await desk.until(caseId, (v) => stepOf(v, 'permit').detail === 'documents overdue');
+      assert.ok(overdue.waitingOn.includes('ind:decision'));
+      assert.equal(stepOf(overdue, 'permit').state, 'waiting');
+      assert.ok(!overdue.audit.some((a) => a.action === 'permit-decision'), 'the case decided nothing itself');
+      assert.equal(overdue.deadlines.find((x) => x.name === 'ind-decision-legal-term')?.state, 'running');
+      const operations = (await desk.stack.admin.ledger(caseId)).map((e) => e.operation);
+      assert.ok(operations.includes('report-documents-overdue'), `IND was not told: ${operations.join(', ')}`);
+      await desk.act(caseId, 'documents-supplied', tokens.desk).expect(409);
+      return overdue;
+    };
+
+    it("a passed due date goes to IND; IND's later grant is taken, not overruled", async () => {
+      await atTheDesk(async (desk) => {
+        const caseId = await desk.bookOk(vvrBooking({ services: ['residence-permit', 'biometrics'] }));
+        const overdue = await requestDocuments(desk, caseId);
+        await desk.stack.admin.decide(overdue.results.indApplicationNumber!, 'granted');
+        const granted = await desk.until(caseId, (v) => stepOf(v, 'permit').state === 'done');
+        assert.equal(stepOf(granted, 'permit').outcome, 'granted');
+        assert.equal(entry(granted, 'permit-decision').actor.role, 'agency');
+        await desk.act(caseId, 'withdraw', tokens.operator, { reason: 'test done' }).expect(200);
+      });
+    });
+
+    it('an IND officer declares it inadmissible, with a reason; the e-mail gives the objection term', async () => {
+      await atTheDesk(async (desk) => {
+        const caseId = await desk.bookOk(vvrBooking({ services: ['residence-permit', 'biometrics'] }));
+        await requestDocuments(desk, caseId);
+        await unprocessable(desk.act(caseId, 'record-permit-decision', tokens.ind, { decision: 'inadmissible' }));
+        const reason = 'documents overdue: no diploma by the due date';
+        await desk.act(caseId, 'record-permit-decision', tokens.ind, { decision: 'inadmissible', reason }).expect(200);
+        const decided = await desk.until(caseId, (v) => stepOf(v, 'permit').state === 'done');
+        assert.equal(stepOf(decided, 'permit').outcome, 'inadmissible');
+        assert.equal(entry(decided, 'permit-decision').actor.role, 'ind-officer');
+        const mail = await desk.email(caseId, 'permit-decided');
+        assert.equal(mail.decision, 'inadmissible');
+        assert.equal(mail.reason, reason);
+        assert.equal(mail.objectionTerm, '4 weeks (Aliens Act 2000, art. 69)');
+        await desk.act(caseId, 'withdraw', tokens.operator, { reason: 'test done' }).expect(200);
+      });
+    });
+
+    it("the sandbox's IND, told of overdue documents, declares the application inadmissible after its delay", async () => {
+      const sandbox = await startSandbox({ decisionDelayMs: 1_000 });
+      try {
+        const ind = (path: string, body: object) =>
+          fetch(`${sandbox.url}/ind${path}`, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              authorization: 'Bearer sandbox-dev-token',
+              'idempotency-key': `${path}:${Date.now()}`,
+            },
+            body: JSON.stringify(body),
+          });
+        const caseRef = 'case-BK-OVERDUE';
+        const filed = await ind('/applications', { caseRef, purpose: 'student', route: 'vvr' });
+        const { applicationNumber } = (await filed.json()) as { applicationNumber: string };
+        const dueAt = new Date().toISOString();
+        const told = await ind(`/applications/${applicationNumber}/documents-overdue`, { caseRef, dueAt });
+        assert.equal(told.status, 200, await told.text());
+        const decided = await eventually(async () => {
+          const application = sandbox.state.applications.get(applicationNumber);
+          return Promise.resolve(application?.status === 'pending' ? undefined : application);
+        }, 10_000);
+        assert.equal(decided.status, 'inadmissible', 'not granted by the delay: the documents came first');
+        assert.match(decided.reason ?? '', /documents did not arrive/);
+      } finally {
+        await sandbox.close();
+      }
+    });
+  });
+
+  describe("3. the legal term and the sponsor target run from IND's receipt date", () => {
+    const day = 86_400_000;
+    const sponsorFiled = async (number: string, purpose: Booking['stay']['purpose'], receivedAt: string) => {
+      const res = await fetch(`${stack.sandbox.url}/_admin/ind/applications`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ applicationNumber: number, purpose, sponsorNumber: 'RS-100234', receivedAt }),
+      });
+      assert.equal(res.status, 201, await res.text());
+      return vvrBooking({
+        stay: { purpose, expectedMonths: 24 },
+        permit: { route: 'vvr', indApplicationNumber: number },
+        services: ['residence-permit', 'biometrics'],
+      });
+    };
+    const dueOf = (view: CaseView, name: string) => {
+      const deadline = view.deadlines.find((x) => x.name === name);
+      assert.ok(deadline, `no deadline ${name}: ${JSON.stringify(view.deadlines)}`);
+      return deadline;
+    };
+    const near = (iso: string, expected: number, what: string) =>
+      assert.ok(
+        Math.abs(Date.parse(iso) - expected) < 120_000,
+        `${what}: ${iso}, expected ${new Date(expected).toISOString()}`,
+      );
+
+    it("a researcher's 60-day term from the sponsor's filing; IND extends it once, with a reason", async () => {
+      await atTheDesk(async (desk) => {
+        const receivedAt = Date.now() - 50 * day;
+        const booking = await sponsorFiled('IND-SPONSOR-3001', 'researcher', new Date(receivedAt).toISOString());
+        const caseId = await desk.bookOk(booking);
+        const linked = await desk.until(caseId, (v) => dueOf(v, 'ind-decision-sponsor-target').state === 'breached');
+        near(dueOf(linked, 'ind-decision-legal-term').dueAt, receivedAt + 60 * day, 'the 60-day term');
+        assert.equal(dueOf(linked, 'ind-decision-legal-term').state, 'running');
+        near(dueOf(linked, 'ind-decision-sponsor-target').dueAt, receivedAt + 14 * day, 'the sponsor target');
+        assert.equal(linked.slaBreached, true);
+
+        const extend = (token: string, body: object) => desk.act(caseId, 'extend-decision-term', token, body);
+        await extend(tokens.desk, { days: 30, reason: 'medical advice needed' }).expect(403);
+        await extend(tokens.ind, { days: 91, reason: 'medical advice needed' }).expect(400);
+        await extend(tokens.ind, { days: 0, reason: 'medical advice needed' }).expect(400);
+        await extend(tokens.ind, { days: 30 }).expect(400);
+        await unprocessable(extend(tokens.ind, { days: 30, reason: '   ' }), /extending the legal term/);
+        const extended = await extend(tokens.ind, { days: 30, reason: 'medical advice needed' });
+        assert.equal(extended.status, 200, extended.text);
+        const view = extended.body as CaseView;
+        near(dueOf(view, 'ind-decision-legal-term').dueAt, receivedAt + 90 * day, 'the extended term');
+        assert.equal(entry(view, 'extend-decision-term').reason, 'medical advice needed');
+        const again = await extend(tokens.ind, { days: 10, reason: 'more time' });
+        assert.equal(again.status, 409, again.text);
+        assert.match(String(again.body.detail), /already extended once, by 30 days/);
+        await desk.act(caseId, 'withdraw', tokens.operator, { reason: 'test done' }).expect(200);
+      });
+    });
+
+    it('a receipt date in the year 9999 counts as today, one in the year 1 as long past: no extension then', async () => {
+      await atTheDesk(async (desk) => {
+        const future = await sponsorFiled('IND-SPONSOR-3002', 'highly-skilled-migrant', '9999-12-31T00:00:00Z');
+        const futureCase = await desk.bookOk(future);
+        const now = Date.now();
+        const running = await desk.until(futureCase, (v) => v.deadlines.length >= 2);
+        near(dueOf(running, 'ind-decision-legal-term').dueAt, now + 90 * day, 'a term from today');
+        assert.equal(running.slaBreached, false);
+
+        const ancient = await sponsorFiled('IND-SPONSOR-3003', 'highly-skilled-migrant', '0001-01-01T00:00:00Z');
+        const ancientCase = await desk.bookOk(ancient);
+        const breached = await desk.until(
+          ancientCase,
+          (v) => v.deadlines.find((x) => x.name === 'ind-decision-legal-term')?.state === 'breached',
+        );
+        assert.ok(breached.audit.some((a) => a.action === 'escalated'));
+        assert.ok(Date.parse(dueOf(breached, 'ind-decision-legal-term').dueAt) > Date.parse('2020-01-01'));
+        const late = await desk.act(ancientCase, 'extend-decision-term', tokens.ind, { days: 90, reason: 'late' });
+        assert.equal(late.status, 409, late.text);
+        assert.match(String(late.body.detail), /can extend it only before it ends/);
+        for (const caseId of [futureCase, ancientCase]) {
+          await desk.act(caseId, 'withdraw', tokens.operator, { reason: 'test done' }).expect(200);
+        }
       });
     });
   });

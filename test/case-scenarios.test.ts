@@ -116,7 +116,7 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
     }, settings);
   });
 
-  it('documents not supplied by the due date: the application is inadmissible', async () => {
+  it('documents not supplied by the due date: IND, told so, declares the application inadmissible', async () => {
     const result = await withWorkers(async () => {
       const handle = await startCase(stack.taskQueue, vvrBooking({ services: ['residence-permit'] }));
       await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
@@ -124,6 +124,12 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
       await handle.executeUpdate(caseActions['request-documents'].update, {
         args: [{ actor: actors.ind, documents: ['diploma'], dueAt: new Date(Date.now() + 1_500).toISOString() }],
       });
+      const overdue = await waitForCase(
+        handle,
+        (v) => v.steps.find((s) => s.name === 'permit')?.detail === 'documents overdue',
+        'documents overdue, put to IND',
+      );
+      await stack.admin.decide(overdue.results.indApplicationNumber!, 'inadmissible', 'no diploma');
       return handle.result();
     });
     assert.equal(result.steps.find((s) => s.name === 'permit')?.outcome, 'inadmissible');

@@ -107,6 +107,12 @@ export const caseActions = {
     roles: ['ind-officer'],
     summary: 'Record the permit decision taken by an IND officer',
   }),
+  'extend-decision-term': action({
+    wireName: 'extendDecisionTerm',
+    body: z.strictObject({ days: z.number().int().min(1).max(90), reason }),
+    roles: ['ind-officer'],
+    summary: 'Extend the legal decision term once, by up to 90 days, with a reason',
+  }),
   'request-documents': action({
     wireName: 'requestDocuments',
     body: z.strictObject({

@@ -19,6 +19,12 @@ export interface PermitState {
   /** When the case recorded IND's decision, and IND's (or its officer's) reason for it. */
   decidedAt?: string;
   reason?: string;
+  /** When IND received the application, as IND says: the legal term and the sponsor target run from then. */
+  receivedAt?: string;
+  /** IND's one extension of the legal term. */
+  termExtension?: { days: number; reason: string };
+  /** Requested documents did not arrive by their due date: IND decides whether that makes it inadmissible. */
+  documentsOverdue?: boolean;
 }
 
 /** What an officer action changed: the audit entry's detail, and an e-mail to the newcomer if any. */
@@ -69,6 +75,10 @@ export function remarksOf(request: object): { reason?: string; note?: string } {
 }
 
 const ind: Actor = { id: 'ind', role: 'agency' };
+const system: Actor = { id: 'system', role: 'operator' };
+
+/** The deadline of IND's legal decision term (docs/domain.md, "Deadlines"). */
+export const legalTermDeadline = 'ind-decision-legal-term';
 
 /**
  * Everything a case knows, and the one door through which it changes: fields are read-only from outside, and
@@ -278,6 +288,29 @@ export class CaseState {
       apply: (r) => void this.decidePermit(r.decision, r.actor, 'recorded by an IND officer', remarksOf(r)),
       auditedByState: true,
     },
+    'extend-decision-term': {
+      validate: (r) => {
+        mustGiveReason(true, r.reason, 'extending the legal term');
+        must(Number.isInteger(r.days) && r.days >= 1 && r.days <= 90, 'IND may extend the legal term by 1 to 90 days');
+        this.assertPermitPending();
+        const extended = this._permit.termExtension;
+        must(
+          extended === undefined,
+          `the legal term was already extended once, by ${extended?.days} days (${extended?.reason}); IND may extend it only once`,
+        );
+        const term = this._deadlines.get(legalTermDeadline);
+        must(
+          term !== undefined && (term.state === 'running' || term.state === 'paused'),
+          term?.state === 'breached'
+            ? `the legal term ended on ${term.dueAt}; IND can extend it only before it ends`
+            : 'the legal term is not running',
+        );
+      },
+      apply: (r) => {
+        this._permit = { ...this._permit, termExtension: { days: r.days, reason: r.reason } };
+        return `by ${r.days} days`;
+      },
+    },
     'request-documents': {
       validate: (r) => {
         this.assertPermitPending();
@@ -294,7 +327,7 @@ export class CaseState {
       },
       apply: (r) => {
         const dueAt = r.dueAt ?? new Date(Date.now() + this._settings.documentsTermMs).toISOString();
-        this._permit = { ...this._permit, documentsDueAt: dueAt };
+        this._permit = { ...this._permit, documentsDueAt: dueAt, documentsOverdue: undefined };
         const documents = r.documents.join(', ');
         return { detail: `${documents} due ${dueAt}`, email: { milestone: 'documents-requested', documents, dueAt } };
       },
@@ -505,10 +538,11 @@ export class CaseState {
   }
 
   /** The application IND linked or filed; a decision that came in before it was known applies now. */
-  linkApplication(application: { applicationNumber: string; status: PermitStatus }): void {
+  linkApplication(application: { applicationNumber: string; status: PermitStatus; receivedAt?: string }): void {
     this._permit = {
       status: application.status === 'pending' ? 'pending' : application.status,
       applicationNumber: application.applicationNumber,
+      ...(application.receivedAt ? { receivedAt: application.receivedAt } : {}),
     };
     this._results.indApplicationNumber = application.applicationNumber;
     const early = this.earlyDecisions.get(application.applicationNumber);
@@ -534,6 +568,12 @@ export class CaseState {
     this.record(actor, 'permit-decision', `${decision} (${source})`, remarks);
     this.sync();
     return true;
+  }
+  /** The documents' due date passed; IND has been told and decides. The legal term runs again (Awb 4:15). */
+  documentsOverdue(dueAt: string): void {
+    this._permit = { ...this._permit, documentsDueAt: undefined, documentsOverdue: true };
+    this.record(system, 'documents-overdue', `due ${dueAt}; put to IND, which decides on inadmissibility`);
+    this.sync();
   }
   withdrawApplication(): void {
     this._permit = { ...this._permit, status: 'withdrawn' };
