@@ -10,6 +10,7 @@ import { testApp, tokens } from './harness/api';
 import { startCase } from './harness/case-driver';
 import { useCaseStack } from './harness/case-fixture';
 import { eventually } from './harness/eventually';
+import { testSettings } from './harness/temporal';
 
 /**
  * The desk's rules of issue 12 (items 1 to 5), each as the people at the desk meet them: over the API, with the
@@ -438,6 +439,65 @@ describe('case rules: biometrics, reasons, TEV, IND terms and inadmissibility', 
         assert.equal(mail.reason, reason);
         assert.equal(mail.objectionTerm, '4 weeks (Aliens Act 2000, art. 69)');
         await desk.act(caseId, 'withdraw', tokens.operator, { reason: 'test done' }).expect(200);
+      });
+    });
+  });
+  describe('11. what was untested in this area', () => {
+    it('a late card breaks the ready norm; an uncollected card gets a reminder, then goes to an operator', async () => {
+      const settings = testSettings({
+        cardReadyNormMs: 1_000,
+        cardCollectionReminderMs: 1_500,
+        cardCollectionEscalationMs: 4_000,
+      });
+      await atTheDesk(async (desk) => {
+        const caseId = await desk.bookOk(vvrBooking({ services: ['residence-permit', 'biometrics'] }));
+        await desk.checkIn(caseId);
+        await desk.until(caseId, (v) => v.waitingOn.includes('ind:biometrics'));
+        await desk.act(caseId, 'capture-biometrics', tokens.ind, { captureReference: 'CAP-NORM-1' }).expect(200);
+        await desk.grantIfPending(caseId);
+        const late = await desk.until(
+          caseId,
+          (v) => v.deadlines.find((x) => x.name === 'card-ready-service-norm')?.state === 'breached',
+        );
+        assert.equal(late.slaBreached, true);
+        assert.ok(late.waitingOn.includes('ind:card'));
+
+        const [card] = cardsOf(desk.stack, caseId);
+        await desk.stack.admin.cardReady(card!.orderId);
+        const reminder = await desk.email(caseId, 'card-ready:2');
+        assert.equal(reminder.reminder, 'yes');
+        const escalated = await desk.until(caseId, (v) => v.waitingOn.includes('operator:card'));
+        assert.equal(escalated.deadlines.find((x) => x.name === 'card-collection')?.state, 'breached');
+        await desk.act(caseId, 'skip-step', tokens.desk, { step: 'card', reason: 'x' }).expect(403);
+        await desk
+          .act(caseId, 'skip-step', tokens.operator, { step: 'card', reason: 'not collected; card returned to IND' })
+          .expect(200);
+        const done = await desk.until(caseId, (v) => v.status === 'completed');
+        assert.equal(stepOf(done, 'card').outcome, 'not-collected');
+      }, settings);
+    });
+
+    it('an address the municipality rejects, referred to the RNI by a desk officer (no reason needed)', async () => {
+      await atTheDesk(async (desk) => {
+        const booking = euBooking({ services: ['brp-registration'] });
+        booking.residence.address.postcode = '9999ZZ';
+        const caseId = await desk.bookOk(booking);
+        await desk.checkIn(caseId);
+        await desk.until(caseId, (v) => v.waitingOn.includes('desk:address'));
+        await desk.act(caseId, 'resolve-address', tokens.ind, { decision: 'refer-to-rni' }).expect(403);
+        await desk.act(caseId, 'resolve-address', tokens.desk, { decision: 'refer-to-rni' }).expect(200);
+        const done = await desk.until(caseId, (v) => v.status === 'completed');
+        assert.equal(stepOf(done, 'brp').outcome, 'referred-to-rni');
+        assert.equal(done.results.bsn, undefined);
+      });
+    });
+
+    it('a return visa without a permit is refused at intake', async () => {
+      await atTheDesk(async (desk) => {
+        const visa = { reason: 'a funeral', departureDate: inDays(10), returnDate: inDays(20) };
+        const res = await desk.book(euBooking({ services: ['brp-registration', 'return-visa'], returnVisa: visa }));
+        assert.equal(res.status, 422, res.text);
+        assert.match(String(res.body.detail), /a return visa can only be asked while a first permit is pending/);
       });
     });
   });

@@ -5,8 +5,8 @@ import type { StepContext } from './step-context';
 
 /**
  * The residence card: ordered once the permit is granted and biometrics are accepted (or were taken at the
- * embassy with the MVV and an IND officer found them usable); IND reports it ready; a desk officer hands it over. Uncollected cards get a reminder,
- * then wait on an operator.
+ * embassy with the MVV and an IND officer found them usable); IND reports it ready; a desk officer hands it
+ * over. Uncollected cards get a reminder, then wait on an operator.
  */
 export async function cardStep({ state, agencies, notifier, compensations }: StepContext): Promise<void> {
   if (!state.wants('residence-permit')) return state.finish('card', 'not-wanted');
