@@ -80,7 +80,16 @@ export const CaseViewSchema = z.object({
   agencyRetrying: z.array(z.string()),
   results: z.record(z.string(), z.string()),
   references: z.object({ biometricsCapture: z.string().optional(), cardOrder: z.string().optional() }),
-  audit: z.array(z.object({ at: z.string(), actor: ActorSchema, action: z.string(), detail: z.string().optional() })),
+  audit: z.array(
+    z.object({
+      at: z.string(),
+      actor: ActorSchema,
+      action: z.string(),
+      detail: z.string().optional(),
+      reason: z.string().optional(),
+      note: z.string().optional(),
+    }),
+  ),
   bookedBy: z.string().optional(),
 });
 type Plain<T> = T extends object ? { [K in keyof T]: Plain<T[K]> } : T;
@@ -345,7 +354,9 @@ function buildDocument(): OpenApiDocument {
         responses: {
           '200': caseView('The case after the action.'),
           ...problems([...bodyProblems, 404, 409, 422, 503], {
-            422: 'The idempotency key was already used for another request on this case; nothing was changed.',
+            422:
+              'The idempotency key was already used for another request on this case, or a refusal (permit, ' +
+              'return visa, address, identity) came without its `reason`; nothing was changed.',
           }),
         },
       }),

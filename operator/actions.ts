@@ -58,6 +58,7 @@ function explain(failure: CaseCallFailure, caseId: string, timeoutMs: number): s
   switch (failure.kind) {
     case 'rejected':
     case 'key-reused':
+    case 'unprocessable':
       return `${caseId}: ${failure.reason ?? 'the case refused the action'}`;
     case 'closed':
       return `${caseId} is closed; it takes no more actions`;

@@ -1,7 +1,7 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import { condition, patched, setHandler } from '@temporalio/workflow';
 import { actionNames, caseActions, type ActionName, type ActionRequest } from './actions';
-import type { ActionBehaviour, CaseState } from './case-state';
+import { remarksOf, type ActionBehaviour, type CaseState } from './case-state';
 import * as d from './definitions';
 import { settled } from './settle';
 import type { Notifier } from './notifications';
@@ -18,7 +18,7 @@ export function registerHandlers(state: CaseState, notifier: () => Notifier): vo
 
   for (const name of actionNames) registerAction(state, notifier, name);
 
-  setHandler(d.indDecisionSignal, (e) => state.receiveIndDecision(e.applicationNumber, e.decision));
+  setHandler(d.indDecisionSignal, (e) => state.receiveIndDecision(e.applicationNumber, e.decision, e.reason));
   setHandler(d.cardReadySignal, (e) => state.receiveCardReady(e.orderId));
   setHandler(d.biometricsQualitySignal, (e) => state.receiveBiometricsQuality(e.captureReference, e.result));
 }
@@ -41,7 +41,7 @@ function registerAction<A extends ActionName>(state: CaseState, notifier: () => 
         const { milestone, ...details } = effect.email;
         notifier().send(milestone, details);
       }
-      if (!behaviour.auditedByState) state.record(r.actor, name, effect.detail);
+      if (!behaviour.auditedByState) state.record(r.actor, name, effect.detail, remarksOf(r));
       state.sync();
       // Cases started before this answered at once, before their steps had seen the action.
       if (patched('answer-after-steps-react')) await stepsReacted(state);

@@ -11,7 +11,7 @@ import {
   type Connection,
 } from '@temporalio/client';
 import type { z } from 'zod';
-import { idempotencyKeyReused } from '../../workflows/actions';
+import { idempotencyKeyReused, reasonRequired } from '../../workflows/actions';
 import { payloadKeysOf, type EncryptionEnvSchema, type TemporalEnvSchema } from '../config';
 import { createDataConverter } from '../data-converter';
 
@@ -34,6 +34,8 @@ export type CaseCallFailure =
   | { kind: 'rejected'; reason: string | undefined }
   /** The idempotency key was already used for another request on this case. */
   | { kind: 'key-reused'; reason: string | undefined }
+  /** The request is well formed but incomplete for what it asks (a refusal without its reason): nothing changed. */
+  | { kind: 'unprocessable'; reason: string | undefined }
   | { kind: 'not-found' }
   | { kind: 'closed' }
   | { kind: 'timeout' }
@@ -59,8 +61,9 @@ const transientCodes = new Set<number>([8, 10, 13, 2]);
 function classifyTemporalError(err: unknown): CaseCallFailure | undefined {
   if (err instanceof WorkflowUpdateFailedError) {
     if (isUnprocessedUpdate(err.cause)) return { kind: 'recovering' };
-    const keyReused = err.cause instanceof ApplicationFailure && err.cause.type === idempotencyKeyReused;
-    return { kind: keyReused ? 'key-reused' : 'rejected', reason: err.cause?.message };
+    const type = err.cause instanceof ApplicationFailure ? err.cause.type : undefined;
+    const kind = type === idempotencyKeyReused ? 'key-reused' : type === reasonRequired ? 'unprocessable' : 'rejected';
+    return { kind, reason: err.cause?.message };
   }
   if (err instanceof WorkflowNotFoundError) {
     return /already completed/.test(err.message) ? { kind: 'closed' } : { kind: 'not-found' };

@@ -31,8 +31,8 @@ export function sandboxAdmin(baseUrl: string, adminToken?: string) {
     return text ? (JSON.parse(text) as unknown) : undefined;
   };
   return {
-    decide: (applicationNumber: string, decision: 'granted' | 'refused' | 'inadmissible') =>
-      call('POST', '/ind/decide', { applicationNumber, decision }),
+    decide: (applicationNumber: string, decision: 'granted' | 'refused' | 'inadmissible', reason?: string) =>
+      call('POST', '/ind/decide', { applicationNumber, decision, ...(reason ? { reason } : {}) }),
     cardReady: (orderId: string) => call('POST', '/ind/card-ready', { orderId }),
     faults: (fault: FaultRequest) => call('PUT', '/faults', fault),
     clearFaults: () => call('DELETE', '/faults'),

@@ -1,4 +1,5 @@
 import { condition } from '@temporalio/workflow';
+import { refusalDetails } from '../../domain/objection';
 import { skipped, withAgency } from '../agency-call';
 import { checkedInWithApplication } from './prerequisites';
 import type { StepContext } from './step-context';
@@ -23,7 +24,10 @@ export async function returnVisaStep({ state, agencies, notifier }: StepContext)
     return state.finish('return-visa', 'not-possible', `permit ${state.permit.status}`);
   if (state.returnVisaDecision === 'refuse') {
     state.finish('return-visa', 'refused');
-    return notifier.send('return-visa-decided', { decision: 'refused' });
+    return notifier.send('return-visa-decided', {
+      decision: 'refused',
+      ...refusalDetails(state.returnVisaReason, new Date()),
+    });
   }
   const applicationNumber = state.permit.applicationNumber!;
   const issued = await withAgency(state, 'return-visa', 'ind', () =>
