@@ -84,7 +84,7 @@ function registration(caseId: string, overrides: Partial<RegisterInBrpInput> = {
 }
 
 describe('agency adapters against the sandbox', function () {
-  this.timeout(30_000);
+  this.timeout(120_000);
 
   let sandbox: StartedSandbox;
   let agencies: AgencyActivities;

@@ -300,7 +300,7 @@ describe('api: fuzzing every endpoint never gets a 5xx, and always answers JSON'
   };
 
   before(async function () {
-    this.timeout(60_000);
+    this.timeout(180_000);
     stack = await startApiStack(taskQueue);
     ({ api } = stack);
 

@@ -50,7 +50,7 @@ const deniedFirst = (permission: Permission): Role[] =>
   [...roles].sort((a, b) => Number(may(a, permission)) - Number(may(b, permission)));
 
 describe('api: the role matrix, cell by cell', function () {
-  this.timeout(60_000);
+  this.timeout(180_000);
   const taskQueue = uniqueTaskQueue('api-roles');
   let stack: ApiStack | undefined;
   let api: ReturnType<typeof request>;
@@ -75,7 +75,7 @@ describe('api: the role matrix, cell by cell', function () {
   };
 
   before(async function () {
-    this.timeout(60_000);
+    this.timeout(180_000);
     stack = await startApiStack(taskQueue);
     ({ api } = stack);
 
