@@ -10,6 +10,7 @@ import { testApp, tokens } from './harness/api';
 import { startCase } from './harness/case-driver';
 import { useCaseStack } from './harness/case-fixture';
 import { eventually } from './harness/eventually';
+import { testSandboxAdminToken } from './harness/sandbox-admin';
 import { testSettings } from './harness/temporal';
 
 /**
@@ -188,7 +189,7 @@ describe('case rules: biometrics, reasons, TEV, IND terms and inadmissibility', 
     const sponsorFiled = async (number: string, purpose: Booking['stay']['purpose'], receivedAt: string) => {
       const res = await fetch(`${stack.sandbox.url}/_admin/ind/applications`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${testSandboxAdminToken}` },
         body: JSON.stringify({ applicationNumber: number, purpose, sponsorNumber: 'RS-100234', receivedAt }),
       });
       assert.equal(res.status, 201, await res.text());
@@ -593,7 +594,7 @@ class Desk {
     const number = view.results.indApplicationNumber!;
     const res = await fetch(`${this.stack.sandbox.url}/_admin/ind/decide`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${testSandboxAdminToken}` },
       body: JSON.stringify({ applicationNumber: number, decision: 'granted' }),
     });
     assert.ok(res.ok || res.status === 409, `deciding ${number} answered ${res.status}`);
