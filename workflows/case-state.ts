@@ -1,4 +1,4 @@
-import { ApplicationFailure, condition, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, patched, workflowInfo } from '@temporalio/workflow';
 import type { Booking, Service } from '../domain/booking';
 import { maxAheadMs } from '../domain/dates';
 import { hasMvv, isEuCitizen } from '../domain/rules';
@@ -75,6 +75,8 @@ export class CaseState {
   /** Idempotency key → fingerprint of the action applied under it. */
   private readonly idempotencyKeys = new Map<string, string>();
   private readonly searchAttributes = new SearchAttributeSync();
+  /** The household the case indexes (`Household`); cases started before the attribute existed index none. */
+  private readonly indexedHousehold?: string;
 
   constructor(
     readonly booking: Booking,
@@ -84,6 +86,11 @@ export class CaseState {
   ) {
     this._settings = settings;
     this._appointment = { ...booking.appointment };
+    // Decided once, in the case's first activation (where the workflow reads its patches), and only for a
+    // booking that names a household: the upserts of the others do not change.
+    if (booking.householdReference !== undefined && patched('household-search-attribute')) {
+      this.indexedHousehold = booking.householdReference;
+    }
     for (const name of stepNames) this._steps.set(name, { name, state: 'blocked' });
   }
 
@@ -494,7 +501,7 @@ export class CaseState {
 
   /** Keeps the operator's search attributes current. */
   sync(): void {
-    this.searchAttributes.sync(this.snapshot());
+    this.searchAttributes.sync({ ...this.snapshot(), indexedHousehold: this.indexedHousehold });
   }
 
   private snapshot(): CaseSnapshot {

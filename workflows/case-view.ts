@@ -6,6 +6,7 @@ import {
   AppointmentAt,
   CaseStatus,
   DeskLocation,
+  Household,
   Municipality,
   NextDeadlineAt,
   Purpose,
@@ -28,6 +29,8 @@ export interface CaseSnapshot {
   readonly references: Readonly<CaseReferences>;
   readonly audit: readonly AuditEntry[];
   readonly bookedBy: string | undefined;
+  /** The household to index in `Household`; undefined for cases that do not index it (started before it was). */
+  readonly indexedHousehold?: string;
 }
 
 /** What an open case waits on now: each waiting step's `waitingOn`, once, sorted. */
@@ -100,6 +103,7 @@ export class SearchAttributeSync {
       { key: NextDeadlineAt, value: values.next ? indexable(values.next) : null },
       { key: SlaBreached, value: values.sla },
       { key: AgencyRetrying, value: values.retrying.length > 0 ? values.retrying : null },
+      ...(snapshot.indexedHousehold ? [{ key: Household, value: snapshot.indexedHousehold }] : []),
     ]);
   }
 }
