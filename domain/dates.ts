@@ -59,3 +59,23 @@ export function deskDayOutOfBounds(date: string, now = Date.now()): string | und
   if (date > last) return `${date} is after the last day an appointment can be booked (${last})`;
   return undefined;
 }
+
+/** `date` (YYYY-MM-DD) plus `months`, clamped to the end of a shorter month: 30 November + 3 = 28/29 February. */
+export function addMonths(date: string, months: number): string {
+  const [year, month, dayOfMonth] = date.split('-').map(Number) as [number, number, number];
+  const lastDay = new Date(Date.UTC(year, month - 1 + months + 1, 0)).getUTCDate();
+  return new Date(Date.UTC(year, month - 1 + months, Math.min(dayOfMonth, lastDay))).toISOString().slice(0, 10);
+}
+
+/** A return visa is valid at most this many months from its issue (docs/domain.md). */
+export const returnVisaMaxMonths = 3;
+
+/**
+ * The last day a return visa issued at `now` may be valid: the case's setting, within the legal 3 months.
+ * YYYY-MM-DD.
+ */
+export function returnVisaLatestDay(now: number, maxValidityMs: number): string {
+  const bySetting = new Date(now + maxValidityMs).toISOString().slice(0, 10);
+  const byLaw = addMonths(new Date(now).toISOString().slice(0, 10), returnVisaMaxMonths);
+  return bySetting < byLaw ? bySetting : byLaw;
+}

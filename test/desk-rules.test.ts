@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { caseActions } from '../workflows/actions';
 import type { CaseSettings } from '../workflows/settings';
-import { vvrBooking } from './fixtures/bookings';
+import { euBooking, vvrBooking } from './fixtures/bookings';
 import { actors, startCase, stepOutcome, waitForCase, waitingOn, type CaseHandle } from './harness/case-driver';
 import { useCaseStack } from './harness/case-fixture';
+import { eventually } from './harness/eventually';
 import { testSettings } from './harness/temporal';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 
 const checkIn = (h: CaseHandle) =>
   h.executeUpdate(caseActions['check-in'].update, { args: [{ actor: actors.desk, identity: 'verified' }] });
@@ -89,5 +91,82 @@ describe('desk rules: the sponsor check does not hold the desk', () => {
       const due = Date.parse(late.deadlines.find((d) => d.name === 'check-in')?.dueAt ?? '');
       assert.ok(Math.abs(due - (Date.parse(late.appointment.startsAt) + 1_000)) < 50, 'due at appointment + grace');
     }, settings);
+  });
+});
+
+describe("desk rules: e-mails in the booking's language, and the return visa cap", () => {
+  const stack = useCaseStack({ name: 'desk-emails' });
+  const emailsOf = (caseId: string) => stack.sandbox.state.emails.filter((e) => e.reference.startsWith(`${caseId}:`));
+  const templatesOf = (caseId: string) => emailsOf(caseId).map((e) => e.templateId);
+
+  it('a Dutch booking hears of every milestone in Dutch, no-show and reschedule included; English by default', async () => {
+    const settings = testSettings({ checkInGraceMs: 500, rescheduleWindowMs: 60_000 });
+    const past = new Date(Date.now() - 60_000).toISOString();
+    await stack.runWorkers(
+      async () => {
+        const dutch = await startCase(
+          stack.taskQueue,
+          euBooking({ language: 'nl', appointment: { location: 'MIC-Maastricht', startsAt: past } }),
+        );
+        const english = await startCase(stack.taskQueue, euBooking({ services: ['brp-registration'] }));
+        await waitingOn(dutch, 'booking-site:reschedule');
+        const startsAt = new Date(Date.now() + 3_600_000).toISOString();
+        await dutch.executeUpdate(caseActions.reschedule.update, { args: [{ actor: actors.bookingSite, startsAt }] });
+        await checkIn(await waitingOn(dutch, 'desk:check-in').then(() => dutch));
+        await waitingOn(dutch, 'expat:advice');
+        await dutch.executeUpdate(caseActions['record-advice'].update, {
+          args: [{ actor: actors.expat, outcome: 'given' }],
+        });
+        await dutch.result();
+        await waitingOn(english, 'desk:check-in');
+
+        assert.deepEqual(templatesOf(dutch.workflowId).sort(), [
+          'newcomer-brp-registered-nl',
+          'newcomer-case-closed-completed-nl',
+          'newcomer-case-opened-nl',
+          'newcomer-no-show-nl',
+          'newcomer-rescheduled-nl',
+        ]);
+        const byTemplate = (id: string) => emailsOf(dutch.workflowId).find((e) => e.templateId === id);
+        assert.match(
+          byTemplate('newcomer-no-show-nl')?.body ?? '',
+          /^Beste Lena, u bent niet naar uw afspraak gekomen/,
+        );
+        const rescheduleBy = Date.parse(byTemplate('newcomer-no-show-nl')?.personalisation.rescheduleBy ?? '');
+        assert.ok(Math.abs(rescheduleBy - (Date.now() + 60_000)) < 30_000, 'the end of the reschedule window');
+        assert.equal(byTemplate('newcomer-rescheduled-nl')?.personalisation.startsAt, startsAt);
+        assert.equal(byTemplate('newcomer-rescheduled-nl')?.subject, 'Uw afspraak is verplaatst');
+        await eventually(() => Promise.resolve(templatesOf(english.workflowId).length > 0 ? true : undefined));
+        assert.deepEqual(templatesOf(english.workflowId), ['newcomer-case-opened-en']);
+        assert.match(emailsOf(english.workflowId)[0]?.body ?? '', /^Dear Lena, we expect you at MIC-Maastricht/);
+      },
+      { settings },
+    );
+  });
+
+  it("the workflow's setting caps the return visa: an officer cannot issue one for a longer trip", async () => {
+    const settings = testSettings({ returnVisaMaxValidityMs: 10 * 86_400_000 });
+    const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+    const booking = vvrBooking({
+      services: ['residence-permit', 'return-visa'],
+      returnVisa: { reason: 'father seriously ill', departureDate: day(3), returnDate: day(14) },
+    });
+    await stack.runWorkers(
+      async () => {
+        const handle = await startCase(stack.taskQueue, booking);
+        await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
+        await waitingOn(handle, 'ind:return-visa');
+        await assert.rejects(
+          handle.executeUpdate(caseActions['decide-return-visa'].update, {
+            args: [{ actor: actors.ind, decision: 'issue' }],
+          }),
+          (err: unknown) =>
+            err instanceof WorkflowUpdateFailedError &&
+            new RegExp(`valid until ${day(10)} at the longest`).test(err.cause?.message ?? ''),
+        );
+        assert.equal(stack.sandbox.state.returnVisas.size, 0);
+      },
+      { settings },
+    );
   });
 });

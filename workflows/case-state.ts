@@ -1,6 +1,7 @@
 import { ApplicationFailure, condition, patched, workflowInfo } from '@temporalio/workflow';
 import type { Booking, Service } from '../domain/booking';
-import { maxAheadMs } from '../domain/dates';
+import type { Milestone } from '../domain/emails';
+import { maxAheadMs, returnVisaLatestDay } from '../domain/dates';
 import { hasMvv, isEuCitizen } from '../domain/rules';
 import { idempotencyKeyReused, type ActionName, type ActionRequest, type Idempotency } from './actions';
 import { caseView, SearchAttributeSync, type CaseSnapshot } from './case-view';
@@ -15,7 +16,7 @@ export type CheckInState = 'pending' | 'verified' | 'in-doubt' | 'not-verified' 
 /** What an officer action changed: the audit entry's detail, and an e-mail to the newcomer if any. */
 export interface ActionEffect {
   detail?: string;
-  email?: { milestone: 'documents-requested'; documents: string; dueAt: string };
+  email?: { milestone: Milestone } & Record<string, string>;
 }
 
 export interface ActionBehaviour<A extends ActionName> {
@@ -264,10 +265,10 @@ export class CaseState {
       validate: (r) => {
         this.assertWaiting('return-visa', 'ind:return-visa', 'deciding the return visa');
         const returnDate = this.booking.returnVisa?.returnDate;
-        const longest = Date.now() + this._settings.returnVisaMaxValidityMs;
+        const longest = returnVisaLatestDay(Date.now(), this._settings.returnVisaMaxValidityMs);
         must(
-          r.decision !== 'issue' || returnDate === undefined || Date.parse(returnDate) <= longest,
-          `a return visa is valid until ${new Date(longest).toISOString().slice(0, 10)} at the longest, and the trip ends ${returnDate}; refuse it, or the newcomer rebooks the trip`,
+          r.decision !== 'issue' || returnDate === undefined || returnDate <= longest,
+          `a return visa is valid until ${longest} at the longest, and the trip ends ${returnDate}; refuse it, or the newcomer rebooks the trip`,
         );
       },
       apply: (r) => (this._returnVisaDecision = r.decision),
@@ -303,7 +304,7 @@ export class CaseState {
       apply: (r) => {
         this._appointment = { location: r.location ?? this._appointment.location, startsAt: r.startsAt };
         this._appointmentVersion += 1;
-        return `to ${r.startsAt}`;
+        return { detail: `to ${r.startsAt}`, email: { milestone: 'rescheduled', ...this._appointment } };
       },
     },
     withdraw: {

@@ -1,4 +1,5 @@
 import { condition } from '@temporalio/workflow';
+import { returnVisaLatestDay } from '../../domain/dates';
 import { skipped, withAgency } from '../agency-call';
 import { checkedInWithApplication } from './prerequisites';
 import type { StepContext } from './step-context';
@@ -26,8 +27,11 @@ export async function returnVisaStep({ state, agencies, notifier }: StepContext)
     return notifier.send('return-visa-decided', { decision: 'refused' });
   }
   const applicationNumber = state.permit.applicationNumber!;
+  // The case's setting caps the validity, within the legal 3 months; the adapter refuses a longer one.
+  const longest = returnVisaLatestDay(Date.now(), state.settings.returnVisaMaxValidityMs);
+  const validUntil = visa.returnDate < longest ? visa.returnDate : longest;
   const issued = await withAgency(state, 'return-visa', 'ind', () =>
-    agencies.ind.issueReturnVisa({ caseId: state.caseId, applicationNumber, ...visa }),
+    agencies.ind.issueReturnVisa({ caseId: state.caseId, applicationNumber, ...visa, validUntil }),
   );
   if (issued === skipped) return state.finish('return-visa', 'skipped', state.skipReason('return-visa'));
   state.addResults({ returnVisaNumber: issued.visaNumber, returnVisaValidUntil: issued.validUntil });
