@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { UnrunnableCaseView } from '../lib/temporal/visibility';
 import { bookingSiteFields, type BookingSiteCaseView } from './case-views';
-import { caseStatuses, roles, stepNames, type CaseView, type Role } from '../workflows/definitions';
+import { caseStatuses, roles, stepNames, visitPurposes, type CaseView, type Role } from '../workflows/definitions';
 import { actionNames, caseActions } from '../workflows/actions';
 import { roleMatrix, type Permission } from './roles';
 import { sortedListLimit } from './sorted-list';
@@ -61,6 +61,14 @@ export const CaseViewSchema = z.object({
   purpose: z.string(),
   services: z.array(z.string()),
   appointment: z.object({ location: z.string(), startsAt: z.string() }),
+  returnVisit: z
+    .object({
+      purpose: z.enum(visitPurposes),
+      location: z.string(),
+      startsAt: z.string(),
+      state: z.enum(['scheduled', 'done', 'missed']),
+    })
+    .optional(),
   steps: z.array(
     z.object({
       name: z.enum(stepNames),

@@ -170,3 +170,71 @@ describe("desk rules: e-mails in the booking's language, and the return visa cap
     );
   });
 });
+
+describe('desk rules: return visits', () => {
+  const stack = useCaseStack({ name: 'desk-visits' });
+
+  it('a biometrics retake gets a return visit with its own e-mail and clock; a missed one can be booked again', async () => {
+    const settings = testSettings({ checkInGraceMs: 1_000 });
+    await stack.runWorkers(
+      async () => {
+        const handle = await startCase(stack.taskQueue, vvrBooking({ services: ['residence-permit', 'biometrics'] }));
+        const visit = (purpose: 'biometrics-retake' | 'card-collection', startsAt: string) =>
+          handle.executeUpdate(caseActions['schedule-visit'].update, {
+            args: [{ actor: actors.bookingSite, purpose, startsAt }],
+          });
+        const inAnHour = new Date(Date.now() + 3_600_000).toISOString();
+        const refusedFor = async (action: Promise<unknown>, reason: RegExp) =>
+          assert.rejects(
+            action,
+            (err: unknown) => err instanceof WorkflowUpdateFailedError && reason.test(err.cause?.message ?? ''),
+          );
+        await waitingOn(handle, 'desk:check-in');
+        await refusedFor(visit('biometrics-retake', inAnHour), /a return visit follows a check-in/);
+        await checkIn(handle);
+        await waitingOn(handle, 'ind:biometrics');
+        await refusedFor(visit('biometrics-retake', inAnHour), /no biometrics retake is needed/);
+        await handle.executeUpdate(caseActions['capture-biometrics'].update, {
+          args: [{ actor: actors.ind, captureReference: 'CAP-BLURRY-1' }],
+        });
+        await waitForCase(handle, (v) => stepOf(v, 'biometrics')?.detail === 'retake needed', 'a retake needed');
+        await refusedFor(visit('card-collection', inAnHour), /the card is not ready for pick-up yet/);
+        await refusedFor(visit('biometrics-retake', new Date(Date.now() - 60_000).toISOString()), /in the future/);
+
+        const soon = new Date(Date.now() + 1_000).toISOString();
+        const scheduled = await visit('biometrics-retake', soon);
+        assert.deepEqual(scheduled.returnVisit, {
+          purpose: 'biometrics-retake',
+          location: 'MIC-Maastricht',
+          startsAt: soon,
+          state: 'scheduled',
+        });
+        const missed = await waitForCase(handle, (v) => v.returnVisit?.state === 'missed', 'the visit missed');
+        assert.equal(missed.deadlines.find((d) => d.name === 'return-visit')?.state, 'breached');
+        assert.ok(missed.audit.some((a) => a.action === 'return-visit-missed'));
+        assert.equal(missed.slaBreached, false, "a missed visit is the newcomer's, not a service norm");
+
+        await visit('biometrics-retake', inAnHour);
+        await handle.executeUpdate(caseActions['capture-biometrics'].update, {
+          args: [{ actor: actors.ind, captureReference: 'CAP-2' }],
+        });
+        const served = await waitForCase(
+          handle,
+          (v) => v.returnVisit?.state === 'done' && stepOutcome(v, 'biometrics') === 'accepted',
+          'the visit served and the new capture accepted',
+        );
+        assert.equal(served.deadlines.find((d) => d.name === 'return-visit')?.state, 'met');
+
+        const emails = stack.sandbox.state.emails.filter((e) => e.reference.startsWith(`${handle.workflowId}:`));
+        const visits = emails.filter((e) => e.templateId === 'newcomer-visit-scheduled-biometrics-retake-en');
+        assert.deepEqual(
+          visits.map((e) => e.personalisation.startsAt),
+          [soon, inAnHour],
+        );
+        assert.match(visits[0]?.body ?? '', /must be taken again\. We expect you at MIC-Maastricht/);
+        await handle.executeUpdate(caseActions.withdraw.update, { args: [{ actor: actors.operator, reason: 'done' }] });
+      },
+      { settings },
+    );
+  });
+});

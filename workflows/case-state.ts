@@ -5,7 +5,16 @@ import { maxAheadMs, returnVisaLatestDay } from '../domain/dates';
 import { hasMvv, isEuCitizen } from '../domain/rules';
 import { idempotencyKeyReused, type ActionName, type ActionRequest, type Idempotency } from './actions';
 import { caseView, SearchAttributeSync, type CaseSnapshot } from './case-view';
-import type { Actor, AuditEntry, CaseStatusValue, CaseView, DeadlineView, StepName, StepView } from './definitions';
+import type {
+  Actor,
+  AuditEntry,
+  CaseStatusValue,
+  CaseView,
+  DeadlineView,
+  ReturnVisit,
+  StepName,
+  StepView,
+} from './definitions';
 import { stepNames } from './definitions';
 import type { CaseSettings } from './settings';
 
@@ -60,6 +69,8 @@ export class CaseState {
   private _slaBreached = false;
   private _appointment: { location: string; startsAt: string };
   private _appointmentVersion = 0;
+  private _returnVisit?: ReturnVisit;
+  private _visitVersion = 0;
   private _checkIn: CheckInState = 'pending';
   private _permit: { status: PermitStatus; applicationNumber?: string; documentsDueAt?: string } = { status: 'none' };
   private readonly earlyDecisions = new Map<string, PermitDecision>();
@@ -118,6 +129,21 @@ export class CaseState {
   }
   beginSteps(): void {
     this._stepsBegun = true;
+  }
+  get returnVisit(): Readonly<ReturnVisit> | undefined {
+    return this._returnVisit;
+  }
+  /** Counts the visits scheduled: a new one restarts the visit's clock. */
+  get visitVersion(): number {
+    return this._visitVersion;
+  }
+  /** Whether what the return visit is for has happened (a new capture, the card handed over). */
+  visitServed(): boolean {
+    if (this._returnVisit?.purpose === 'card-collection') return this._card.handedOver;
+    return this._biometrics.result !== 'retake-needed';
+  }
+  endVisit(state: 'done' | 'missed'): void {
+    if (this._returnVisit) this._returnVisit = { ...this._returnVisit, state };
   }
   get appointmentVersion(): number {
     return this._appointmentVersion;
@@ -305,6 +331,35 @@ export class CaseState {
         this._appointment = { location: r.location ?? this._appointment.location, startsAt: r.startsAt };
         this._appointmentVersion += 1;
         return { detail: `to ${r.startsAt}`, email: { milestone: 'rescheduled', ...this._appointment } };
+      },
+    },
+    'schedule-visit': {
+      validate: (r) => {
+        this.assertOpen();
+        this.assertBookedBy(r.actor, 'schedule a visit for');
+        must(
+          this._checkIn === 'verified',
+          'a return visit follows a check-in; the booking site reschedules the appointment instead',
+        );
+        if (r.purpose === 'biometrics-retake') {
+          must(this._biometrics.result === 'retake-needed', 'no biometrics retake is needed');
+        } else {
+          must(
+            this._card.ready && !this._card.handedOver,
+            this._card.handedOver ? 'the card was already handed over' : 'the card is not ready for pick-up yet',
+          );
+        }
+        must(Date.parse(r.startsAt) > Date.now(), 'the visit must be in the future');
+        must(Date.parse(r.startsAt) <= Date.now() + maxAheadMs, `the visit (${r.startsAt}) is more than a year ahead`);
+      },
+      apply: (r) => {
+        const location = r.location ?? this._appointment.location;
+        this._returnVisit = { purpose: r.purpose, location, startsAt: r.startsAt, state: 'scheduled' };
+        this._visitVersion += 1;
+        return {
+          detail: `${r.purpose} at ${location} on ${r.startsAt}`,
+          email: { milestone: 'visit-scheduled', purpose: r.purpose, location, startsAt: r.startsAt },
+        };
       },
     },
     withdraw: {
@@ -512,6 +567,7 @@ export class CaseState {
       status: this._status,
       outcome: this._outcome,
       appointment: this._appointment,
+      ...(this._returnVisit ? { returnVisit: this._returnVisit } : {}),
       steps: [...this._steps.values()],
       deadlines: [...this._deadlines.values()],
       slaBreached: this._slaBreached,

@@ -1,6 +1,14 @@
 import { upsertSearchAttributes } from '@temporalio/workflow';
 import type { Booking } from '../domain/booking';
-import type { AuditEntry, CaseReferences, CaseStatusValue, CaseView, DeadlineView, StepView } from './definitions';
+import type {
+  AuditEntry,
+  CaseReferences,
+  CaseStatusValue,
+  CaseView,
+  DeadlineView,
+  ReturnVisit,
+  StepView,
+} from './definitions';
 import {
   AgencyRetrying,
   AppointmentAt,
@@ -21,6 +29,7 @@ export interface CaseSnapshot {
   readonly status: CaseStatusValue;
   readonly outcome: string | undefined;
   readonly appointment: Readonly<{ location: string; startsAt: string }>;
+  readonly returnVisit?: Readonly<ReturnVisit>;
   readonly steps: readonly StepView[];
   readonly deadlines: readonly DeadlineView[];
   readonly slaBreached: boolean;
@@ -53,6 +62,7 @@ export function caseView(snapshot: CaseSnapshot): CaseView {
     purpose: b.stay.purpose,
     services: b.services,
     appointment: { ...snapshot.appointment },
+    ...(snapshot.returnVisit ? { returnVisit: { ...snapshot.returnVisit } } : {}),
     steps: [...snapshot.steps],
     waitingOn: waitingOn(snapshot),
     deadlines: [...snapshot.deadlines],

@@ -2,7 +2,7 @@ import { allHandlersFinished, CancellationScope, condition, isCancellation, patc
 import { agencyProxies, loadCaseSettings } from './agencies';
 import { CaseState } from './case-state';
 import { Compensations } from './compensations';
-import type { Actor, NewcomerCaseInput, NewcomerCaseResult, StepName } from './definitions';
+import { stepNames, type Actor, type NewcomerCaseInput, type NewcomerCaseResult, type StepName } from './definitions';
 import { registerHandlers } from './handlers';
 import { Notifier } from './notifications';
 import { adviceStep, returnVisaStep } from './steps/desk-services';
@@ -12,6 +12,7 @@ import { cardStep } from './steps/card';
 import { checkInStep } from './steps/check-in';
 import { eligibilityStep } from './steps/eligibility';
 import { permitStep } from './steps/permit';
+import { returnVisits } from './steps/return-visits';
 import type { StepContext } from './steps/step-context';
 import { defaultCaseSettings } from './settings';
 
@@ -107,6 +108,11 @@ async function runSteps(context: StepContext, started: Promise<void>[]): Promise
     afterEligibility(cardStep, 'card'),
     afterEligibility(returnVisaStep, 'return-visa'),
   );
+  // Beside the steps, not among them: the case's end must not wait a round for the visits' clock to notice it.
+  const stepsDone = (): boolean => stepNames.every((name) => state.done(name));
+  void returnVisits(context, stepsDone).catch((err: unknown) => {
+    if (!isCancellation(err)) throw err;
+  });
   // Observed at once: after a rejection the steps are cancelled, and the case settles them one by one.
   const all = Promise.all(started);
   all.catch(() => undefined);
