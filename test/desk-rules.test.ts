@@ -238,3 +238,62 @@ describe('desk rules: return visits', () => {
     );
   });
 });
+
+describe('desk rules: RNI referral, intake without a sponsor, the BSN norm', () => {
+  const stack = useCaseStack({ name: 'desk-untested' });
+
+  it('a stay under 4 months is referred to the RNI, and nothing is registered in the BRP', async () => {
+    const result = await stack.runWorkers(async () => {
+      const handle = await startCase(
+        stack.taskQueue,
+        euBooking({ stay: { purpose: 'eu-citizen', expectedMonths: 3 } }),
+      );
+      await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
+      await waitingOn(handle, 'expat:advice');
+      await handle.executeUpdate(caseActions['record-advice'].update, {
+        args: [{ actor: actors.expat, outcome: 'given' }],
+      });
+      const closed = await handle.result();
+      assert.deepEqual(
+        await stack.admin.ledger(handle.workflowId).then((l) => l.filter((e) => e.agency === 'brp')),
+        [],
+      );
+      return closed;
+    });
+    assert.equal(result.status, 'completed');
+    assert.equal(result.steps.find((s) => s.name === 'brp')?.outcome, 'referred-to-rni');
+  });
+
+  it('an EU Blue Card without a sponsor is eligible without asking the sponsor register', async () => {
+    const booking = vvrBooking({
+      stay: { purpose: 'eu-blue-card', expectedMonths: 24 },
+      sponsor: undefined,
+      services: ['residence-permit'],
+    });
+    // Were the register asked, the case would hang on it: it answers 500 throughout.
+    await stack.admin.faults(sponsorRegisterDown);
+    await stack.runWorkers(async () => {
+      const handle = await startCase(stack.taskQueue, booking);
+      const view = await waitingOn(handle, 'ind:decision');
+      assert.equal(stepOutcome(view, 'eligibility'), 'eligible');
+      assert.ok(!view.deadlines.some((d) => d.name === 'ind-decision-sponsor-target'), 'no sponsor target');
+      await handle.executeUpdate(caseActions.withdraw.update, { args: [{ actor: actors.operator, reason: 'done' }] });
+    });
+  });
+
+  it('a BSN later than the norm flags SlaBreached, and the registration still completes', async () => {
+    const settings = testSettings({ bsnNormMs: 500 });
+    await stack.admin.faults({ agency: 'brp', latencyMs: 3_000 });
+    await stack.runWorkers(
+      async () => {
+        const handle = await startCase(stack.taskQueue, euBooking({ services: ['brp-registration'] }));
+        await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
+        const breached = await waitForCase(handle, (v) => v.slaBreached, 'the BSN norm breached');
+        assert.equal(breached.deadlines.find((d) => d.name === 'bsn-service-norm')?.state, 'breached');
+        const result = await handle.result();
+        assert.equal(result.steps.find((s) => s.name === 'brp')?.outcome, 'registered');
+      },
+      { settings },
+    );
+  });
+});
