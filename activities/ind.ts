@@ -9,6 +9,10 @@ const ApplicationSchema = z.object({
   applicationNumber: z.string().min(1),
   status: z.enum(permitStatuses),
   decidedAt: z.string().optional(),
+  /** When IND received the application (the sponsor's filing, or ours): its legal term runs from then. */
+  receivedAt: z.iso.datetime({ offset: true }).optional().catch(undefined),
+  /** IND's reason for a refusal or inadmissibility, when it gives one. */
+  reason: z.string().max(2000).optional(),
 });
 export type PermitApplication = z.infer<typeof ApplicationSchema>;
 
@@ -29,6 +33,8 @@ export interface LinkPermitApplicationInput {
   sponsorNumber?: string;
   /** The application the sponsor already filed, if any; without it one is filed. */
   applicationNumber?: string;
+  /** The MVV was issued: the application is the TEV application IND granted with it. */
+  mvvIssued?: boolean;
 }
 
 export function createIndActivities({ ind, callbackUrl, pollIntervalMs }: IndDeps) {
@@ -62,6 +68,7 @@ export function createIndActivities({ ind, callbackUrl, pollIntervalMs }: IndDep
           route: input.route,
           ...(input.sponsorNumber ? { sponsorNumber: input.sponsorNumber } : {}),
           ...(input.applicationNumber ? { applicationNumber: input.applicationNumber } : {}),
+          ...(input.mvvIssued ? { mvvIssued: true } : {}),
           callbackUrl,
         },
         response: ApplicationSchema,
@@ -82,6 +89,24 @@ export function createIndActivities({ ind, callbackUrl, pollIntervalMs }: IndDep
         (a) => a.status !== 'pending',
         pollIntervalMs,
       );
+    },
+
+    /**
+     * Tells IND that the documents it asked for did not arrive by `dueAt`: whether that makes the application
+     * inadmissible is IND's decision (open to objection), which it reports like any other.
+     */
+    async reportDocumentsOverdue(input: {
+      caseId: string;
+      applicationNumber: string;
+      dueAt: string;
+    }): Promise<PermitApplication> {
+      return callAgency(ind, {
+        method: 'POST',
+        path: `/applications/${encodeURIComponent(input.applicationNumber)}/documents-overdue`,
+        idempotencyKey: `${input.caseId}:documents-overdue:${input.dueAt}`,
+        body: { caseRef: input.caseId, dueAt: input.dueAt },
+        response: ApplicationSchema,
+      });
     },
 
     /** The compensation of `linkPermitApplication`, used when the newcomer withdraws. */

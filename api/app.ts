@@ -6,6 +6,7 @@ import type { Logger } from '../lib/logger';
 import type { Authenticate } from './auth';
 import { CaseService } from './case-service';
 import { PageTokens } from './page-token';
+import { accessLogSerializers, securityHeaders, versionAndCaching } from './http-hygiene';
 import { createHttpMetrics } from './metrics';
 import { errorHandler, HttpProblem, notFoundHandler } from './problem';
 import { actionsRouter } from './routes/actions';
@@ -42,11 +43,14 @@ const requestIdPattern = /^[A-Za-z0-9._-]{1,128}$/;
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(versionAndCaching, securityHeaders);
   const metrics = createHttpMetrics();
   app.use(metrics.record);
   app.use(
     pinoHttp({
       logger: deps.logger,
+      serializers: accessLogSerializers,
+      wrapSerializers: false,
       genReqId: (req, res) => {
         const incoming = req.headers['x-request-id'];
         const id = typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();

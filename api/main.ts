@@ -4,6 +4,8 @@ import { payloadKeysOf, runMain } from '../lib/config';
 import { AesGcmCodec } from '../lib/encryption';
 import { createLogger } from '../lib/logger';
 import { createCaseClient } from '../lib/temporal/client';
+import { temporalTarget } from '../lib/temporal/connection';
+import { diagnoseTemporalConnection } from '../lib/temporal/diagnose';
 import { createApp } from './app';
 import { createAuthenticator } from './auth';
 import { authOptionsOf, parseApiEnv } from './config';
@@ -11,14 +13,15 @@ import { authOptionsOf, parseApiEnv } from './config';
 runMain(() => {
   const config = parseApiEnv();
   const logger = createLogger({ name: 'api', level: config.LOG_LEVEL });
+  const temporal = temporalTarget(config);
   // Lazy: the API comes up (and answers /healthz) before Temporal does; /readyz tells when it is reachable.
-  const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
-  const client = createCaseClient(connection, config);
+  const connection = Connection.lazy(temporal.connectionOptions);
+  const client = createCaseClient(connection, { ...config, TEMPORAL_NAMESPACE: temporal.namespace });
   const app = createApp({
     client,
     connection,
     logger,
-    namespace: config.TEMPORAL_NAMESPACE,
+    namespace: temporal.namespace,
     readinessTimeoutMs: config.READINESS_TIMEOUT_MS,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     actionTimeoutMs: config.ACTION_TIMEOUT_MS,
@@ -33,8 +36,16 @@ runMain(() => {
     authenticate: createAuthenticator(authOptionsOf(config)),
   });
 
+  // The connection is lazy, so a refused TLS setting would show only as 503s on /readyz: say why once, at start.
+  void diagnoseTemporalConnection(temporal).then((problem) => {
+    if (problem?.kind === 'misconfigured')
+      logger.error({ temporal: temporal.address }, `Temporal refuses this API: ${problem.message}`);
+  });
   const server = app.listen(config.API_PORT, config.API_HOST, () => {
-    logger.info({ host: config.API_HOST, port: config.API_PORT }, 'api listening');
+    logger.info(
+      { host: config.API_HOST, port: config.API_PORT, temporal: temporal.address, security: temporal.security },
+      'api listening',
+    );
   });
   const stop = (): void => {
     logger.info('api stopping');

@@ -3,6 +3,7 @@ import type { UnrunnableCaseView } from '../lib/temporal/visibility';
 import { bookingSiteFields, type BookingSiteCaseView } from './case-views';
 import { caseStatuses, roles, stepNames, visitPurposes, type CaseView, type Role } from '../workflows/definitions';
 import { actionNames, caseActions } from '../workflows/actions';
+import { apiVersion } from './http-hygiene';
 import { roleMatrix, type Permission } from './roles';
 import { sortedListLimit } from './sorted-list';
 import {
@@ -15,6 +16,9 @@ import {
 } from './schemas';
 
 export type JsonSchema = z.core.JSONSchema.BaseSchema;
+
+/** The files of the `/docs` page (api/routes/docs.ts): Swagger UI's and the page's initializer. */
+export const docsAssetNames = ['swagger-ui.css', 'swagger-ui-bundle.js', 'favicon.png', 'docs.js'] as const;
 export type HttpMethod = 'get' | 'post' | 'options';
 
 export interface Parameter {
@@ -86,7 +90,16 @@ export const CaseViewSchema = z.object({
   agencyRetrying: z.array(z.string()),
   results: z.record(z.string(), z.string()),
   references: z.object({ biometricsCapture: z.string().optional(), cardOrder: z.string().optional() }),
-  audit: z.array(z.object({ at: z.string(), actor: ActorSchema, action: z.string(), detail: z.string().optional() })),
+  audit: z.array(
+    z.object({
+      at: z.string(),
+      actor: ActorSchema,
+      action: z.string(),
+      detail: z.string().optional(),
+      reason: z.string().optional(),
+      note: z.string().optional(),
+    }),
+  ),
   bookedBy: z.string().optional(),
 });
 type Plain<T> = T extends object ? { [K in keyof T]: Plain<T[K]> } : T;
@@ -175,6 +188,11 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
 }
 
 const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
+const apiVersionHeader: { description: string; schema: JsonSchema } = {
+  description: 'The full version of the API (semantic versioning), on every answer.',
+  schema: { type: 'string', examples: [apiVersion] },
+};
+
 const json = (description: string, schema: JsonSchema): Response => ({
   description,
   content: { 'application/json': { schema } },
@@ -377,7 +395,9 @@ function buildDocument(): OpenApiDocument {
         responses: {
           '200': caseView('The case after the action.'),
           ...problems([...bodyProblems, 404, 409, 422, 503], {
-            422: 'The idempotency key was already used for another request on this case; nothing was changed.',
+            422:
+              'The idempotency key was already used for another request on this case, or a refusal (permit, ' +
+              'return visa, address, identity) came without its `reason`; nothing was changed.',
           }),
         },
       }),
@@ -463,14 +483,54 @@ function buildDocument(): OpenApiDocument {
   paths['/metrics'] = publicGet('metrics', 'HTTP and process metrics, for Prometheus', {
     '200': text('The Prometheus text format.', 'text/plain'),
   });
-  paths['/openapi.json'] = publicGet('openApi', 'This document', { '200': json('OpenAPI 3.1.', { type: 'object' }) });
-  paths['/docs'] = publicGet('docs', 'This document as a page', { '200': text('A page.', 'text/html') });
+  paths['/openapi.json'] = {
+    ...publicGet('openApi', 'This document; any origin may read it (CORS)', {
+      '200': json('OpenAPI 3.1.', { type: 'object' }),
+    }),
+    options: operation({
+      operationId: 'openApiPreflight',
+      summary: 'CORS preflight of this document',
+      tag: 'operations',
+      responses: { '204': { description: 'Any origin may GET the document, without credentials.' } },
+    }),
+  };
+  paths['/docs'] = publicGet('docs', 'This document in Swagger UI, with try-it-out', {
+    '200': text('A page.', 'text/html'),
+  });
+  paths['/docs/assets/{file}'] = {
+    get: operation({
+      operationId: 'docsAsset',
+      summary: 'The files of the /docs page (Swagger UI, served from this API, never from a CDN)',
+      tag: 'operations',
+      parameters: [
+        {
+          name: 'file',
+          in: 'path',
+          required: true,
+          schema: jsonSchema(z.enum([...docsAssetNames]), 'input'),
+        },
+      ],
+      responses: {
+        '200': { description: 'The file.' },
+        ...problems([404]),
+      },
+    }),
+  };
+
+  // Every answer carries API-Version (api/http-hygiene.ts), so every response in the document says so.
+  for (const item of Object.values(paths)) {
+    for (const operation of Object.values(item)) {
+      for (const response of Object.values(operation.responses)) {
+        response.headers = { 'API-Version': apiVersionHeader, ...response.headers };
+      }
+    }
+  }
 
   return {
     openapi: '3.1.0',
     info: {
       title: 'South Limburg one-stop desk',
-      version: '1',
+      version: apiVersion,
       description: 'One durable Temporal workflow per newcomer case. Errors are RFC 7807 problem details.',
     },
     tags: [

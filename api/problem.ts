@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import { redactUrl } from './http-hygiene';
 
 /** An error the API answers with a given status, as RFC 7807 problem details. */
 export class HttpProblem extends Error {
@@ -29,14 +30,14 @@ export function sendProblem(res: Response, problem: HttpProblem): void {
       title: problem.title,
       status: problem.status,
       ...(problem.detail ? { detail: problem.detail } : {}),
-      instance: res.req.originalUrl,
+      instance: redactUrl(res.req.originalUrl),
       requestId,
       ...problem.extra,
     });
 }
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
-  next(new HttpProblem(404, 'Not Found', `No route ${req.method} ${req.path}`));
+  next(new HttpProblem(404, 'Not Found', `No route ${req.method} ${redactUrl(req.path)}`));
 };
 
 /** The one place where errors become HTTP answers. Anything unrecognised is logged and answered 500. */

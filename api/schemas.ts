@@ -55,6 +55,7 @@ export const callbackSchemas = {
     applicationNumber: z.string().min(1).max(64),
     decision,
     decidedAt: isoDateTime.optional(),
+    reason: z.string().min(1).max(2000).optional(),
   }),
   'ind/card-ready': z.object({
     caseRef: z.string().min(1).max(100),

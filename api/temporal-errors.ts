@@ -15,6 +15,8 @@ export function toHttpProblem(failure: CaseCallFailure, caseId: string): HttpPro
       return new HttpProblem(409, 'Conflict', failure.reason ?? 'The case cannot take this action now.');
     case 'key-reused':
       return new HttpProblem(422, 'Unprocessable Content', failure.reason ?? 'This idempotency key was already used.');
+    case 'unprocessable':
+      return new HttpProblem(422, 'Unprocessable Content', failure.reason ?? 'The request is incomplete.');
     case 'closed':
       return new HttpProblem(409, 'Conflict', `Case ${caseId} is closed; it takes no more actions.`);
     case 'not-found':
@@ -30,7 +32,11 @@ export function toHttpProblem(failure: CaseCallFailure, caseId: string): HttpPro
         'The case is recovering: a worker died or failed on its last workflow task. Nothing was applied; retry shortly with the same x-request-id.',
       );
     case 'unavailable':
-      return unavailable('Temporal is unreachable; retry shortly.');
+      return unavailable(
+        failure.why === 'unreachable'
+          ? 'Temporal is unreachable; retry shortly.'
+          : 'Temporal refused the call for now (busy or failed on its side). Retry shortly with the same key: it is applied at most once.',
+      );
     case 'task-failing':
       return new HttpProblem(
         503,

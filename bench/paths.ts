@@ -48,6 +48,16 @@ async function until(check: () => Promise<boolean>): Promise<void> {
   while (!(await check())) await sleep(20);
 }
 
+/**
+ * A case that waits on an officer, with nothing else in flight: no workflow task, no activity (the e-mail that
+ * announced the step). An officer acts seconds after the screen shows the step, not within milliseconds, and a
+ * bare workflow is always settled: timing an action queued behind the case's own e-mail would measure the e-mail.
+ */
+async function settled(subject: WorkflowHandle): Promise<boolean> {
+  const { raw } = await subject.describe();
+  return (raw.pendingActivities?.length ?? 0) === 0 && !raw.pendingWorkflowTask;
+}
+
 export function barePath(client: Client): Path {
   let opened = 0;
   return {
@@ -73,8 +83,10 @@ export function casePath(client: Client, apiUrl: string, via: 'direct' | 'http')
       const booked = (await post(`${apiUrl}/v1/cases`, 'dev-booking-site', euBooking())) as { caseId: string };
       return client.workflow.getHandle(booked.caseId);
     },
-    ready: (subject, action) =>
-      until(async () => (await subject.query(d.caseStatusQuery)).waitingOn.includes(caseWaitingOn[action])),
+    async ready(subject, action) {
+      await until(async () => (await subject.query(d.caseStatusQuery)).waitingOn.includes(caseWaitingOn[action]));
+      await until(() => settled(subject));
+    },
     async take(subject, action) {
       const url = `${apiUrl}/v1/cases/${subject.workflowId}/actions`;
       if (action === 'checkIn') {

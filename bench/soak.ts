@@ -58,6 +58,7 @@ export async function runSoak(config: BenchConfig): Promise<void> {
         LOG_LEVEL: 'warn',
         WORKER_METRICS_ADDRESS: `127.0.0.1:${await freePort()}`,
         WORKER_REPORT_METRICS_ADDRESS: `127.0.0.1:${await freePort()}`,
+        WORKER_HEALTH_ADDRESS: `127.0.0.1:${await freePort()}`,
         WORKER_SHUTDOWN_GRACE_MS: '2000',
       },
       taskQueue,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isServedMunicipality } from './municipalities';
 import { dateOutOfBounds } from './dates';
 import { languages } from './emails';
-import { euEeaSwiss, isEuCitizen, needsSponsor } from './rules';
+import { euEeaSwiss, hasMvv, isEuCitizen, needsSponsor } from './rules';
 
 export const purposes = [
   'highly-skilled-migrant',
@@ -131,6 +131,18 @@ export function intakeViolations(booking: Booking, now = Date.now()): IntakeViol
   }
   if (booking.permit?.route === 'tev' && booking.permit.mvvIssued === undefined) {
     violations.push({ field: 'permit.mvvIssued', reason: 'route tev must say whether the MVV was issued' });
+  }
+  if (wants('residence-permit') && hasMvv(booking) && !booking.permit?.indApplicationNumber) {
+    violations.push({
+      field: 'permit.indApplicationNumber',
+      reason: 'an issued MVV needs the TEV application number: IND decided that application when it issued the MVV',
+    });
+  }
+  if (wants('residence-permit') && !hasMvv(booking) && !wants('biometrics')) {
+    violations.push({
+      field: 'services',
+      reason: 'a residence permit without an MVV needs the biometrics service: IND makes no card without biometrics',
+    });
   }
   if (wants('return-visa')) {
     if (!wants('residence-permit')) {

@@ -51,6 +51,15 @@ const bezwaar =
   'U kunt binnen 4 weken na de datum van het besluit bezwaar maken. De balie vertelt u hoe, en wat dit betekent ' +
   'voor uw verblijf.';
 
+/** A refusal by IND gives its reason and the last day to object (Aliens Act 2000, art. 69). */
+const refusalEn =
+  'The reason: ((reason)). You may object (bezwaar) within 4 weeks of the decision (Aliens Act 2000, art. 69); ' +
+  'the last day is ((objectionLastDay)). ' +
+  'The desk can tell you how, and what it means for your stay.';
+const refusalNl =
+  'De reden: ((reason)). U kunt binnen 4 weken bezwaar maken, uiterlijk op ((objectionLastDay)). De balie vertelt ' +
+  'u hoe, en wat dit betekent voor uw verblijf.';
+
 /** Every template, by key (a milestone, or a milestone and its outcome). */
 export const emailTemplates: Record<string, Letters> = {
   'case-opened': t(
@@ -93,20 +102,20 @@ export const emailTemplates: Record<string, Letters> = {
     ['Uw verblijfsvergunning is verleend', 'Beste ((given_name)), de IND heeft uw verblijfsvergunning verleend.'],
   ),
   'permit-decided-refused': t(
-    ['Your residence permit is refused', `Dear ((given_name)), the IND refused your residence permit. ${objection}`],
+    ['Your residence permit is refused', `Dear ((given_name)), the IND refused your residence permit. ${refusalEn}`],
     [
       'Uw verblijfsvergunning is geweigerd',
-      `Beste ((given_name)), de IND heeft uw verblijfsvergunning geweigerd. ${bezwaar}`,
+      `Beste ((given_name)), de IND heeft uw verblijfsvergunning geweigerd. ${refusalNl}`,
     ],
   ),
   'permit-decided-inadmissible': t(
     [
       'Your application was not considered',
-      `Dear ((given_name)), the IND did not consider your application (inadmissible). ${objection}`,
+      `Dear ((given_name)), the IND did not consider your application (inadmissible). ${refusalEn}`,
     ],
     [
       'Uw aanvraag is niet in behandeling genomen',
-      `Beste ((given_name)), de IND heeft uw aanvraag niet in behandeling genomen. ${bezwaar}`,
+      `Beste ((given_name)), de IND heeft uw aanvraag niet in behandeling genomen. ${refusalNl}`,
     ],
   ),
   'card-ready': t(
@@ -128,8 +137,8 @@ export const emailTemplates: Record<string, Letters> = {
     ['Uw terugkeervisum is afgegeven', 'Beste ((given_name)), uw terugkeervisum is geldig tot ((validUntil)).'],
   ),
   'return-visa-decided-refused': t(
-    ['Your return visa is refused', `Dear ((given_name)), the IND refused your return visa. ${objection}`],
-    ['Uw terugkeervisum is geweigerd', `Beste ((given_name)), de IND heeft uw terugkeervisum geweigerd. ${bezwaar}`],
+    ['Your return visa is refused', `Dear ((given_name)), the IND refused your return visa. ${refusalEn}`],
+    ['Uw terugkeervisum is geweigerd', `Beste ((given_name)), de IND heeft uw terugkeervisum geweigerd. ${refusalNl}`],
   ),
   'visit-scheduled-biometrics-retake': t(
     [

@@ -10,13 +10,36 @@ export class ConfigError extends Error {
 
 const nodeEnv = z.enum(['development', 'production', 'test']).default('development');
 
+const tlsSwitch = z.enum(['true', 'false', '1', '0'], { error: 'expected true or false' });
+
+/**
+ * Where Temporal is and how to reach it, in the variables of Temporal's own tools (`@temporalio/envconfig`, the
+ * Temporal CLI): a variable overrides the profile of the config file, which overrides the default. Resolved into
+ * connection options by `lib/temporal/connection.ts`.
+ */
 export const TemporalEnvSchema = z.object({
-  /** host:port of the Temporal frontend. */
+  /** host:port of the Temporal frontend; unset: the profile's address, else localhost:7233. */
   TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
+  /** Unset: the profile's namespace, else `default`. */
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   /** Task queue of the case workflows. */
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('newcomer-cases'),
+  /** API key (Temporal Cloud); sent as a bearer token, over TLS only. */
+  TEMPORAL_API_KEY: emptyIsNone(z.string()),
+  TEMPORAL_TLS: emptyIsNone(tlsSwitch),
+  TEMPORAL_TLS_CLIENT_CERT_PATH: emptyIsNone(z.string()),
+  TEMPORAL_TLS_CLIENT_KEY_PATH: emptyIsNone(z.string()),
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: emptyIsNone(z.string()),
+  TEMPORAL_TLS_CLIENT_CERT_DATA: emptyIsNone(z.string()),
+  TEMPORAL_TLS_CLIENT_KEY_DATA: emptyIsNone(z.string()),
+  TEMPORAL_TLS_SERVER_CA_CERT_DATA: emptyIsNone(z.string()),
+  TEMPORAL_TLS_SERVER_NAME: emptyIsNone(z.string()),
+  /** Profile of the config file; unset: `default`. */
+  TEMPORAL_PROFILE: emptyIsNone(z.string()),
+  /** TOML config file of Temporal's tools; unset: ~/.config/temporalio/temporal.toml when it exists. */
+  TEMPORAL_CONFIG_FILE: emptyIsNone(z.string()),
 });
+export type TemporalEnv = z.infer<typeof TemporalEnvSchema>;
 
 export const LogEnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -122,10 +145,11 @@ export const AgencyEnvSchema = z.object({
 });
 export type AgencyConfig = z.infer<typeof AgencyEnvSchema>;
 
-/** `host:port`, or empty for "not served": the metrics endpoints bind loopback unless told otherwise. */
+/** `host:port`, or empty for "not served": the metrics and health endpoints bind loopback unless told otherwise. */
 const metricsAddress = z
   .string()
-  .regex(/^(.+:\d{1,5})?$/, 'expected host:port such as 127.0.0.1:9464, or empty to disable it');
+  .regex(/^(.+:\d{1,5})?$/, 'expected host:port such as 127.0.0.1:9464, or empty to disable it')
+  .refine((v) => v === '' || Number(v.slice(v.lastIndexOf(':') + 1)) <= 65535, 'expected a port up to 65535');
 
 export const WorkerEnvSchema = TemporalEnvSchema.extend(LogEnvSchema.shape)
   .extend(EncryptionEnvSchema.shape)
@@ -136,11 +160,20 @@ export const WorkerEnvSchema = TemporalEnvSchema.extend(LogEnvSchema.shape)
     WORKER_METRICS_ADDRESS: metricsAddress.default('127.0.0.1:9464'),
     /** Serves the daily stuck-cases report's gauge `stuck_cases{kind}` (host:port); empty disables it. */
     WORKER_REPORT_METRICS_ADDRESS: metricsAddress.default('127.0.0.1:9465'),
+    /** `GET /healthz` of the worker process (host:port), for a container's healthcheck; empty disables it. */
+    WORKER_HEALTH_ADDRESS: metricsAddress.default('127.0.0.1:9466'),
     /** A bundle made by `npm run bundle:workflows`; required outside development. */
     WORKFLOW_BUNDLE_PATH: emptyIsNone(z.string()),
     NODE_ENV: nodeEnv,
     /** How long in-flight activities may finish after SIGTERM before they are handed back. */
     WORKER_SHUTDOWN_GRACE_MS: milliseconds(0).default(10_000),
+    /**
+     * Cases kept in the worker's memory between their workflow tasks (about 1 MB each); a case not kept is
+     * replayed from its history when it next moves. Bounds the worker's RSS however many cases are open.
+     */
+    WORKER_MAX_CACHED_WORKFLOWS: envNumber(
+      z.coerce.number({ error: 'expected a number of cases' }).int('expected a whole number of cases').min(0),
+    ).default(1000),
   });
 export type WorkerConfig = z.infer<typeof WorkerEnvSchema>;
 

@@ -18,17 +18,21 @@ export const personalDataPaths = [
   '*.bsn',
   '*.burgerservicenummer',
   'req.headers.authorization',
+  'req.headers.cookie',
   'req.body',
   'res.body',
 ];
 
 export type Logger = pino.Logger;
 
-/** One logger per process; children per request or per activity. */
-export function createLogger(options: { name: string; level?: string }): Logger {
-  return pino({
-    name: options.name,
-    level: options.level ?? 'info',
-    redact: { paths: personalDataPaths, censor: '[redacted]' },
-  });
+/** One logger per process; children per request or per activity. `destination`: stdout unless given (tests). */
+export function createLogger(options: { name: string; level?: string; destination?: pino.DestinationStream }): Logger {
+  return pino(
+    {
+      name: options.name,
+      level: options.level ?? 'info',
+      redact: { paths: personalDataPaths, censor: '[redacted]' },
+    },
+    options.destination,
+  );
 }

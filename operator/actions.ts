@@ -58,6 +58,7 @@ function explain(failure: CaseCallFailure, caseId: string, timeoutMs: number): s
   switch (failure.kind) {
     case 'rejected':
     case 'key-reused':
+    case 'unprocessable':
       return `${caseId}: ${failure.reason ?? 'the case refused the action'}`;
     case 'closed':
       return `${caseId} is closed; it takes no more actions`;
@@ -70,7 +71,9 @@ function explain(failure: CaseCallFailure, caseId: string, timeoutMs: number): s
     case 'recovering':
       return `${caseId}: the case is recovering (a worker died or failed on its last workflow task); nothing was applied, try again shortly`;
     case 'unavailable':
-      return `${caseId}: Temporal is unreachable; try again shortly`;
+      return failure.why === 'unreachable'
+        ? `${caseId}: Temporal is unreachable; try again shortly`
+        : `${caseId}: Temporal refused the call for now (busy or failed on its side); try again shortly`;
     case 'task-failing':
       return (
         `${caseId}: the case's last workflow tasks failed, so it takes no actions; try again shortly (a case ` +

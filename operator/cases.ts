@@ -1,6 +1,8 @@
 import { Connection } from '@temporalio/client';
 import { parseEnv, runMain } from '../lib/config';
 import { createCaseClient } from '../lib/temporal/client';
+import { temporalTarget } from '../lib/temporal/connection';
+import { diagnoseTemporalConnection } from '../lib/temporal/diagnose';
 import { isUnrunnable } from '../lib/temporal/visibility';
 import { stepNames, type StepName } from '../workflows/definitions';
 import { caseActions, OperatorError } from './actions';
@@ -69,11 +71,15 @@ function parseArgs([name, ...rest]: string[]): Command | string {
 const out = (text: string): boolean => process.stdout.write(`${text}\n`);
 
 async function run(command: Exclude<Command, { name: 'help' }>, config: OperatorConfig): Promise<void> {
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS }).catch((err: Error) => {
-    throw new OperatorError(`cannot reach Temporal at ${config.TEMPORAL_ADDRESS}: ${err.message}`);
+  const temporal = temporalTarget(config);
+  const connection = await Connection.connect(temporal.connectionOptions).catch(async (err: Error) => {
+    const problem = await diagnoseTemporalConnection(temporal);
+    throw new OperatorError(
+      `cannot reach Temporal at ${temporal.address} (${temporal.security}): ${problem?.message ?? err.message}`,
+    );
   });
   try {
-    const client = createCaseClient(connection, config);
+    const client = createCaseClient(connection, { ...config, TEMPORAL_NAMESPACE: temporal.namespace });
     const actor = { id: config.OPERATOR_ID, role: 'operator' } as const;
     const cases = caseActions({ client, connection, actor, timeoutMs: config.OPERATOR_TIMEOUT_MS });
     const waits = (view: { waitingOn: string[] }): string => `it now waits on: ${view.waitingOn.join(', ') || '-'}`;

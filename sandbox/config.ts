@@ -34,6 +34,8 @@ export const SandboxEnvSchema = LogEnvSchema.extend({
    * change. Unset: memory only. `make dev` sets `.data/sandbox-state.json`.
    */
   SANDBOX_STATE_FILE: emptyIsNone(z.string()),
+  /** Bearer token of `/_admin`; unset: `/_admin` answers callers on loopback only. */
+  SANDBOX_ADMIN_TOKEN: emptyIsNone(z.string().min(16, 'expected at least 16 characters')),
   /** Seed of the fault randomness; random when unset (the process logs the one it drew). */
   SANDBOX_SEED: envNumber(z.coerce.number({ error: 'expected an integer' }).int('expected an integer').optional()),
 });

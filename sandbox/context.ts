@@ -33,9 +33,14 @@ export interface SandboxOptions {
    * nothing; none by default (memory only). A missing file starts empty; an unreadable one throws a ConfigError.
    */
   stateFile?: string;
+  /**
+   * Bearer token `/_admin` requires, from any address. None (default): `/_admin` answers only callers on
+   * loopback, without a token.
+   */
+  adminToken?: string;
 }
 
-type OptionalOptions = 'callbackUrl' | 'stateFile';
+type OptionalOptions = 'callbackUrl' | 'stateFile' | 'adminToken';
 export type ResolvedOptions = Required<Omit<SandboxOptions, OptionalOptions>> & Pick<SandboxOptions, OptionalOptions>;
 
 export function resolveOptions(options: SandboxOptions): ResolvedOptions {
@@ -43,6 +48,7 @@ export function resolveOptions(options: SandboxOptions): ResolvedOptions {
     token: options.token ?? 'sandbox-dev-token',
     callbackUrl: options.callbackUrl,
     stateFile: options.stateFile,
+    adminToken: options.adminToken,
     callbackToken: options.callbackToken ?? 'agency-dev-token',
     decisionDelayMs: options.decisionDelayMs ?? 0,
     cardReadyDelayMs: options.cardReadyDelayMs ?? 0,

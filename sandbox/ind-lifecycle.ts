@@ -16,7 +16,12 @@ export function findCard(ctx: SandboxContext, orderId: string): CardOrder {
   return order;
 }
 
-export function decideApplication(ctx: SandboxContext, application: Application, decision: Decision): void {
+export function decideApplication(
+  ctx: SandboxContext,
+  application: Application,
+  decision: Decision,
+  reason?: string,
+): void {
   if (application.status !== 'pending') {
     throw new AgencyProblem(
       409,
@@ -26,12 +31,14 @@ export function decideApplication(ctx: SandboxContext, application: Application,
   }
   application.status = decision;
   application.decidedAt = nowIso();
+  if (reason) application.reason = reason;
   ctx.callbacks.send(application.callbackUrl ?? ctx.options.callbackUrl, {
     event: 'decision',
     caseRef: application.caseRef,
     applicationNumber: application.applicationNumber,
     decision,
     decidedAt: application.decidedAt,
+    ...(reason ? { reason } : {}),
   });
 }
 
@@ -54,8 +61,18 @@ export function markCardReady(ctx: SandboxContext, order: CardOrder): void {
 export function scheduleDecision(ctx: SandboxContext, application: Application): void {
   if (ctx.options.decisionDelayMs <= 0) return;
   ctx.scheduler.after(remainingMs(application.filedAt, ctx.options.decisionDelayMs), () => {
-    if (application.status !== 'pending') return;
+    if (application.status !== 'pending' || application.documentsOverdue) return;
     decideApplication(ctx, application, 'granted');
+    ctx.store.changed();
+  });
+}
+
+/** Declares the application inadmissible SANDBOX_DECISION_DELAY_MS after its documents were reported overdue. */
+export function scheduleInadmissibility(ctx: SandboxContext, application: Application): void {
+  if (ctx.options.decisionDelayMs <= 0) return;
+  ctx.scheduler.after(ctx.options.decisionDelayMs, () => {
+    if (application.status !== 'pending') return;
+    decideApplication(ctx, application, 'inadmissible', 'the requested documents did not arrive by the due date');
     ctx.store.changed();
   });
 }
@@ -77,6 +94,7 @@ export function scheduleCardReady(ctx: SandboxContext, order: CardOrder): void {
 export function resumeIndLifecycle(ctx: SandboxContext): void {
   for (const application of ctx.state.applications.values()) {
     if (application.status === 'pending') scheduleDecision(ctx, application);
+    if (application.status === 'pending' && application.documentsOverdue) scheduleInadmissibility(ctx, application);
   }
   for (const order of ctx.state.cards.values()) {
     if (order.status === 'in-production') scheduleCardReady(ctx, order);

@@ -5,7 +5,7 @@ import { purposes } from '../domain/booking';
 import { agencyRouter, read, write } from './agency-route';
 import { nowIso, type SandboxContext } from './context';
 import { cardRoutes } from './ind-cards';
-import { findApplication, scheduleDecision } from './ind-lifecycle';
+import { findApplication, scheduleDecision, scheduleInadmissibility } from './ind-lifecycle';
 import { AgencyProblem } from './problem';
 import { applicationNumber, callbackUrl, caseRef } from './schemas';
 import type { Application } from './state';
@@ -19,10 +19,13 @@ export const ApplicationRequestSchema = z.strictObject({
     .regex(/^[A-Z0-9-]{3,32}$/)
     .optional(),
   applicationNumber: applicationNumber.optional(),
+  /** A TEV application whose MVV was issued: IND granted it then. Only with its number. */
+  mvvIssued: z.literal(true).optional(),
   callbackUrl: callbackUrl.optional(),
 });
 
 const CaseRefRequestSchema = z.strictObject({ caseRef });
+const DocumentsOverdueSchema = z.strictObject({ caseRef, dueAt: z.iso.datetime({ offset: true }) });
 
 const BiometricsRequestSchema = z.strictObject({
   caseRef,
@@ -56,6 +59,13 @@ export function indRouter(ctx: SandboxContext): Router {
   router.post(
     '/applications',
     write(ctx, 'ind', ApplicationRequestSchema, (input) => {
+      if (input.mvvIssued && (input.route !== 'tev' || !input.applicationNumber)) {
+        throw new AgencyProblem(
+          422,
+          'validation-error',
+          'An issued MVV belongs to a TEV application: give its number.',
+        );
+      }
       const existing = input.applicationNumber ? ctx.state.applications.get(input.applicationNumber) : undefined;
       const filing = {
         caseRef: input.caseRef,
@@ -68,6 +78,7 @@ export function indRouter(ctx: SandboxContext): Router {
         // Linking what is already linked to this case changes nothing; to another case, it moves the link.
         const unchanged = existing.caseRef === input.caseRef;
         Object.assign(existing, filing);
+        if (input.mvvIssued && existing.status === 'pending') grantedWithMvv(existing);
         if (unchanged) return { status: 201, body: view(existing) };
         return { status: 201, body: view(existing), effect: { operation: 'link-application', caseRef: input.caseRef } };
       }
@@ -78,6 +89,7 @@ export function indRouter(ctx: SandboxContext): Router {
         status: 'pending',
         filedAt: nowIso(),
       };
+      if (input.mvvIssued) grantedWithMvv(application);
       ctx.state.applications.set(application.applicationNumber, application);
       scheduleDecision(ctx, application);
       const operation = application.linked ? 'link-application' : 'file-application';
@@ -108,6 +120,21 @@ export function indRouter(ctx: SandboxContext): Router {
   );
 
   router.post(
+    '/applications/:applicationNumber/documents-overdue',
+    write(ctx, 'ind', DocumentsOverdueSchema, (input, req) => {
+      const application = findApplication(ctx, String(req.params.applicationNumber));
+      if (application.status !== 'pending') return { status: 200, body: view(application) };
+      application.documentsOverdue = true;
+      scheduleInadmissibility(ctx, application);
+      return {
+        status: 200,
+        body: view(application),
+        effect: { operation: 'report-documents-overdue', caseRef: input.caseRef },
+      };
+    }),
+  );
+
+  router.post(
     '/biometrics',
     write(ctx, 'ind', BiometricsRequestSchema, (input) => {
       findApplication(ctx, input.applicationNumber);
@@ -121,10 +148,18 @@ export function indRouter(ctx: SandboxContext): Router {
   return router;
 }
 
+/** IND granted a TEV application when its embassy issued the MVV. */
+function grantedWithMvv(application: Application): void {
+  application.status = 'granted';
+  application.decidedAt = nowIso();
+}
+
 export function view(a: Application): object {
   return {
     applicationNumber: a.applicationNumber,
     status: a.status,
+    receivedAt: a.filedAt,
     ...(a.decidedAt ? { decidedAt: a.decidedAt } : {}),
+    ...(a.reason ? { reason: a.reason } : {}),
   };
 }

@@ -19,12 +19,19 @@ runMain(() => {
     seed,
     logger,
     stateFile: config.SANDBOX_STATE_FILE,
+    adminToken: config.SANDBOX_ADMIN_TOKEN,
   });
 
   const server = sandbox.app.listen(config.SANDBOX_PORT, config.SANDBOX_HOST, () => {
     // The seed is logged so a run with surprising faults can be repeated with SANDBOX_SEED.
     logger.info(
-      { host: config.SANDBOX_HOST, port: config.SANDBOX_PORT, seed, stateFile: config.SANDBOX_STATE_FILE },
+      {
+        host: config.SANDBOX_HOST,
+        port: config.SANDBOX_PORT,
+        seed,
+        stateFile: config.SANDBOX_STATE_FILE,
+        admin: config.SANDBOX_ADMIN_TOKEN ? 'bearer token' : 'loopback only',
+      },
       'agency sandbox listening',
     );
   });

@@ -41,6 +41,10 @@ export interface Application {
   status: ApplicationStatus;
   filedAt: string;
   decidedAt?: string;
+  /** IND's reason for a refusal or inadmissibility. */
+  reason?: string;
+  /** The case reported that requested documents did not arrive in time: IND decides on inadmissibility. */
+  documentsOverdue?: boolean;
 }
 
 export type CardStatus = 'in-production' | 'ready' | 'cancelled';
@@ -77,7 +81,14 @@ export interface SentEmail {
 
 /** What IND posts to a callbackUrl (docs/agency-api.md). */
 export type CallbackEvent =
-  | { event: 'decision'; caseRef: string; applicationNumber: string; decision: Decision; decidedAt: string }
+  | {
+      event: 'decision';
+      caseRef: string;
+      applicationNumber: string;
+      decision: Decision;
+      decidedAt: string;
+      reason?: string;
+    }
   | { event: 'card-ready'; caseRef: string; orderId: string; applicationNumber: string; readyAt: string };
 
 /** One call-back, updated in place while it is retried. */

@@ -60,6 +60,10 @@ async function startStack(supervisor: Supervisor, config: z.infer<typeof DevEnvS
     randomBytes(24).toString('base64url'),
   );
   const codecEndpoint = `http://localhost:${config.API_PORT}/codec/t/${codecUrlToken}`;
+  // The sandbox's /_admin shows e-mail addresses and can reset every agency: a token, even on this machine.
+  const sandboxAdminToken = developmentSecret(path.join(dataDir, 'sandbox-admin-token'), () =>
+    randomBytes(24).toString('base64url'),
+  );
 
   say(`starting Temporal dev server on ${temporalAddress} (data in .data/temporal.db, log in .data/logs/)...`);
   await supervisor.start({
@@ -74,6 +78,12 @@ async function startStack(supervisor: Supervisor, config: z.infer<typeof DevEnvS
       }),
   });
 
+  // The dev server, whatever profile or API key the developer's shell or ~/.config/temporalio/temporal.toml holds:
+  // the same file lets `npm run cases` and the Temporal CLI find it (TEMPORAL_CONFIG_FILE=.data/temporal.toml).
+  const temporalConfigFile = path.join(dataDir, 'temporal.toml');
+  writeFileSync(temporalConfigFile, `[profile.default]\naddress = "${temporalAddress}"\nnamespace = "default"\n`);
+  const temporalEnv = { TEMPORAL_CONFIG_FILE: temporalConfigFile, TEMPORAL_ADDRESS: temporalAddress };
+
   const sandboxUrl = `http://127.0.0.1:${config.SANDBOX_PORT}`;
   const services: NodeService[] = [
     {
@@ -85,13 +95,14 @@ async function startStack(supervisor: Supervisor, config: z.infer<typeof DevEnvS
         SANDBOX_CALLBACK_URL: `http://127.0.0.1:${config.API_PORT}/v1/agency-callbacks/ind`,
         // The API's development token of the agency role (API_TOKENS).
         SANDBOX_CALLBACK_TOKEN: 'dev-agency',
+        SANDBOX_ADMIN_TOKEN: sandboxAdminToken,
       },
     },
     {
       name: 'worker',
       entry: 'dist/worker/main.js',
       env: {
-        TEMPORAL_ADDRESS: temporalAddress,
+        ...temporalEnv,
         PAYLOAD_KEYS: payloadKeys,
         BRP_URL_TEMPLATE: `${sandboxUrl}/brp/{municipalityCode}`,
         IND_URL: `${sandboxUrl}/ind`,
@@ -103,7 +114,7 @@ async function startStack(supervisor: Supervisor, config: z.infer<typeof DevEnvS
       name: 'api',
       entry: 'dist/api/main.js',
       env: {
-        TEMPORAL_ADDRESS: temporalAddress,
+        ...temporalEnv,
         API_PORT: String(config.API_PORT),
         PAYLOAD_KEYS: payloadKeys,
         CODEC_URL_TOKEN: codecUrlToken,
@@ -123,10 +134,11 @@ async function startStack(supervisor: Supervisor, config: z.infer<typeof DevEnvS
   say(`  Temporal UI   http://localhost:${config.TEMPORAL_UI_PORT}`);
   say(`  Temporal      ${temporalAddress}   (namespace default)`);
   say(`  Agency sandbox ${sandboxUrl}   (GET /_admin/ledger, PUT /_admin/faults; state in .data/sandbox-state.json)`);
+  say('                 /_admin wants -H "authorization: Bearer $(cat .data/sandbox-admin-token)"');
   say('A crashed worker, API, sandbox or Temporal is restarted. Press Ctrl-C to stop everything.');
 }
 
-/** A development secret (payload key, codec link): generated once, kept beside the database it protects. */
+/** A development secret (payload key, codec link, sandbox admin token): generated once, kept beside the database it protects. */
 function developmentSecret(file: string, generate: () => string): string {
   if (!existsSync(file)) {
     mkdirSync(path.dirname(file), { recursive: true });
@@ -157,11 +169,20 @@ function prefixLines(child: ChildProcess, name: string): void {
 /** One run of a node process of this project, its output prefixed with its name. */
 function startNode(service: NodeService): Promise<ServiceRun> {
   const child = spawn(process.execPath, [path.join(projectRoot, service.entry)], {
-    env: { ...process.env, ...service.env },
+    env: { ...withoutTemporalConnection(process.env), ...service.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   prefixLines(child, service.name);
   return Promise.resolve({ process: child, stop: () => terminate(child) });
+}
+
+/** The environment without the developer's own Temporal connection (TEMPORAL_API_KEY, TEMPORAL_TLS_*, a profile). */
+function withoutTemporalConnection(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(env).filter(
+      ([name]) => !/^TEMPORAL_(ADDRESS|NAMESPACE|API_KEY|TLS|PROFILE|CONFIG_FILE|GRPC_META)/.test(name),
+    ),
+  );
 }
 
 /** SIGTERM, and SIGKILL after 15 s: longer than the worker's shutdown grace (WORKER_SHUTDOWN_GRACE_MS). */

@@ -84,7 +84,7 @@ function registration(caseId: string, overrides: Partial<RegisterInBrpInput> = {
 }
 
 describe('agency adapters against the sandbox', function () {
-  this.timeout(30_000);
+  this.timeout(120_000);
 
   let sandbox: StartedSandbox;
   let agencies: AgencyActivities;
@@ -272,7 +272,12 @@ describe('agency adapters against the sandbox', function () {
       const lookedUp = await inActivity(() =>
         agencies.ind.lookUpPermitApplication({ applicationNumber: filed.applicationNumber }),
       );
-      assert.deepEqual(lookedUp, { applicationNumber: filed.applicationNumber, status: 'pending' });
+      assert.deepEqual(lookedUp, {
+        applicationNumber: filed.applicationNumber,
+        status: 'pending',
+        receivedAt: filed.receivedAt,
+      });
+      assert.ok(Math.abs(Date.parse(filed.receivedAt ?? '') - Date.now()) < 60_000, 'IND received it just now');
     });
 
     it('links the application the sponsor filed instead of filing another', async () => {
@@ -287,7 +292,9 @@ describe('agency adapters against the sandbox', function () {
           applicationNumber,
         }),
       );
-      assert.deepEqual(linked, { applicationNumber, status: 'pending' });
+      const { receivedAt, ...application } = linked;
+      assert.deepEqual(application, { applicationNumber, status: 'pending' });
+      assert.match(receivedAt ?? '', /^\d{4}-\d{2}-\d{2}T/, 'IND says when it received the application');
       assert.deepEqual(
         (await ledger(caseId)).map((e) => e.operation),
         ['link-application'],
@@ -305,7 +312,10 @@ describe('agency adapters against the sandbox', function () {
       const caseId = newCaseId();
       const applicationNumber = await pendingApplication(caseId);
       const withdrawn = await inActivity(() => agencies.ind.withdrawPermitApplication({ caseId, applicationNumber }));
-      assert.deepEqual(withdrawn, { applicationNumber, status: 'withdrawn' });
+      assert.deepEqual(
+        { ...withdrawn, receivedAt: undefined },
+        { applicationNumber, status: 'withdrawn', receivedAt: undefined },
+      );
       const again = await inActivity(() => agencies.ind.withdrawPermitApplication({ caseId, applicationNumber }));
       assert.equal(again.status, 'withdrawn');
       assert.equal((await ledger(caseId, 'withdraw-application')).length, 1);

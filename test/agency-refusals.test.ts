@@ -24,7 +24,7 @@ describe('an agency that no longer knows what the case polls for', () => {
       const permit = stuck.steps.find((s) => s.name === 'permit');
       assert.match(permit?.detail ?? '', /ind poll failed .*404.*No application/);
       await handle.executeUpdate(caseActions['record-permit-decision'].update, {
-        args: [{ actor: actors.ind, decision: 'refused' }],
+        args: [{ actor: actors.ind, decision: 'refused', reason: 'IND lost the file; refused on the paper record' }],
       });
       await waitForCase(handle, (v) => stepOutcome(v, 'permit') === 'refused', 'permit refused');
       await waitingOn(handle, 'desk:check-in');
@@ -40,7 +40,16 @@ describe('an agency that no longer knows what the case polls for', () => {
 
   it('IND forgets the card order: a retry meets the same answer, then an operator skips the card', async () => {
     const result = await stack.runWorkers(async () => {
-      const handle = await startCase(stack.taskQueue, permitOnly());
+      // IND makes a card only with biometrics: the newcomer checks in and gives them first.
+      const handle = await startCase(stack.taskQueue, vvrBooking({ services: ['residence-permit', 'biometrics'] }));
+      await waitingOn(handle, 'desk:check-in');
+      await handle.executeUpdate(caseActions['check-in'].update, {
+        args: [{ actor: actors.desk, identity: 'verified' }],
+      });
+      await waitingOn(handle, 'ind:biometrics');
+      await handle.executeUpdate(caseActions['capture-biometrics'].update, {
+        args: [{ actor: actors.ind, captureReference: 'CAP-FORGOTTEN-CARD' }],
+      });
       const linked = await waitingOn(handle, 'ind:decision');
       await stack.admin.decide(linked.results.indApplicationNumber!, 'granted');
       await waitingOn(handle, 'ind:card');
@@ -55,10 +64,6 @@ describe('an agency that no longer knows what the case polls for', () => {
       assert.match(again.steps.find((s) => s.name === 'card')?.detail ?? '', /ind poll failed .*404/);
       await handle.executeUpdate(caseActions['skip-step'].update, {
         args: [{ actor: actors.operator, step: 'card', reason: 'card re-ordered by phone with IND' }],
-      });
-      await waitingOn(handle, 'desk:check-in');
-      await handle.executeUpdate(caseActions['check-in'].update, {
-        args: [{ actor: actors.desk, identity: 'verified' }],
       });
       return handle.result();
     });

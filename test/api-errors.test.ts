@@ -33,7 +33,7 @@ interface Snapshot {
 }
 
 describe('api: every error is problem details', function () {
-  this.timeout(60_000);
+  this.timeout(180_000);
   const taskQueue = uniqueTaskQueue('api-errors');
   let stack: ApiStack | undefined;
   let api: ReturnType<typeof request>;
@@ -56,7 +56,7 @@ describe('api: every error is problem details', function () {
     api.post(`/v1/cases/${caseId}/actions/${action}`).set('authorization', token);
 
   before(async function () {
-    this.timeout(60_000);
+    this.timeout(180_000);
     stack = await startApiStack(taskQueue);
     ({ api } = stack);
 
@@ -397,7 +397,7 @@ describe('api: every error is problem details', function () {
 });
 
 describe('api: 503 with Retry-After when Temporal cannot answer', function () {
-  this.timeout(60_000);
+  this.timeout(180_000);
 
   it('accepts a booking with 202 while no worker runs, and its retry too; reads and actions are 503; a worker then runs it', async () => {
     const taskQueue = uniqueTaskQueue('noworker');

@@ -300,7 +300,7 @@ describe('api: fuzzing every endpoint never gets a 5xx, and always answers JSON'
   };
 
   before(async function () {
-    this.timeout(60_000);
+    this.timeout(180_000);
     stack = await startApiStack(taskQueue);
     ({ api } = stack);
 
@@ -403,14 +403,16 @@ describe('api: fuzzing every endpoint never gets a 5xx, and always answers JSON'
 
   const validActionBodies: Record<Action, Json> = {
     'check-in': { identity: 'verified', note: 'fuzz' },
-    'resolve-identity': { identity: 'not-verified' },
-    'resolve-address': { decision: 'refer-to-rni' },
+    'resolve-identity': { identity: 'not-verified', reason: 'fuzz' },
+    'resolve-address': { decision: 'refuse', reason: 'fuzz' },
     'capture-biometrics': { captureReference: 'CAP-FUZZ-1' },
     'record-biometrics-quality': { captureReference: 'CAP-FUZZ-1', result: 'retake-needed' },
-    'record-permit-decision': { decision: 'refused', note: 'fuzz' },
+    'record-embassy-prints': { quality: 'unusable', note: 'fuzz' },
+    'record-permit-decision': { decision: 'refused', reason: 'fuzz', note: 'fuzz' },
+    'extend-decision-term': { days: 30, reason: 'fuzz' },
     'request-documents': { documents: ['passport', 'contract'], dueAt: '2031-01-01T09:00:00+01:00' },
     'documents-supplied': {},
-    'decide-return-visa': { decision: 'refuse' },
+    'decide-return-visa': { decision: 'refuse', reason: 'fuzz' },
     'hand-over-card': {},
     'record-advice': { outcome: 'declined' },
     reschedule: { startsAt: '2031-01-01T09:00:00+01:00', location: 'MIC-Heerlen' },
@@ -425,7 +427,9 @@ describe('api: fuzzing every endpoint never gets a 5xx, and always answers JSON'
     'resolve-address': tokens.desk,
     'capture-biometrics': tokens.ind,
     'record-biometrics-quality': tokens.ind,
+    'record-embassy-prints': tokens.ind,
     'record-permit-decision': tokens.ind,
+    'extend-decision-term': tokens.ind,
     'request-documents': tokens.ind,
     'documents-supplied': tokens.desk,
     'decide-return-visa': tokens.ind,

@@ -22,7 +22,7 @@ async function runsOf(workflowId: string): Promise<string[]> {
 }
 
 describe('api: a booking starts its case once', function () {
-  this.timeout(60_000);
+  this.timeout(180_000);
   const taskQueue = uniqueTaskQueue('api-idempotency');
   let stack: ApiStack | undefined;
   let api: ReturnType<typeof request>;
@@ -34,7 +34,7 @@ describe('api: a booking starts its case once', function () {
       .send(booking as object);
 
   before(async function () {
-    this.timeout(60_000);
+    this.timeout(180_000);
     stack = await startApiStack(taskQueue);
     ({ api } = stack);
   });
@@ -127,13 +127,13 @@ async function runIdOf(workflowId: string): Promise<string> {
 }
 
 describe('api: an officer action under an idempotency key', function () {
-  this.timeout(60_000);
+  this.timeout(180_000);
   const taskQueue = uniqueTaskQueue('api-idempotency-key');
   let stack: ApiStack | undefined;
   let api: ReturnType<typeof request>;
 
   before(async function () {
-    this.timeout(60_000);
+    this.timeout(180_000);
     stack = await startApiStack(taskQueue);
     ({ api } = stack);
   });

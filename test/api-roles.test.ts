@@ -19,7 +19,9 @@ const validBodies: Record<Action, object> = {
   'resolve-address': { decision: 'accept' },
   'capture-biometrics': { captureReference: 'CAP-ROLES-1' },
   'record-biometrics-quality': { captureReference: 'CAP-ROLES-1', result: 'accepted' },
+  'record-embassy-prints': { quality: 'usable' },
   'record-permit-decision': { decision: 'granted' },
+  'extend-decision-term': { days: 30, reason: 'the medical advice takes longer' },
   'request-documents': { documents: ['a certified copy of the employment contract'] },
   'documents-supplied': {},
   'decide-return-visa': { decision: 'issue' },
@@ -49,7 +51,7 @@ const deniedFirst = (permission: Permission): Role[] =>
   [...roles].sort((a, b) => Number(may(a, permission)) - Number(may(b, permission)));
 
 describe('api: the role matrix, cell by cell', function () {
-  this.timeout(60_000);
+  this.timeout(180_000);
   const taskQueue = uniqueTaskQueue('api-roles');
   let stack: ApiStack | undefined;
   let api: ReturnType<typeof request>;
@@ -74,7 +76,7 @@ describe('api: the role matrix, cell by cell', function () {
   };
 
   before(async function () {
-    this.timeout(60_000);
+    this.timeout(180_000);
     stack = await startApiStack(taskQueue);
     ({ api } = stack);
 

@@ -29,7 +29,7 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
   const withWorkers = <T>(fn: () => Promise<T>, settings?: CaseSettings): Promise<T> =>
     stack.runWorkers(fn, settings ? { settings } : {});
 
-  it('TEV with an MVV: no biometrics step, the card is ordered on the grant', async () => {
+  it('TEV with an MVV: granted with the MVV, no capture when the embassy prints are usable, then the card', async () => {
     const booking = vvrBooking({
       permit: { route: 'tev', mvvIssued: true, indApplicationNumber: 'IND-TEV-1001' },
       services: ['brp-registration', 'residence-permit'],
@@ -38,7 +38,10 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
       const handle = await startCase(stack.taskQueue, booking);
       await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
       await waitForCase(handle, (v) => stepOutcome(v, 'brp') === 'registered', 'registered on the MVV');
-      await stack.admin.decide('IND-TEV-1001', 'granted');
+      await waitingOn(handle, 'ind:embassy-prints');
+      await handle.executeUpdate(caseActions['record-embassy-prints'].update, {
+        args: [{ actor: actors.ind, quality: 'usable' }],
+      });
       await waitingOn(handle, 'ind:card');
       const card = [...stack.sandbox.state.cards.values()].find((c) => c.applicationNumber === 'IND-TEV-1001');
       await stack.admin.cardReady(card!.orderId);
@@ -47,7 +50,7 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
       return handle.result();
     });
     assert.equal(result.status, 'completed');
-    assert.equal(result.steps.find((s) => s.name === 'biometrics')?.outcome, 'not-wanted');
+    assert.equal(result.steps.find((s) => s.name === 'biometrics')?.outcome, 'embassy-prints');
     assert.equal(result.steps.find((s) => s.name === 'permit')?.outcome, 'granted');
   });
 
@@ -87,7 +90,7 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
         new RegExp(`valid until .* at the longest, and the trip ends ${visa.returnDate}`),
       );
       await handle.executeUpdate(caseActions['decide-return-visa'].update, {
-        args: [{ actor: actors.ind, decision: 'refuse' }],
+        args: [{ actor: actors.ind, decision: 'refuse', reason: 'the trip ends after the longest validity' }],
       });
       await waitForCase(handle, (v) => stepOutcome(v, 'return-visa') === 'refused', 'visa refused');
     });
@@ -113,7 +116,7 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
     }, settings);
   });
 
-  it('documents not supplied by the due date: the application is inadmissible', async () => {
+  it('documents not supplied by the due date: IND, told so, declares the application inadmissible', async () => {
     const result = await withWorkers(async () => {
       const handle = await startCase(stack.taskQueue, vvrBooking({ services: ['residence-permit'] }));
       await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
@@ -121,6 +124,12 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
       await handle.executeUpdate(caseActions['request-documents'].update, {
         args: [{ actor: actors.ind, documents: ['diploma'], dueAt: new Date(Date.now() + 1_500).toISOString() }],
       });
+      const overdue = await waitForCase(
+        handle,
+        (v) => v.steps.find((s) => s.name === 'permit')?.detail === 'documents overdue',
+        'documents overdue, put to IND',
+      );
+      await stack.admin.decide(overdue.results.indApplicationNumber!, 'inadmissible', 'no diploma');
       return handle.result();
     });
     assert.equal(result.steps.find((s) => s.name === 'permit')?.outcome, 'inadmissible');
@@ -154,15 +163,18 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
 
   it('withdrawal midway undoes the card order and the application; the BRP registration stays', async () => {
     const booking = vvrBooking({
-      permit: { route: 'tev', mvvIssued: true },
+      permit: { route: 'tev', mvvIssued: true, indApplicationNumber: 'IND-TEV-1002' },
       services: ['brp-registration', 'residence-permit'],
     });
     const caseId = d.caseWorkflowId(booking.bookingReference);
     const result = await withWorkers(async () => {
       const handle = await startCase(stack.taskQueue, booking);
       await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
-      const view = await waitForCase(handle, (v) => stepOutcome(v, 'brp') === 'registered', 'registered');
-      await stack.admin.decide(view.results.indApplicationNumber!, 'granted');
+      await waitForCase(handle, (v) => stepOutcome(v, 'brp') === 'registered', 'registered');
+      await waitingOn(handle, 'ind:embassy-prints');
+      await handle.executeUpdate(caseActions['record-embassy-prints'].update, {
+        args: [{ actor: actors.ind, quality: 'usable' }],
+      });
       await waitingOn(handle, 'ind:card');
       await handle.executeUpdate(caseActions.withdraw.update, {
         args: [{ actor: actors.bookingSite, reason: 'job offer withdrawn' }],

@@ -15,7 +15,7 @@ import { temporal } from './harness/temporal';
 async function rawHistory(workflowId: string): Promise<string> {
   const { connection } = temporal();
   const response = await connection.workflowService.getWorkflowExecutionHistory({
-    namespace: 'default',
+    namespace: temporal().namespace,
     execution: { workflowId },
   });
   return Buffer.from(proto.api.history.v1.History.encode(response.history ?? {}).finish()).toString('latin1');
@@ -33,7 +33,7 @@ describe('payload encryption', () => {
     const before = createDataConverter(parsePayloadKeys(keyA));
     const after = createDataConverter(parsePayloadKeys(`${keyA},${generatePayloadKey('key-b')}`));
     const clientWith = (dataConverter: typeof before) =>
-      new Client({ connection: temporal().connection, dataConverter });
+      new Client({ connection: temporal().connection, namespace: temporal().namespace, dataConverter });
     const { taskQueue } = stack;
     const booking = vvrBooking({ services: ['brp-registration', 'residence-permit'] });
 

@@ -2,7 +2,8 @@ import { caseActions } from '../workflows/actions';
 import assert from 'node:assert/strict';
 
 import { CaseStatus, Municipality } from '../workflows/search-attributes';
-import { vvrBooking } from './fixtures/bookings';
+import { temporal as proto } from '@temporalio/proto';
+import { euBooking, vvrBooking } from './fixtures/bookings';
 import { actors, startCase, waitingOn } from './harness/case-driver';
 import { eventually } from './harness/eventually';
 import { useCaseStack } from './harness/case-fixture';
@@ -40,5 +41,43 @@ describe('foundation: a case workflow on a real Temporal server and worker', () 
 
     assert.equal(result.status, 'withdrawn');
     assert.match(result.outcome, /IND application withdrawn/);
+  });
+
+  it("writes a case's search attributes once per workflow task, however many steps an action moves", async () => {
+    const { taskQueue } = stack;
+    const EventType = proto.api.enums.v1.EventType;
+    const history = await stack.runWorkers(async () => {
+      const handle = await startCase(taskQueue, euBooking());
+      await waitingOn(handle, 'desk:check-in');
+      // Check-in ends its step, starts BRP and advice and stops the no-show clock: four changes, one write.
+      const view = await handle.executeUpdate(caseActions['check-in'].update, {
+        args: [{ actor: actors.desk, identity: 'verified' }],
+      });
+      assert.deepEqual([...view.waitingOn].sort(), ['agency:brp', 'expat:advice']);
+      await handle.executeUpdate(caseActions.withdraw.update, {
+        args: [{ actor: actors.operator, reason: 'test done' }],
+      });
+      await handle.result();
+      return handle.fetchHistory();
+    });
+    const events = history.events ?? [];
+    // The SDK writes TemporalChangeVersion beside each patch marker; the case's own writes carry CaseStatus.
+    const caseWrites = (from: number, to: number) =>
+      events
+        .slice(from, to)
+        .filter((e) => e.eventType === EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES)
+        .filter((e) => e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.CaseStatus);
+    const accepted = events.findIndex((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED);
+    const checkIn = events.findIndex(
+      (e, i) => i > accepted && e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
+    );
+    const nextTask = events.findIndex(
+      (e, i) => i > checkIn && e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+    );
+    assert.ok(checkIn > 0 && nextTask > checkIn, 'the check-in and the task after it are in the history');
+    assert.equal(caseWrites(checkIn, nextTask).length, 1, 'one write for the check-in and what it moved');
+    const last = caseWrites(0, events.length).at(-1);
+    const status = last?.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.CaseStatus;
+    assert.equal(Buffer.from(status!.data!).toString(), '"withdrawn"', 'the last write is the closed case');
   });
 });

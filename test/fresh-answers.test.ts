@@ -13,7 +13,7 @@ const stepOf = (view: CaseView, name: string) => view.steps.find((s) => s.name =
  * on: each answer was read before the case had acted on the request.
  */
 describe('fresh answers: the API answers with the case after the request took effect', function () {
-  this.timeout(60_000);
+  this.timeout(180_000);
   let stack: ApiStack | undefined;
   let api: ReturnType<typeof request>;
   before(async () => {

@@ -30,6 +30,7 @@ describe('long clocks at their real length (time-skipping test server)', functio
   this.timeout(180_000);
   let env: TestWorkflowEnvironment;
   let sandbox: StartedSandbox;
+  let serial = 0;
   let taskQueue: string;
 
   before(async () => {
@@ -82,8 +83,26 @@ describe('long clocks at their real length (time-skipping test server)', functio
    * `endPermitPolling`: while it runs the test server cannot skip time).
    */
   async function pendingPermit(): Promise<{ handle: CaseHandle; view: d.CaseView }> {
+    // IND's receipt date starts the clocks: the sponsor files on the server's (skipped) calendar, not the wall's.
+    const applicationNumber = `IND-LONG-${(serial += 1)}`;
+    const filed = await fetch(`${sandbox.url}/_admin/ind/applications`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        applicationNumber,
+        purpose: 'highly-skilled-migrant',
+        sponsorNumber: 'RS-100234',
+        receivedAt: new Date(await env.currentTimeMs()).toISOString(),
+      }),
+    });
+    assert.equal(filed.status, 201, await filed.text());
     const handle = await startCase(
-      vvrBooking({ services: ['residence-permit'], appointment: await appointmentIn(day) }),
+      // IND makes no card without biometrics: with them wanted and not yet taken, a granted case stays open.
+      vvrBooking({
+        services: ['residence-permit', 'biometrics'],
+        permit: { route: 'vvr', indApplicationNumber: applicationNumber },
+        appointment: await appointmentIn(day),
+      }),
     );
     await waitingOn(handle, 'desk:check-in');
     await handle.executeUpdate(caseActions['check-in'].update, {
@@ -93,8 +112,7 @@ describe('long clocks at their real length (time-skipping test server)', functio
     assert.equal(view.status, 'open');
     assert.equal(view.slaBreached, false);
     assert.equal(deadline(view, 'ind-decision-legal-term').state, 'running');
-    const applicationNumber = view.results.indApplicationNumber;
-    assert.ok(applicationNumber, 'the case shows its IND application number');
+    assert.equal(view.results.indApplicationNumber, applicationNumber, 'the case shows its IND application number');
     await endPermitPolling(env, handle, applicationNumber);
     return { handle, view };
   }

@@ -27,6 +27,8 @@ import { caseWorkers, startHarness, stopHarness, temporal, uniqueTaskQueue } fro
 const historiesDir = path.resolve(__dirname, '..', '..', 'test', 'fixtures', 'histories');
 
 interface Scenario {
+  /** What the agencies hold before the booking (a sponsor's own filing). */
+  before?: (sandbox: StartedSandbox) => Promise<void>;
   booking: () => Booking;
   drive: (handle: CaseHandle, sandbox: StartedSandbox) => Promise<void>;
   /** What the finished case must show, so a fixture never records a journey other than its name says. */
@@ -41,7 +43,7 @@ const inAWeek = (): Booking['appointment'] => ({
 const tevWithMvv = (): Booking =>
   vvrBooking({
     appointment: inAWeek(),
-    permit: { route: 'tev', mvvIssued: true },
+    permit: { route: 'tev', mvvIssued: true, indApplicationNumber: 'IND-TEV-RECORDED' },
     services: ['brp-registration', 'residence-permit'],
   });
 const checkIn = async (h: CaseHandle): Promise<void> => {
@@ -96,10 +98,13 @@ const scenarios: Record<string, Scenario> = {
   },
   'withdrawal-with-compensation': {
     booking: tevWithMvv,
-    drive: async (h, sandbox) => {
+    drive: async (h) => {
       await checkIn(h);
-      const view = await registered(h);
-      await sandboxAdmin(sandbox.url).decide(view.results.indApplicationNumber ?? '', 'granted');
+      await registered(h);
+      await waitingOn(h, 'ind:embassy-prints');
+      await h.executeUpdate(caseActions['record-embassy-prints'].update, {
+        args: [{ actor: actors.ind, quality: 'usable' }],
+      });
       await waitingOn(h, 'ind:card');
       await h.executeUpdate(caseActions.withdraw.update, {
         args: [{ actor: actors.bookingSite, reason: 'job offer withdrawn' }],
@@ -128,20 +133,26 @@ const scenarios: Record<string, Scenario> = {
   },
   'documents-not-supplied': {
     booking: () => vvrBooking({ appointment: inAWeek(), services: ['residence-permit'] }),
-    drive: async (h) => {
+    drive: async (h, sandbox) => {
       await checkIn(h);
       await waitingOn(h, 'ind:decision');
       const dueAt = new Date(Date.now() + 1_500).toISOString();
       await h.executeUpdate(caseActions['request-documents'].update, {
         args: [{ actor: actors.ind, documents: ['diploma'], dueAt }],
       });
+      const overdue = await waitForCase(h, (v) => v.steps.some((s) => s.detail === 'documents overdue'), 'overdue');
+      await sandboxAdmin(sandbox.url).decide(overdue.results.indApplicationNumber ?? '', 'inadmissible', 'no diploma');
     },
     expect: { status: 'completed', permit: 'inadmissible', card: 'not-issued' },
   },
   'card-skipped-in-production': {
-    booking: () => vvrBooking({ appointment: inAWeek(), services: ['residence-permit'] }),
+    booking: () => vvrBooking({ appointment: inAWeek(), services: ['residence-permit', 'biometrics'] }),
     drive: async (h, sandbox) => {
       await checkIn(h);
+      await waitingOn(h, 'ind:biometrics');
+      await h.executeUpdate(caseActions['capture-biometrics'].update, {
+        args: [{ actor: actors.ind, captureReference: 'CAP-0002' }],
+      });
       const view = await waitingOn(h, 'ind:decision');
       await sandboxAdmin(sandbox.url).decide(view.results.indApplicationNumber ?? '', 'granted');
       await waitingOn(h, 'ind:card');
@@ -151,6 +162,71 @@ const scenarios: Record<string, Scenario> = {
     },
     expect: { status: 'completed', permit: 'granted', card: 'skipped' },
   },
+  'tev-embassy-prints-unusable': {
+    booking: () =>
+      vvrBooking({
+        appointment: inAWeek(),
+        permit: {
+          route: 'tev',
+          mvvIssued: true,
+          indApplicationNumber: `IND-TEV-${Date.now().toString(36).toUpperCase()}`,
+        },
+        services: ['brp-registration', 'residence-permit'],
+      }),
+    drive: async (h, sandbox) => {
+      await checkIn(h);
+      await waitingOn(h, 'ind:embassy-prints');
+      await h.executeUpdate(caseActions['record-embassy-prints'].update, {
+        args: [{ actor: actors.ind, quality: 'unusable', note: 'smudged' }],
+      });
+      await waitingOn(h, 'ind:biometrics');
+      await h.executeUpdate(caseActions['capture-biometrics'].update, {
+        args: [{ actor: actors.ind, captureReference: 'CAP-0003' }],
+      });
+      await waitingOn(h, 'ind:card');
+      await sandboxAdmin(sandbox.url).cardReady(cardOrderOf(sandbox, h.workflowId));
+      await waitingOn(h, 'desk:card-hand-over');
+      await h.executeUpdate(caseActions['hand-over-card'].update, { args: [{ actor: actors.desk }] });
+    },
+    expect: { status: 'completed', permit: 'granted', biometrics: 'accepted', card: 'handed-over', brp: 'registered' },
+  },
+  'sponsor-filed-term-extended-refused': {
+    before: async (sandbox) => {
+      const res = await fetch(`${sandbox.url}/_admin/ind/applications`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          applicationNumber: sponsorFiledNumber,
+          purpose: 'highly-skilled-migrant',
+          sponsorNumber: 'RS-100234',
+          receivedAt: new Date(Date.now() - 20 * day).toISOString(),
+        }),
+      });
+      if (res.status !== 201) throw new Error(`the sponsor's filing answered ${res.status}`);
+    },
+    booking: () =>
+      vvrBooking({
+        appointment: inAWeek(),
+        permit: { route: 'vvr', indApplicationNumber: sponsorFiledNumber },
+        services: ['residence-permit', 'biometrics'],
+      }),
+    drive: async (h, sandbox) => {
+      await waitingOn(h, 'desk:check-in');
+      await h.executeUpdate(caseActions['check-in'].update, {
+        args: [{ actor: actors.desk, identity: 'verified', note: 'came with an interpreter' }],
+      });
+      await h.executeUpdate(caseActions['extend-decision-term'].update, {
+        args: [{ actor: actors.ind, days: 30, reason: 'recorded for replay' }],
+      });
+      await waitingOn(h, 'ind:biometrics');
+      await h.executeUpdate(caseActions['capture-biometrics'].update, {
+        args: [{ actor: actors.ind, captureReference: 'CAP-0004' }],
+      });
+      await waitForCase(h, (v) => stepOutcome(v, 'biometrics') === 'accepted', 'biometrics accepted');
+      await sandboxAdmin(sandbox.url).decide(sponsorFiledNumber, 'refused', 'recorded for replay');
+    },
+    expect: { status: 'completed', permit: 'refused', biometrics: 'accepted', card: 'not-issued' },
+  },
   'poll-not-found-settled-by-officer': {
     booking: () => vvrBooking({ appointment: inAWeek(), services: ['residence-permit'] }),
     drive: async (h, sandbox) => {
@@ -159,12 +235,15 @@ const scenarios: Record<string, Scenario> = {
       sandbox.state.applications.delete(view.results.indApplicationNumber ?? '');
       await waitingOn(h, 'operator:permit');
       await h.executeUpdate(caseActions['record-permit-decision'].update, {
-        args: [{ actor: actors.ind, decision: 'refused' }],
+        args: [{ actor: actors.ind, decision: 'refused', reason: 'recorded for replay' }],
       });
     },
     expect: { status: 'completed', permit: 'refused', card: 'not-issued' },
   },
 };
+
+const day = 86_400_000;
+const sponsorFiledNumber = `IND-SPONSOR-${Date.now().toString(36).toUpperCase()}`;
 
 /** Drives every scenario to its end and returns each history as proto3 JSON, keyed by scenario name. */
 async function record(): Promise<Map<string, string>> {
@@ -176,6 +255,7 @@ async function record(): Promise<Map<string, string>> {
     const workers = await caseWorkers(taskQueue, { sandboxUrl: sandbox.url });
     await workers.runUntil(async () => {
       for (const [name, scenario] of Object.entries(scenarios)) {
+        await scenario.before?.(sandbox);
         const handle = await bookAsTheApiDoes(taskQueue, scenario.booking());
         await scenario.drive(handle, sandbox);
         const result = await handle.result();

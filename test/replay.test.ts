@@ -42,7 +42,7 @@ describe('recorded case histories replay against the current workflow code', () 
   const errors = new Map<string, Error | undefined>();
 
   before(async function () {
-    this.timeout(60_000);
+    this.timeout(180_000);
     const histories = await Promise.all(files.map(load));
     const replay = Worker.runReplayHistories(
       {

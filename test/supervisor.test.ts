@@ -72,7 +72,7 @@ function supervised(options: Partial<SupervisorOptions> = {}) {
 }
 
 describe('make dev: the supervisor of its processes', function () {
-  this.timeout(60_000);
+  this.timeout(180_000);
   let stopSupervisor: (() => Promise<void>) | undefined;
   afterEach(async () => {
     await stopSupervisor?.();

@@ -20,7 +20,9 @@ describe('a case whose workflow cannot run (a bad deploy)', () => {
     const api = request(testApp({ taskQueue: stack.taskQueue, actionTimeoutMs: 3_000 }));
     const booking = euBooking();
     const caseId = await stack.runWorkers(async () => {
-      const created = await api.post('/v1/cases').set('authorization', tokens.bookingSite).send(booking).expect(201);
+      const created = await api.post('/v1/cases').set('authorization', tokens.bookingSite).send(booking);
+      // 202 when the worker did not answer within this test's short action timeout: started all the same.
+      assert.ok([201, 202].includes(created.status), created.text);
       const id = (created.body as { caseId: string }).caseId;
       await eventually(async () => {
         const res = await api.get(`/v1/cases/${id}`).set('authorization', tokens.desk);

@@ -13,7 +13,7 @@ function startWorkerProcess(taskQueue: string, sandboxUrl: string): ChildProcess
   return spawn(process.execPath, [path.resolve(__dirname, '..', 'worker', 'main.js')], {
     env: {
       PATH: process.env.PATH ?? '',
-      TEMPORAL_ADDRESS: temporal().address,
+      ...temporal().env,
       TEMPORAL_TASK_QUEUE: taskQueue,
       BRP_URL_TEMPLATE: `${sandboxUrl}/brp/{municipalityCode}`,
       IND_URL: `${sandboxUrl}/ind`,
@@ -22,6 +22,7 @@ function startWorkerProcess(taskQueue: string, sandboxUrl: string): ChildProcess
       CASE_POLL_HEARTBEAT_TIMEOUT: '2s',
       WORKER_METRICS_ADDRESS: '',
       WORKER_REPORT_METRICS_ADDRESS: '',
+      WORKER_HEALTH_ADDRESS: '',
       LOG_LEVEL: 'error',
       PAYLOAD_KEYS: testPayloadKeysSpec,
     },

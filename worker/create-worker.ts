@@ -23,6 +23,8 @@ interface CaseWorkerOptions {
   /** A prebuilt bundle (`npm run bundle:workflows`); without it the workflows are bundled at start (development). */
   workflowBundle?: WorkflowBundleOption;
   shutdownGraceMs?: number;
+  /** Cases kept in memory between workflow tasks; the SDK's own default when absent. */
+  maxCachedWorkflows?: number;
 }
 
 /** The path the bundler starts from: the compiled `workflows/index.js`. */
@@ -78,6 +80,7 @@ export async function createCaseWorkers(options: CaseWorkerOptions): Promise<Cas
       ...createStuckReportActivities({ metrics: options.stuckReportMetrics ?? createStuckReportMetrics() }),
     },
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
+    ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
   });
   const agencyWorkers = agencies.map((agency) =>
     Worker.create({

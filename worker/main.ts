@@ -4,7 +4,10 @@ import { createDataConverter } from '../lib/data-converter';
 import { caseSettingsFrom } from '../lib/case-settings-config';
 import { createLogger, type Logger } from '../lib/logger';
 import { toTemporalLogger } from '../lib/temporal-logger';
+import { temporalTarget } from '../lib/temporal/connection';
+import { diagnoseTemporalConnection } from '../lib/temporal/diagnose';
 import { createCaseWorkers } from './create-worker';
+import { serveHealth } from './health';
 import { createServer, type Server } from 'node:http';
 import { createStuckReportMetrics, type StuckReportMetrics } from './stuck-report';
 
@@ -15,6 +18,7 @@ runMain(async () => {
       'Invalid configuration: WORKFLOW_BUNDLE_PATH is missing: production workers load a prebuilt bundle (npm run bundle:workflows)',
     );
   }
+  const temporal = temporalTarget(config);
   const logger = createLogger({ name: 'worker', level: config.LOG_LEVEL });
 
   Runtime.install({
@@ -27,7 +31,12 @@ runMain(async () => {
     },
   });
 
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const connection = await NativeConnection.connect(temporal.connectionOptions).catch(async (err: unknown) => {
+    // A TLS setting that Temporal refuses stops the worker with the fix (exit 2); an unreachable server is retried.
+    const problem = await diagnoseTemporalConnection(temporal);
+    if (problem?.kind === 'misconfigured') throw new ConfigError(`Cannot connect to Temporal: ${problem.message}`);
+    throw err;
+  });
   try {
     const stuckReportMetrics = createStuckReportMetrics();
     const reportServer = config.WORKER_REPORT_METRICS_ADDRESS
@@ -35,7 +44,7 @@ runMain(async () => {
       : undefined;
     const workers = await createCaseWorkers({
       connection,
-      namespace: config.TEMPORAL_NAMESPACE,
+      namespace: temporal.namespace,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       deps: { logger, agencies: config },
       dataConverter: createDataConverter(payloadKeysOf(config)),
@@ -43,18 +52,30 @@ runMain(async () => {
       stuckReportMetrics,
       ...(config.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } } : {}),
       shutdownGraceMs: config.WORKER_SHUTDOWN_GRACE_MS,
+      maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     });
     logger.info(
       {
         taskQueue: config.TEMPORAL_TASK_QUEUE,
-        address: config.TEMPORAL_ADDRESS,
+        address: temporal.address,
+        namespace: temporal.namespace,
+        security: temporal.security,
         metrics: config.WORKER_METRICS_ADDRESS,
+        health: config.WORKER_HEALTH_ADDRESS,
       },
       'worker started',
     );
+    const health = config.WORKER_HEALTH_ADDRESS
+      ? serveHealth(
+          config.WORKER_HEALTH_ADDRESS,
+          () => Object.fromEntries(workers.workers.map((w) => [w.options.taskQueue, w.getState()])),
+          logger,
+        )
+      : undefined;
     // run() resolves after SIGINT/SIGTERM once in-flight activities finished or the grace time handed them back.
     await workers.run();
     reportServer?.close();
+    await health?.close();
     logger.info('worker stopped');
   } finally {
     await connection.close();

@@ -5,6 +5,8 @@ import { stepNames, visitPurposes, type Actor, type CaseView, type Role } from '
 
 const note = z.string().max(2000).optional();
 const reason = z.string().min(1).max(2000);
+/** Why an officer refuses: required for a refusal (the validator says so with a 422), absent otherwise. */
+const refusalReason = z.string().max(2000).optional();
 /** The capture device's reference; the images stay on the device. */
 export const CaptureReferenceSchema = z
   .string()
@@ -32,6 +34,9 @@ export interface Idempotency {
 
 /** The failure type of a validator's refusal of a reused idempotency key: the API answers it with 422. */
 export const idempotencyKeyReused = 'IdempotencyKeyReused';
+
+/** The failure type of a validator's refusal of a refusal without its reason: the API answers it with 422. */
+export const reasonRequired = 'ReasonRequired';
 
 /** The body with the actor: what the Update carries. (zod types an empty strict object as an index signature.) */
 type Carried<Body extends z.ZodObject> = (string extends keyof z.infer<Body> ? unknown : z.infer<Body>) & {
@@ -68,13 +73,13 @@ export const caseActions = {
   }),
   'resolve-identity': action({
     wireName: 'resolveIdentity',
-    body: z.strictObject({ identity: z.enum(['verified', 'not-verified']), note }),
+    body: z.strictObject({ identity: z.enum(['verified', 'not-verified']), reason: refusalReason, note }),
     roles: ['desk-officer'],
     summary: 'Resolve an identity that was in doubt at check-in',
   }),
   'resolve-address': action({
     wireName: 'resolveAddress',
-    body: z.strictObject({ decision: z.enum(['accept', 'refer-to-rni', 'refuse']), note }),
+    body: z.strictObject({ decision: z.enum(['accept', 'refer-to-rni', 'refuse']), reason: refusalReason, note }),
     roles: ['desk-officer'],
     summary: 'Decide on an address the municipality rejected',
   }),
@@ -90,11 +95,23 @@ export const caseActions = {
     roles: ['ind-officer'],
     summary: 'Record the quality check of captured biometrics',
   }),
+  'record-embassy-prints': action({
+    wireName: 'recordEmbassyPrints',
+    body: z.strictObject({ quality: z.enum(['usable', 'unusable']), note }),
+    roles: ['ind-officer'],
+    summary: 'Judge the biometrics an MVV holder gave at the embassy: usable for the card, or a capture is needed',
+  }),
   'record-permit-decision': action({
     wireName: 'recordPermitDecision',
-    body: z.strictObject({ decision: z.enum(['granted', 'refused', 'inadmissible']), note }),
+    body: z.strictObject({ decision: z.enum(['granted', 'refused', 'inadmissible']), reason: refusalReason, note }),
     roles: ['ind-officer'],
     summary: 'Record the permit decision taken by an IND officer',
+  }),
+  'extend-decision-term': action({
+    wireName: 'extendDecisionTerm',
+    body: z.strictObject({ days: z.number().int().min(1).max(90), reason }),
+    roles: ['ind-officer'],
+    summary: 'Extend the legal decision term once, by up to 90 days, with a reason',
   }),
   'request-documents': action({
     wireName: 'requestDocuments',
@@ -114,7 +131,7 @@ export const caseActions = {
   }),
   'decide-return-visa': action({
     wireName: 'decideReturnVisa',
-    body: z.strictObject({ decision: z.enum(['issue', 'refuse']), note }),
+    body: z.strictObject({ decision: z.enum(['issue', 'refuse']), reason: refusalReason, note }),
     roles: ['ind-officer'],
     summary: 'Issue or refuse the return visa',
   }),

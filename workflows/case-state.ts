@@ -3,7 +3,7 @@ import type { Booking, Service } from '../domain/booking';
 import type { Milestone } from '../domain/emails';
 import { maxAheadMs, returnVisaLatestDay } from '../domain/dates';
 import { hasMvv, isEuCitizen } from '../domain/rules';
-import { idempotencyKeyReused, type ActionName, type ActionRequest, type Idempotency } from './actions';
+import { idempotencyKeyReused, reasonRequired, type ActionName, type ActionRequest, type Idempotency } from './actions';
 import { caseView, SearchAttributeSync, type CaseSnapshot } from './case-view';
 import type {
   Actor,
@@ -21,6 +21,21 @@ import type { CaseSettings } from './settings';
 export type PermitStatus = 'none' | 'pending' | 'granted' | 'refused' | 'inadmissible' | 'withdrawn';
 export type PermitDecision = 'granted' | 'refused' | 'inadmissible';
 export type CheckInState = 'pending' | 'verified' | 'in-doubt' | 'not-verified' | 'no-show';
+
+export interface PermitState {
+  status: PermitStatus;
+  applicationNumber?: string;
+  documentsDueAt?: string;
+  /** When the case recorded IND's decision, and IND's (or its officer's) reason for it. */
+  decidedAt?: string;
+  reason?: string;
+  /** When IND received the application, as IND says: the legal term and the sponsor target run from then. */
+  receivedAt?: string;
+  /** IND's one extension of the legal term. */
+  termExtension?: { days: number; reason: string };
+  /** Requested documents did not arrive by their due date: IND decides whether that makes it inadmissible. */
+  documentsOverdue?: boolean;
+}
 
 /** What an officer action changed: the audit entry's detail, and an e-mail to the newcomer if any. */
 export interface ActionEffect {
@@ -47,7 +62,33 @@ function must(condition: boolean, reason: string): void {
   if (!condition) throw new NotNow(reason);
 }
 
+/**
+ * A refusal must say why: the newcomer's e-mail and any objection rest on it. Checked before whether the case can
+ * take the action now, and answered 422 (not 409): the request itself is incomplete.
+ */
+function mustGiveReason(refusing: boolean, reason: string | undefined, what: string): void {
+  if (!refusing || (reason !== undefined && reason.trim().length > 0)) return;
+  throw ApplicationFailure.create({
+    type: reasonRequired,
+    message: `${what} needs a reason: say why in "reason"`,
+    nonRetryable: true,
+  });
+}
+
+/** The reason and the note an action carries, for its audit entry: kept as written. */
+export function remarksOf(request: object): { reason?: string; note?: string } {
+  const { reason, note } = request as { reason?: unknown; note?: unknown };
+  return {
+    ...(typeof reason === 'string' && reason.trim() ? { reason } : {}),
+    ...(typeof note === 'string' && note.trim() ? { note } : {}),
+  };
+}
+
 const ind: Actor = { id: 'ind', role: 'agency' };
+const system: Actor = { id: 'system', role: 'operator' };
+
+/** The deadline of IND's legal decision term (docs/domain.md, "Deadlines"). */
+export const legalTermDeadline = 'ind-decision-legal-term';
 
 /**
  * Everything a case knows, and the one door through which it changes: fields are read-only from outside, and
@@ -72,13 +113,15 @@ export class CaseState {
   private _returnVisit?: ReturnVisit;
   private _visitVersion = 0;
   private _checkIn: CheckInState = 'pending';
-  private _permit: { status: PermitStatus; applicationNumber?: string; documentsDueAt?: string } = { status: 'none' };
-  private readonly earlyDecisions = new Map<string, PermitDecision>();
+  private _permit: PermitState = { status: 'none' };
+  private readonly earlyDecisions = new Map<string, { decision: PermitDecision; reason?: string }>();
   private _biometrics: { captureReference?: string; result?: 'accepted' | 'retake-needed' } = {};
+  private _embassyPrints?: 'usable' | 'unusable';
   private readonly capturesSeen = new Set<string>();
   private _card: { orderId?: string; ready: boolean; handedOver: boolean } = { ready: false, handedOver: false };
   private _addressDecision?: 'accept' | 'refer-to-rni' | 'refuse';
   private _returnVisaDecision?: 'issue' | 'refuse';
+  private _returnVisaReason?: string;
   private _advice?: 'given' | 'declined';
   private readonly retryRequests = new Set<StepName>();
   private readonly skipRequests = new Map<StepName, string>();
@@ -86,7 +129,10 @@ export class CaseState {
   private _stepsBegun = false;
   /** Idempotency key → fingerprint of the action applied under it. */
   private readonly idempotencyKeys = new Map<string, string>();
-  private readonly searchAttributes = new SearchAttributeSync();
+  private readonly searchAttributes = new SearchAttributeSync(() => ({
+    ...this.snapshot(),
+    indexedHousehold: this.indexedHousehold,
+  }));
   /** The household the case indexes (`Household`); cases started before the attribute existed index none. */
   private readonly indexedHousehold?: string;
 
@@ -151,11 +197,15 @@ export class CaseState {
   get checkInState(): CheckInState {
     return this._checkIn;
   }
-  get permit(): Readonly<{ status: PermitStatus; applicationNumber?: string; documentsDueAt?: string }> {
+  get permit(): Readonly<PermitState> {
     return this._permit;
   }
   get biometrics(): Readonly<{ captureReference?: string; result?: 'accepted' | 'retake-needed' }> {
     return this._biometrics;
+  }
+  /** An IND officer's judgement of the biometrics an MVV holder gave at the embassy. */
+  get embassyPrints(): 'usable' | 'unusable' | undefined {
+    return this._embassyPrints;
   }
   get card(): Readonly<{ orderId?: string; ready: boolean; handedOver: boolean }> {
     return this._card;
@@ -168,6 +218,9 @@ export class CaseState {
   }
   get returnVisaDecision(): 'issue' | 'refuse' | undefined {
     return this._returnVisaDecision;
+  }
+  get returnVisaReason(): string | undefined {
+    return this._returnVisaReason;
   }
   get advice(): 'given' | 'declined' | undefined {
     return this._advice;
@@ -222,14 +275,20 @@ export class CaseState {
       apply: (r) => (this._checkIn = r.identity),
     },
     'resolve-identity': {
-      validate: () => this.assertWaiting('check-in', 'desk:identity', 'resolving the identity'),
+      validate: (r) => {
+        mustGiveReason(r.identity === 'not-verified', r.reason, 'an identity not verified');
+        this.assertWaiting('check-in', 'desk:identity', 'resolving the identity');
+      },
       apply: (r) => {
         this._checkIn = r.identity === 'verified' ? 'verified' : 'not-verified';
         return r.identity;
       },
     },
     'resolve-address': {
-      validate: () => this.assertWaiting('brp', 'desk:address', 'resolving the address'),
+      validate: (r) => {
+        mustGiveReason(r.decision === 'refuse', r.reason, 'refusing the address');
+        this.assertWaiting('brp', 'desk:address', 'resolving the address');
+      },
       apply: (r) => (this._addressDecision = r.decision),
     },
     'capture-biometrics': {
@@ -254,10 +313,40 @@ export class CaseState {
       },
       apply: (r) => (this._biometrics.result = r.result),
     },
+    'record-embassy-prints': {
+      validate: () => this.assertWaiting('biometrics', 'ind:embassy-prints', 'judging the embassy prints'),
+      apply: (r) => (this._embassyPrints = r.quality),
+    },
     'record-permit-decision': {
-      validate: () => this.assertPermitPending(),
-      apply: (r) => void this.decidePermit(r.decision, r.actor, 'recorded by an IND officer'),
+      validate: (r) => {
+        mustGiveReason(r.decision !== 'granted', r.reason, `a permit decision "${r.decision}"`);
+        this.assertPermitPending();
+      },
+      apply: (r) => void this.decidePermit(r.decision, r.actor, 'recorded by an IND officer', remarksOf(r)),
       auditedByState: true,
+    },
+    'extend-decision-term': {
+      validate: (r) => {
+        mustGiveReason(true, r.reason, 'extending the legal term');
+        must(Number.isInteger(r.days) && r.days >= 1 && r.days <= 90, 'IND may extend the legal term by 1 to 90 days');
+        this.assertPermitPending();
+        const extended = this._permit.termExtension;
+        must(
+          extended === undefined,
+          `the legal term was already extended once, by ${extended?.days} days (${extended?.reason}); IND may extend it only once`,
+        );
+        const term = this._deadlines.get(legalTermDeadline);
+        must(
+          term !== undefined && (term.state === 'running' || term.state === 'paused'),
+          term?.state === 'breached'
+            ? `the legal term ended on ${term.dueAt}; IND can extend it only before it ends`
+            : 'the legal term is not running',
+        );
+      },
+      apply: (r) => {
+        this._permit = { ...this._permit, termExtension: { days: r.days, reason: r.reason } };
+        return `by ${r.days} days`;
+      },
     },
     'request-documents': {
       validate: (r) => {
@@ -275,7 +364,7 @@ export class CaseState {
       },
       apply: (r) => {
         const dueAt = r.dueAt ?? new Date(Date.now() + this._settings.documentsTermMs).toISOString();
-        this._permit = { ...this._permit, documentsDueAt: dueAt };
+        this._permit = { ...this._permit, documentsDueAt: dueAt, documentsOverdue: undefined };
         const documents = r.documents.join(', ');
         return { detail: `${documents} due ${dueAt}`, email: { milestone: 'documents-requested', documents, dueAt } };
       },
@@ -289,6 +378,7 @@ export class CaseState {
     },
     'decide-return-visa': {
       validate: (r) => {
+        mustGiveReason(r.decision === 'refuse', r.reason, 'refusing the return visa');
         this.assertWaiting('return-visa', 'ind:return-visa', 'deciding the return visa');
         const returnDate = this.booking.returnVisa?.returnDate;
         const longest = returnVisaLatestDay(Date.now(), this._settings.returnVisaMaxValidityMs);
@@ -297,7 +387,11 @@ export class CaseState {
           `a return visa is valid until ${longest} at the longest, and the trip ends ${returnDate}; refuse it, or the newcomer rebooks the trip`,
         );
       },
-      apply: (r) => (this._returnVisaDecision = r.decision),
+      apply: (r) => {
+        this._returnVisaDecision = r.decision;
+        this._returnVisaReason = r.reason;
+        return r.decision;
+      },
     },
     'hand-over-card': {
       validate: () => {
@@ -407,9 +501,11 @@ export class CaseState {
 
   // Agency call-backs: the same one twice changes nothing.
 
-  receiveIndDecision(applicationNumber: string, decision: PermitDecision): void {
-    if (applicationNumber === this._permit.applicationNumber) this.decidePermit(decision, ind, 'call-back');
-    else if (this._permit.applicationNumber === undefined) this.earlyDecisions.set(applicationNumber, decision);
+  receiveIndDecision(applicationNumber: string, decision: PermitDecision, reason?: string): void {
+    const remarks = reason ? { reason } : {};
+    if (applicationNumber === this._permit.applicationNumber) this.decidePermit(decision, ind, 'call-back', remarks);
+    else if (this._permit.applicationNumber === undefined)
+      this.earlyDecisions.set(applicationNumber, { decision, ...remarks });
   }
   receiveCardReady(orderId: string): void {
     if (orderId !== this._card.orderId || this._card.ready) return;
@@ -493,8 +589,8 @@ export class CaseState {
     if (idempotency) this.idempotencyKeys.set(idempotency.key, idempotency.fingerprint);
   }
 
-  record(actor: Actor, action: string, detail?: string): void {
-    this._audit.push({ at: new Date().toISOString(), actor, action, ...(detail ? { detail } : {}) });
+  record(actor: Actor, action: string, detail?: string, remarks: { reason?: string; note?: string } = {}): void {
+    this._audit.push({ at: new Date().toISOString(), actor, action, ...(detail ? { detail } : {}), ...remarks });
   }
 
   markNoShow(): void {
@@ -508,22 +604,42 @@ export class CaseState {
   }
 
   /** The application IND linked or filed; a decision that came in before it was known applies now. */
-  linkApplication(application: { applicationNumber: string; status: PermitStatus }): void {
+  linkApplication(application: { applicationNumber: string; status: PermitStatus; receivedAt?: string }): void {
     this._permit = {
       status: application.status === 'pending' ? 'pending' : application.status,
       applicationNumber: application.applicationNumber,
+      ...(application.receivedAt ? { receivedAt: application.receivedAt } : {}),
     };
     this._results.indApplicationNumber = application.applicationNumber;
     const early = this.earlyDecisions.get(application.applicationNumber);
-    if (early) this.decidePermit(early, ind, 'call-back');
+    if (early) this.decidePermit(early.decision, ind, 'call-back', early.reason ? { reason: early.reason } : {});
+  }
+  /** The TEV application IND granted when it issued the MVV: linked as granted, with no decision to wait for. */
+  linkGrantedWithMvv(applicationNumber: string): void {
+    this._permit = { status: 'granted', applicationNumber, decidedAt: new Date().toISOString() };
+    this._results.indApplicationNumber = applicationNumber;
+    this.record(ind, 'permit-decision', 'granted (the TEV application, with the MVV)');
+    this.sync();
   }
   /** Records IND's decision once, whoever reports it first (call-back, officer, or the polling fall-back). */
-  decidePermit(decision: PermitStatus, actor: Actor, source: string): boolean {
+  decidePermit(
+    decision: PermitStatus,
+    actor: Actor,
+    source: string,
+    remarks: { reason?: string; note?: string } = {},
+  ): boolean {
     if (this._permit.status !== 'pending') return false;
-    this._permit = { ...this._permit, status: decision, documentsDueAt: undefined };
-    this.record(actor, 'permit-decision', `${decision} (${source})`);
+    const decidedAt = new Date().toISOString();
+    this._permit = { ...this._permit, status: decision, documentsDueAt: undefined, decidedAt, reason: remarks.reason };
+    this.record(actor, 'permit-decision', `${decision} (${source})`, remarks);
     this.sync();
     return true;
+  }
+  /** The documents' due date passed; IND has been told and decides. The legal term runs again (Awb 4:15). */
+  documentsOverdue(dueAt: string): void {
+    this._permit = { ...this._permit, documentsDueAt: undefined, documentsOverdue: true };
+    this.record(system, 'documents-overdue', `due ${dueAt}; put to IND, which decides on inadmissibility`);
+    this.sync();
   }
   withdrawApplication(): void {
     this._permit = { ...this._permit, status: 'withdrawn' };
@@ -557,7 +673,17 @@ export class CaseState {
 
   /** Keeps the operator's search attributes current. */
   sync(): void {
-    this.searchAttributes.sync({ ...this.snapshot(), indexedHousehold: this.indexedHousehold });
+    this.searchAttributes.sync();
+  }
+
+  /** Many changes within an activation become one upsert (cases started since the patch, see `SearchAttributeSync`). */
+  coalesceSearchAttributes(): void {
+    this.searchAttributes.coalesce();
+  }
+
+  /** Resolves once the search attributes show every change: a case completes only after that. */
+  searchAttributesCurrent(): Promise<void> {
+    return this.searchAttributes.current();
   }
 
   private snapshot(): CaseSnapshot {

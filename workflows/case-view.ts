@@ -1,4 +1,5 @@
-import { upsertSearchAttributes } from '@temporalio/workflow';
+import { CancellationScope, upsertSearchAttributes } from '@temporalio/workflow';
+import { settled } from './settle';
 import type { Booking } from '../domain/booking';
 import type {
   AuditEntry,
@@ -83,11 +84,50 @@ export function caseView(snapshot: CaseSnapshot): CaseView {
 const latestIndexable = Date.parse('9000-01-01T00:00:00Z');
 const indexable = (iso: string): Date => new Date(Math.max(0, Math.min(Date.parse(iso), latestIndexable)));
 
-/** Keeps a case's search attributes current; upserts only what changed (each upsert is a history event). */
+/**
+ * The writer waits for the steps: for two rounds of the workflow's condition checks in which nothing asked for
+ * a change, so a check-in that moves three steps costs one upsert. Waiting costs nothing in the history.
+ */
+const writerPatience = { quietWaits: 3, maxWaits: 16, wait: 'round' } as const;
+
+/**
+ * Keeps a case's search attributes current; upserts only what changed (each upsert is a history event). Cases
+ * started since `patched('one-search-attribute-upsert')` write once the steps have settled, so an action that
+ * moves five steps costs one upsert, not five; older cases upsert at every change, as their histories say.
+ */
 export class SearchAttributeSync {
   private last = '';
+  private coalescing = false;
+  /** Changes asked for; the writer waits until this stops moving. */
+  private requested = 0;
+  private writer?: Promise<void>;
 
-  sync(snapshot: CaseSnapshot): void {
+  constructor(private readonly snapshot: () => CaseSnapshot) {}
+
+  /** From now on, many changes within an activation become one upsert. */
+  coalesce(): void {
+    this.coalescing = true;
+  }
+
+  sync(): void {
+    if (!this.coalescing) return this.upsert(this.snapshot());
+    this.requested += 1;
+    // A step asks from within the steps' scope; a withdrawal cancels that scope, but never this write.
+    this.writer ??= CancellationScope.nonCancellable(() => this.writeWhenSettled());
+  }
+
+  /** Resolves once every change asked for is written: what a closing case waits for before it completes. */
+  async current(): Promise<void> {
+    while (this.writer) await this.writer;
+  }
+
+  private async writeWhenSettled(): Promise<void> {
+    await settled(() => this.requested, writerPatience);
+    this.writer = undefined;
+    this.upsert(this.snapshot());
+  }
+
+  private upsert(snapshot: CaseSnapshot): void {
     const open = snapshot.status === 'open';
     const running = snapshot.deadlines.filter((d) => d.state === 'running').map((d) => d.dueAt);
     const next = open && running.length > 0 ? running.sort()[0] : undefined;

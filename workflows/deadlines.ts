@@ -10,6 +10,10 @@ export interface DeadlineOptions {
   onBreach?: () => void;
   /** A service-level clock (the default) flags `SlaBreached` when it runs out; a procedural one does not. */
   sla?: boolean;
+  /** When the clock started (ms since the epoch), if before now: e.g. IND's receipt of an application. */
+  from?: number;
+  /** Time added to the clock so far (an extension, verlenging), in ms; the due date moves when it grows. */
+  extendedBy?: () => number;
 }
 
 /**
@@ -36,20 +40,26 @@ async function clock(
   options: DeadlineOptions,
 ): Promise<'met' | 'breached'> {
   const paused = options.pausedWhile ?? (() => false);
-  let remaining = durationMs;
+  const extendedBy = options.extendedBy ?? (() => 0);
+  let extended = 0;
+  let remaining = durationMs - (options.from === undefined ? 0 : Date.now() - options.from);
   for (;;) {
+    remaining += extendedBy() - extended;
+    extended = extendedBy();
     if (options.until()) {
       state.setDeadline(name, Date.now() + remaining, 'met');
       return 'met';
     }
     if (paused()) {
       state.setDeadline(name, Date.now() + remaining, 'paused');
-      await condition(() => !paused() || options.until());
+      await condition(() => !paused() || options.until() || extendedBy() !== extended);
       continue;
     }
     const startedAt = Date.now();
     state.setDeadline(name, startedAt + remaining, 'running');
-    const settled = await condition(() => options.until() || paused(), remaining);
+    // A clock that started long enough ago has run out already: no timer for it.
+    const settled =
+      remaining > 0 && (await condition(() => options.until() || paused() || extendedBy() !== extended, remaining));
     if (!settled) {
       state.setDeadline(name, startedAt + remaining, 'breached', options.sla ?? true);
       options.onBreach?.();

@@ -76,6 +76,10 @@ export interface AuditEntry {
   actor: Actor;
   action: string;
   detail?: string;
+  /** Why a decision went as it did: required of an officer's refusal, given by IND when it says. */
+  reason?: string;
+  /** The officer's note with the action, kept as written. */
+  note?: string;
 }
 
 /** The case as the API and the Temporal UI show it. */
@@ -131,6 +135,8 @@ export interface IndDecisionEvent {
   applicationNumber: string;
   decision: 'granted' | 'refused' | 'inadmissible';
   decidedAt?: string;
+  /** IND's reason for a refusal or inadmissibility, when it gives one. */
+  reason?: string;
 }
 export interface CardReadyEvent {
   orderId: string;

@@ -1,8 +1,9 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import { condition, patched, setHandler } from '@temporalio/workflow';
 import { actionNames, caseActions, type ActionName, type ActionRequest } from './actions';
-import type { ActionBehaviour, CaseState } from './case-state';
+import { remarksOf, type ActionBehaviour, type CaseState } from './case-state';
 import * as d from './definitions';
+import { settled } from './settle';
 import type { Notifier } from './notifications';
 
 /** Officers' updates (validated, audited), agencies' call-backs and the status query. */
@@ -17,7 +18,7 @@ export function registerHandlers(state: CaseState, notifier: () => Notifier): vo
 
   for (const name of actionNames) registerAction(state, notifier, name);
 
-  setHandler(d.indDecisionSignal, (e) => state.receiveIndDecision(e.applicationNumber, e.decision));
+  setHandler(d.indDecisionSignal, (e) => state.receiveIndDecision(e.applicationNumber, e.decision, e.reason));
   setHandler(d.cardReadySignal, (e) => state.receiveCardReady(e.orderId));
   setHandler(d.biometricsQualitySignal, (e) => state.receiveBiometricsQuality(e.captureReference, e.result));
 }
@@ -41,7 +42,7 @@ function registerAction<A extends ActionName>(state: CaseState, notifier: () => 
         const { milestone, ...details } = effect.email;
         notifier().send(milestone, details);
       }
-      if (!behaviour.auditedByState) state.record(r.actor, name, effect.detail);
+      if (!behaviour.auditedByState) state.record(r.actor, name, effect.detail, remarksOf(r));
       state.sync();
       // Cases started before this answered at once, before their steps had seen the action.
       if (patched('answer-after-steps-react')) await stepsReacted(state);
@@ -56,25 +57,11 @@ function registerAction<A extends ActionName>(state: CaseState, notifier: () => 
   );
 }
 
-/** Rounds of the workflow's condition checks an action waits for, at most, for its steps to react. */
-const maxReactionRounds = 12;
-/** Rounds in a row that change nothing before the case counts as settled (see below for why more than one). */
-const quietRounds = 3;
-
 /**
  * Lets the steps react to an action before the case answers, so the answer shows its immediate effects (the
- * check-in's step done, the next step running). Each `condition(() => true)` resolves in the next round of the
- * workflow's condition checks. Within a round, this handler's continuation may run before a step's, so one
- * quiet round proves little; a few in a row mean every step that could move has moved. No commands: it only
- * waits within the activation.
+ * check-in's step done, the next step running).
  */
-async function stepsReacted(state: CaseState): Promise<void> {
-  let before = JSON.stringify(state.view());
-  let quiet = 0;
-  for (let round = 0; round < maxReactionRounds && quiet < quietRounds; round += 1) {
-    await condition(() => true);
-    const after = JSON.stringify(state.view());
-    quiet = after === before ? quiet + 1 : 0;
-    before = after;
-  }
+function stepsReacted(state: CaseState): Promise<void> {
+  // Microtask waits, as recorded histories of cases since 'answer-after-steps-react' expect.
+  return settled(() => JSON.stringify(state.view()), { quietWaits: 3, maxWaits: 12, wait: 'microtask' });
 }

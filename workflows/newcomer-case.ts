@@ -30,6 +30,7 @@ export async function newcomerCaseWorkflow(input: NewcomerCaseInput): Promise<Ne
   const checkInFirst = patched('check-in-before-eligibility');
   // Handlers first: a query or an update may arrive while the settings are still being read.
   const state = new CaseState(input.booking, input.settings ?? defaultCaseSettings, input.bookedBy);
+  if (patched('one-search-attribute-upsert')) state.coalesceSearchAttributes();
   const late: { notifier?: Notifier } = {};
   registerHandlers(state, () => late.notifier!);
   if (!input.settings) state.useSettings(await loadCaseSettings());
@@ -84,6 +85,7 @@ export async function newcomerCaseWorkflow(input: NewcomerCaseInput): Promise<Ne
   notifier.send('case-closed', { status });
   await notifier.allSent();
   await condition(allHandlersFinished);
+  await state.searchAttributesCurrent();
   return { caseId: state.caseId, status, outcome: state.outcome!, steps: state.view().steps };
 }
 

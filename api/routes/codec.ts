@@ -3,6 +3,7 @@ import type { Payload, PayloadCodec } from '@temporalio/common';
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Authenticate } from '../auth';
+import { exposedHeaders } from '../http-hygiene';
 import { HttpProblem } from '../problem';
 import { may } from '../roles';
 import { parse } from '../validate';
@@ -50,6 +51,7 @@ export function codecRouter(deps: CodecRouterDeps): Router {
       res.setHeader('Access-Control-Allow-Credentials', 'true');
       res.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
       res.setHeader('Access-Control-Allow-Headers', 'content-type, x-namespace, authorization');
+      res.setHeader('Access-Control-Expose-Headers', exposedHeaders);
     }
     if (req.method === 'OPTIONS') {
       res.status(204).end();

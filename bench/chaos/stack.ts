@@ -120,6 +120,7 @@ export async function startChaosStack(runDir: string, seed: number): Promise<Cha
           WORKER_SHUTDOWN_GRACE_MS: '2000',
           WORKER_METRICS_ADDRESS: `127.0.0.1:${await freePort()}`,
           WORKER_REPORT_METRICS_ADDRESS: `127.0.0.1:${await freePort()}`,
+          WORKER_HEALTH_ADDRESS: `127.0.0.1:${await freePort()}`,
           LOG_LEVEL: 'info',
         },
         logFile: log(name),

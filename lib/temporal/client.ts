@@ -11,7 +11,7 @@ import {
   type Connection,
 } from '@temporalio/client';
 import type { z } from 'zod';
-import { idempotencyKeyReused } from '../../workflows/actions';
+import { idempotencyKeyReused, reasonRequired } from '../../workflows/actions';
 import { payloadKeysOf, type EncryptionEnvSchema, type TemporalEnvSchema } from '../config';
 import { createDataConverter } from '../data-converter';
 
@@ -34,25 +34,36 @@ export type CaseCallFailure =
   | { kind: 'rejected'; reason: string | undefined }
   /** The idempotency key was already used for another request on this case. */
   | { kind: 'key-reused'; reason: string | undefined }
+  /** The request is well formed but incomplete for what it asks (a refusal without its reason): nothing changed. */
+  | { kind: 'unprocessable'; reason: string | undefined }
   | { kind: 'not-found' }
   | { kind: 'closed' }
   | { kind: 'timeout' }
   | { kind: 'starting' }
   /** Temporal refused the Update on the worker's behalf (the worker holding its task died): nothing was applied. */
   | { kind: 'recovering' }
-  | { kind: 'unavailable' }
+  /** Temporal cannot be reached (`unreachable`), or refuses for now: rate-limited, busy, aborted, internal error. */
+  | { kind: 'unavailable'; why: 'unreachable' | 'busy' }
   /**
    * The case's last workflow tasks failed (a worker died on them, or its code fails): Temporal refuses queries
    * and Updates until one succeeds.
    */
   | { kind: 'task-failing' };
 
+/**
+ * gRPC codes with which Temporal says "not now": RESOURCE_EXHAUSTED (a rate limit, a busy shard), ABORTED (a
+ * conflicting write, e.g. an update-with-start racing), INTERNAL and UNKNOWN (the server failed on its side).
+ * A retry may succeed, so the caller gets a 503, never a 500.
+ */
+const transientCodes = new Set<number>([8, 10, 13, 2]);
+
 /** What a Temporal client error means for a case; undefined for an error that is not Temporal's to explain. */
 function classifyTemporalError(err: unknown): CaseCallFailure | undefined {
   if (err instanceof WorkflowUpdateFailedError) {
     if (isUnprocessedUpdate(err.cause)) return { kind: 'recovering' };
-    const keyReused = err.cause instanceof ApplicationFailure && err.cause.type === idempotencyKeyReused;
-    return { kind: keyReused ? 'key-reused' : 'rejected', reason: err.cause?.message };
+    const type = err.cause instanceof ApplicationFailure ? err.cause.type : undefined;
+    const kind = type === idempotencyKeyReused ? 'key-reused' : type === reasonRequired ? 'unprocessable' : 'rejected';
+    return { kind, reason: err.cause?.message };
   }
   if (err instanceof WorkflowNotFoundError) {
     return /already completed/.test(err.message) ? { kind: 'closed' } : { kind: 'not-found' };
@@ -60,13 +71,19 @@ function classifyTemporalError(err: unknown): CaseCallFailure | undefined {
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isDeadline(err)) return { kind: 'timeout' };
   // The workflow has not run its first task yet, so its query handlers do not exist.
   if (err instanceof Error && err.name === 'QueryNotRegisteredError') return { kind: 'starting' };
-  const grpc = err instanceof ServiceError && isGrpcServiceError(err.cause) ? err.cause : undefined;
-  if (grpc && grpc.code === (14 as typeof grpc.code)) return { kind: 'unavailable' };
+  // The client's own calls wrap the gRPC error in a ServiceError; raw workflowService calls (a list) do not.
+  const grpc = isGrpcServiceError(err)
+    ? err
+    : err instanceof ServiceError && isGrpcServiceError(err.cause)
+      ? err.cause
+      : undefined;
+  if (grpc && grpc.code === (14 as typeof grpc.code)) return { kind: 'unavailable', why: 'unreachable' };
   // From the third failed or timed-out attempt of a workflow task (a worker killed on it, a bug) until one
   // completes, Temporal refuses queries and updates at once: FAILED_PRECONDITION, "Workflow Task in failed state".
   if (grpc && grpc.code === (9 as typeof grpc.code) && /workflow task/i.test(grpc.details)) {
     return { kind: 'task-failing' };
   }
+  if (grpc && transientCodes.has(grpc.code)) return { kind: 'unavailable', why: 'busy' };
   return undefined;
 }
 

@@ -4,7 +4,7 @@ import { createApp } from '../../api/app';
 import { createAuthenticator } from '../../api/auth';
 import { authOptionsOf, parseApiEnv } from '../../api/config';
 import { AesGcmCodec, parsePayloadKeys } from '../../lib/encryption';
-import { createLogger } from '../../lib/logger';
+import { createLogger, type Logger } from '../../lib/logger';
 import type { Role } from '../../workflows/definitions';
 import { temporal, testPayloadKeysSpec } from './temporal';
 
@@ -34,11 +34,15 @@ export const tokenOf: Record<Role, string> = {
 export interface TestAppOptions {
   taskQueue: string;
   client?: Client;
+  /** Default: the harness's namespace. */
+  namespace?: string;
   connection?: Connection;
   actionTimeoutMs?: number;
   readinessTimeoutMs?: number;
   /** Variables of the API's environment on top of the test payload keys (NODE_ENV, API_TOKENS, JWT_…). */
   env?: NodeJS.ProcessEnv;
+  /** Where the API logs; default: silent unless TEST_API_LOG names a level. */
+  logger?: Logger;
 }
 
 /** The real express app on the shared Temporal server, with the default (development) configuration. */
@@ -47,11 +51,12 @@ export function testApp(options: TestAppOptions): Express {
   return createApp({
     client: options.client ?? temporal().client,
     connection: options.connection ?? temporal().connection,
-    logger: createLogger({ name: 'test-api', level: process.env.TEST_API_LOG ?? 'silent' }),
-    namespace: 'default',
+    logger: options.logger ?? createLogger({ name: 'test-api', level: process.env.TEST_API_LOG ?? 'silent' }),
+    namespace: options.namespace ?? temporal().namespace,
     readinessTimeoutMs: options.readinessTimeoutMs ?? 2000,
     taskQueue: options.taskQueue,
-    actionTimeoutMs: options.actionTimeoutMs ?? config.ACTION_TIMEOUT_MS,
+    // Generous unless a test sets it, or a busy machine turns a booking's 201 into a 202 (no worker in time).
+    actionTimeoutMs: options.actionTimeoutMs ?? (options.env?.ACTION_TIMEOUT_MS ? config.ACTION_TIMEOUT_MS : 60_000),
     codec: {
       codec: new AesGcmCodec(parsePayloadKeys(testPayloadKeysSpec)),
       corsOrigins: ['http://localhost:8233'],
@@ -65,15 +70,17 @@ export function testApp(options: TestAppOptions): Express {
  * The same app against a Temporal address where nothing listens: for tests of what the API does before it calls
  * Temporal (auth, validation, documentation, metrics, codec). A call that does reach Temporal answers 503 quickly.
  */
-export function offlineTestApp(env?: NodeJS.ProcessEnv): Express {
+export function offlineTestApp(env?: NodeJS.ProcessEnv, logger?: Logger): Express {
   // No gRPC retry interceptor: a refused connection fails the call at once instead of after back-off.
   const connection = Connection.lazy({ address: '127.0.0.1:9', interceptors: [] });
   return testApp({
     taskQueue: 'offline',
+    namespace: 'default',
     client: new Client({ connection }),
     connection,
     actionTimeoutMs: 200,
     readinessTimeoutMs: 200,
     env,
+    logger,
   });
 }

@@ -1,6 +1,6 @@
 import type { CaseWorkers } from '../../worker/create-worker';
 import { startSandbox, type SandboxOptions, type StartedSandbox } from '../../sandbox/app';
-import { sandboxAdmin } from './sandbox-admin';
+import { sandboxAdmin, testSandboxAdminToken } from './sandbox-admin';
 import { caseWorkers, uniqueTaskQueue, type CaseWorkersOptions } from './temporal';
 
 export interface CaseStackOptions {
@@ -40,8 +40,8 @@ export function useCaseStack(options: CaseStackOptions): CaseStack {
   };
 
   before(async () => {
-    sandbox = await startSandbox(options.sandbox);
-    admin = sandboxAdmin(sandbox.url);
+    sandbox = await startSandbox({ adminToken: testSandboxAdminToken, ...options.sandbox });
+    admin = sandboxAdmin(sandbox.url, testSandboxAdminToken);
   });
   after(async () => {
     await sandbox?.close();

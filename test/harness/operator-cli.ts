@@ -25,7 +25,7 @@ export function runCases(
       {
         env: {
           PATH: process.env.PATH ?? '',
-          TEMPORAL_ADDRESS: temporal().address,
+          ...temporal().env,
           PAYLOAD_KEYS: testPayloadKeysSpec,
           ...env,
         },

@@ -22,7 +22,7 @@ export const mochaHooks = {
     await startHarness();
   },
   async afterAll(this: Mocha.Context): Promise<void> {
-    this.timeout(30_000);
+    this.timeout(120_000);
     await stopHarness();
   },
 };

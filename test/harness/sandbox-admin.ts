@@ -9,12 +9,21 @@ export interface LedgerEntry {
   at: string;
 }
 
-/** Drives the agency sandbox's `/_admin` API the way a tester at the desk would. */
-export function sandboxAdmin(baseUrl: string) {
+/** The admin token (SANDBOX_ADMIN_TOKEN) of the suites' sandboxes, as `make dev` gives one to its sandbox. */
+export const testSandboxAdminToken = 'test-sandbox-admin-token-5c1e';
+
+/**
+ * Drives the agency sandbox's `/_admin` API the way a tester at the desk would; with `adminToken` as its bearer
+ * token, without one as a caller on loopback.
+ */
+export function sandboxAdmin(baseUrl: string, adminToken?: string) {
   const call = async (method: string, path: string, body?: unknown): Promise<unknown> => {
     const res = await fetch(`${baseUrl}/_admin${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(adminToken ? { authorization: `Bearer ${adminToken}` } : {}),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -22,8 +31,8 @@ export function sandboxAdmin(baseUrl: string) {
     return text ? (JSON.parse(text) as unknown) : undefined;
   };
   return {
-    decide: (applicationNumber: string, decision: 'granted' | 'refused' | 'inadmissible') =>
-      call('POST', '/ind/decide', { applicationNumber, decision }),
+    decide: (applicationNumber: string, decision: 'granted' | 'refused' | 'inadmissible', reason?: string) =>
+      call('POST', '/ind/decide', { applicationNumber, decision, ...(reason ? { reason } : {}) }),
     cardReady: (orderId: string) => call('POST', '/ind/card-ready', { orderId }),
     faults: (fault: FaultRequest) => call('PUT', '/faults', fault),
     clearFaults: () => call('DELETE', '/faults'),

@@ -8,15 +8,20 @@ import { testPayloadKeysSpec } from '../fixtures/payload-key';
 import { createLogger } from '../../lib/logger';
 import { startDevServer, type DevServer } from '../../scripts/temporal-dev-server';
 import { projectRoot } from '../../scripts/temporal-binaries';
-import { AgencyEnvSchema, type AgencyConfig, parseEnv } from '../../lib/config';
+import { AgencyEnvSchema, type AgencyConfig, parseEnv, TemporalEnvSchema } from '../../lib/config';
+import { temporalTarget } from '../../lib/temporal/connection';
 import type { StuckReportMetrics } from '../../worker/stuck-report';
 import { createCaseWorkers, workflowsPath, type CaseWorkers } from '../../worker/create-worker';
 import { defaultCaseSettings, type CaseSettings } from '../../workflows/settings';
 import { freePort } from './ports';
 
 export interface TemporalHarness {
-  server: DevServer;
+  /** The dev server the harness started; undefined against an external cluster (TEST_TEMPORAL=external). */
+  server: DevServer | undefined;
   address: string;
+  namespace: string;
+  /** The TEMPORAL_* variables a child process (a worker, `npm run cases`) needs to reach the same Temporal. */
+  env: Record<string, string>;
   nativeConnection: NativeConnection;
   connection: Connection;
   client: Client;
@@ -35,8 +40,33 @@ export function temporal(): TemporalHarness {
   return harness;
 }
 
+/**
+ * `TEST_TEMPORAL=external`: the suites run against the Temporal the TEMPORAL_* variables (or their profile)
+ * describe, as the API and the workers would reach it: a real cluster over mTLS (`make test-cluster`).
+ */
+export const externalTemporal = process.env.TEST_TEMPORAL === 'external';
+
 export async function startHarness(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
+  harness = externalTemporal ? await attachExternal() : await startLocal();
+}
+
+async function attachExternal(): Promise<TemporalHarness> {
+  const target = temporalTarget(parseEnv(TemporalEnvSchema));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(
+      (entry): entry is [string, string] =>
+        entry[0].startsWith('TEMPORAL_') && entry[0] !== 'TEMPORAL_TASK_QUEUE' && entry[1] !== undefined,
+    ),
+  );
+  const nativeConnection = await NativeConnection.connect(target.connectionOptions);
+  const connection = await Connection.connect(target.connectionOptions);
+  const client = new Client({ connection, namespace: target.namespace, dataConverter: testDataConverter });
+  const { address, namespace } = target;
+  return { server: undefined, address, namespace, env, nativeConnection, connection, client };
+}
+
+async function startLocal(): Promise<TemporalHarness> {
   const port = await freePort();
   const server = await startDevServer({
     port,
@@ -45,14 +75,23 @@ export async function startHarness(): Promise<void> {
   const nativeConnection = await NativeConnection.connect({ address: server.address });
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection, dataConverter: testDataConverter });
-  harness = { server, address: server.address, nativeConnection, connection, client };
+  const { address } = server;
+  return {
+    server,
+    address,
+    namespace: 'default',
+    env: { TEMPORAL_ADDRESS: address },
+    nativeConnection,
+    connection,
+    client,
+  };
 }
 
 export async function stopHarness(): Promise<void> {
   if (!harness) return;
   await harness.connection.close();
   await harness.nativeConnection.close();
-  await harness.server.stop();
+  await harness.server?.stop();
   harness = undefined;
 }
 
@@ -108,7 +147,7 @@ export interface CaseWorkersOptions {
 export async function caseWorkers(taskQueue: string, options: CaseWorkersOptions = {}): Promise<CaseWorkers> {
   return createCaseWorkers({
     connection: temporal().nativeConnection,
-    namespace: 'default',
+    namespace: temporal().namespace,
     taskQueue,
     deps: {
       logger: createLogger({ name: 'test-worker', level: 'warn' }),

@@ -146,18 +146,54 @@ describe('api: OpenAPI document and docs page', () => {
     assert.deepEqual(problem?.required, ['type', 'title', 'status', 'instance', 'requestId']);
   });
 
-  it('renders /docs as one self-contained page that names every path', async () => {
+  it('serves /docs as Swagger UI from its own files, with try-it-out on the one document', async () => {
     const res = await request(app)
       .get('/docs')
       .expect(200)
       .expect('content-type', /text\/html/);
-    assert.match(String(res.headers['content-security-policy']), /default-src 'none'/);
-    for (const path of Object.keys(doc.paths)) assert.ok(res.text.includes(path), `/docs does not mention ${path}`);
-    assert.ok(res.text.includes('Roles: desk-officer'), '/docs shows who may act');
-    assert.doesNotMatch(
-      res.text,
-      /<script|<link|(src|href)=["']?(https?:)?\/\//i,
-      '/docs loads nothing from elsewhere',
-    );
+    const policy = String(res.headers['content-security-policy']);
+    assert.match(policy, /default-src 'none'/);
+    assert.match(policy, /script-src 'self'(;|$)/, 'only its own scripts, none inline, no eval');
+    assert.doesNotMatch(policy, /unsafe/, 'no unsafe-inline or unsafe-eval');
+    assert.match(policy, /connect-src 'self'(;|$)/, 'try-it-out calls this API and nothing else');
+    const loads = [...res.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    assert.ok(loads.length >= 3, `the page loads ${loads.join(', ')}`);
+    for (const url of loads) {
+      assert.match(url, /^\/docs\/assets\/[\w.-]+$/, `/docs loads ${url}, not one of its own files`);
+      const asset = await request(app).get(url).expect(200);
+      assert.ok(Number(asset.headers['content-length'] ?? asset.text?.length ?? 0) > 0, `${url} is empty`);
+    }
+    assert.doesNotMatch(res.text, /<script>/, 'no inline script');
+    const init = (
+      await request(app)
+        .get('/docs/assets/docs.js')
+        .expect(200)
+        .expect('content-type', /javascript/)
+    ).text;
+    assert.match(init, /url: '\/openapi\.json'/);
+    assert.match(init, /tryItOutEnabled: true/);
+    assert.match(init, /validatorUrl: null/, 'no validator badge, which sends the document elsewhere');
+    const bundle = await request(app).get('/docs/assets/swagger-ui-bundle.js').expect(200);
+    assert.match(String(bundle.headers['content-type']), /javascript/);
+    assert.match(String(bundle.headers['cache-control']), /max-age/);
+  });
+
+  it('serves no other file of the viewer or of the disk under /docs/assets', async () => {
+    for (const probe of [
+      'index.html',
+      'swagger-initializer.js',
+      'package.json',
+      '..%2F..%2Fpackage.json',
+      '%2e%2e%2f%2e%2e%2fpackage.json',
+      '__proto__',
+      'constructor',
+      'hasOwnProperty',
+    ]) {
+      const res = await request(app).get(`/docs/assets/${probe}`);
+      assert.equal(res.status, 404, `/docs/assets/${probe} answered ${res.status}`);
+    }
+    const traversal = await request(app).get('/docs/assets/../../package.json');
+    assert.notEqual(traversal.status, 200);
+    assert.doesNotMatch(traversal.text, /"dependencies"/);
   });
 });

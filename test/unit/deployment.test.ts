@@ -2,49 +2,19 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { SearchAttributeType } from '@temporalio/common';
-import { parse } from 'yaml';
 import { ApiEnvSchema, WorkerEnvSchema } from '../../lib/config';
 import { SandboxEnvSchema } from '../../sandbox/config';
 import { caseSearchAttributes } from '../../workflows/search-attributes';
-
-const root = path.resolve(__dirname, '..', '..', '..');
-
-interface Service {
-  build?: string | { context?: string; dockerfile?: string };
-  command?: string | string[];
-  entrypoint?: string | string[];
-  depends_on?: string[] | Record<string, unknown>;
-  environment?: string[] | Record<string, unknown>;
-  deploy?: { replicas?: number };
-}
-
-// Docker Compose honours `<<` merge keys; YAML 1.2 parsers leave them off unless asked.
-const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
-  services: Record<string, Service>;
-};
-const services = Object.entries(compose.services);
-
-function service(name: string): Service {
-  const found = compose.services[name];
-  assert.ok(found, `docker-compose.yml has no service "${name}"`);
-  return found;
-}
-
-function text(value: string | string[] | undefined): string {
-  return Array.isArray(value) ? value.join(' ') : (value ?? '');
-}
-
-function names(value: string[] | Record<string, unknown> | undefined): string[] {
-  return Array.isArray(value) ? value : Object.keys(value ?? {});
-}
-
-/** Compose accepts `environment` as a mapping or as a list of `NAME=value`. */
-function environment(svc: Service): Map<string, string> {
-  const entries = Array.isArray(svc.environment)
-    ? svc.environment.map((entry) => [entry.split('=')[0] ?? '', entry.slice(entry.indexOf('=') + 1)] as const)
-    : Object.entries(svc.environment ?? {}).map(([key, value]) => [key, String(value)] as const);
-  return new Map(entries);
-}
+import {
+  compose,
+  envconfigVariables,
+  environment,
+  names,
+  root,
+  service,
+  services,
+  text,
+} from '../harness/compose-file';
 
 const cliTypes: Record<SearchAttributeType, string> = {
   TEXT: 'Text',
@@ -135,7 +105,7 @@ describe('deployment: docker-compose.yml and the Dockerfile agree with the code'
     ['sandbox', SandboxEnvSchema],
   ] as const) {
     it(`${name} sets only environment variables its config schema knows`, () => {
-      const known = Object.keys(schema.shape);
+      const known = [...Object.keys(schema.shape), ...(name === 'sandbox' ? [] : envconfigVariables)];
       for (const variable of environment(service(name)).keys()) {
         assert.ok(known.includes(variable), `${name}: unknown variable ${variable}`);
       }

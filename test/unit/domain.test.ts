@@ -48,10 +48,29 @@ describe('domain: the intake rules of a booking', () => {
     assert.deepEqual(fields(vvrBooking({ permit: undefined })), ['permit.route']);
     assert.deepEqual(fields(vvrBooking({ permit: { route: 'tev' } })), ['permit.mvvIssued']);
     assert.deepEqual(fields(vvrBooking({ permit: { route: 'tev', mvvIssued: false } })), []);
+    assert.deepEqual(fields(vvrBooking({ permit: { route: 'tev', mvvIssued: true } })), [
+      'permit.indApplicationNumber',
+    ]);
+    assert.deepEqual(
+      fields(vvrBooking({ permit: { route: 'tev', mvvIssued: true, indApplicationNumber: 'IND-7' } })),
+      [],
+    );
+  });
+
+  it('wants the biometrics service beside a permit without an MVV, since IND makes no card without them', () => {
+    const noBiometrics: Booking['services'] = ['brp-registration', 'residence-permit'];
+    const [violation] = intakeViolations(vvrBooking({ services: noBiometrics }));
+    assert.deepEqual(violation, {
+      field: 'services',
+      reason: 'a residence permit without an MVV needs the biometrics service: IND makes no card without biometrics',
+    });
+    const tevWithoutMvv = vvrBooking({ permit: { route: 'tev', mvvIssued: false }, services: noBiometrics });
+    assert.deepEqual(fields(tevWithoutMvv), ['services']);
+    assert.deepEqual(fields(vvrBooking({ services: ['brp-registration', 'advice'] })), []);
   });
 
   it('grants a return visa only beside a pending permit, with dates in order', () => {
-    const services: Booking['services'] = ['brp-registration', 'residence-permit', 'return-visa'];
+    const services: Booking['services'] = ['brp-registration', 'residence-permit', 'biometrics', 'return-visa'];
     assert.deepEqual(fields(vvrBooking({ services, returnVisa })), []);
     assert.deepEqual(fields(vvrBooking({ services })), ['returnVisa']);
     assert.deepEqual(fields(vvrBooking({ services: ['brp-registration', 'return-visa'], returnVisa })), ['services']);
@@ -78,8 +97,9 @@ describe('domain: the BSN 11-test', () => {
     ]);
     assert.deepEqual(fields(at(new Date(Date.now() + 360 * 86_400_000).toISOString())), []);
     const trip = { ...returnVisa, returnDate: '9999-01-01' };
-    assert.deepEqual(fields(vvrBooking({ services: ['residence-permit', 'return-visa'], returnVisa: trip })), [
-      'returnVisa.returnDate',
-    ]);
+    assert.deepEqual(
+      fields(vvrBooking({ services: ['residence-permit', 'biometrics', 'return-visa'], returnVisa: trip })),
+      ['returnVisa.returnDate'],
+    );
   });
 });

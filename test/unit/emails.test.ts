@@ -46,6 +46,16 @@ describe('unit: e-mail templates', () => {
   it('refusals name the objection term; missing fields are named, extra ones ignored', () => {
     assert.match(templateOf('newcomer-permit-decided-refused-en')?.body ?? '', /within 4 weeks/);
     assert.match(templateOf('newcomer-permit-decided-refused-nl')?.body ?? '', /binnen 4 weken/);
+    for (const language of ['en', 'nl']) {
+      for (const refusal of ['permit-decided-refused', 'permit-decided-inadmissible', 'return-visa-decided-refused']) {
+        const body = templateOf(`newcomer-${refusal}-${language}`)?.body ?? '';
+        assert.match(
+          body,
+          /\(\(reason\)\).*\(\(objectionLastDay\)\)/,
+          `${refusal} ${language} gives reason and last day`,
+        );
+      }
+    }
     const rendered = renderEmail(templateOf('newcomer-no-show-nl')!, { given_name: 'Lena', other: 'x' });
     assert.deepEqual(rendered.missing, ['rescheduleBy']);
     assert.equal(templateOf('newcomer-no-show-de'), undefined);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { WorkflowUpdateFailedError, type Connection } from '@temporalio/client';
+import { ServiceError, WorkflowUpdateFailedError, type Connection } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { HttpProblem } from '../../api/problem';
 import { toHttpProblem } from '../../api/temporal-errors';
@@ -32,5 +32,32 @@ describe('api: what a failed update means to the caller', () => {
     const problem = await answerTo(new WorkflowUpdateFailedError('Workflow Update failed', unprocessed));
     assert.equal(problem.status, 503);
     assert.match(problem.detail ?? '', /Nothing was applied/);
+  });
+
+  /** A gRPC error as `@grpc/grpc-js` raises it: what a raw `workflowService` call (a case list) throws. */
+  const grpcError = (code: number, details: string): Error =>
+    Object.assign(new Error(`${code} ${details}`), { code, details, metadata: { get: () => [] } });
+
+  for (const [code, name] of [
+    [14, 'UNAVAILABLE'],
+    [8, 'RESOURCE_EXHAUSTED'],
+    [10, 'ABORTED'],
+    [13, 'INTERNAL'],
+    [2, 'UNKNOWN'],
+  ] as const) {
+    it(`answers 503 with Retry-After, never 500, when Temporal answers ${name}, wrapped by the client or raw`, async () => {
+      for (const err of [grpcError(code, name), new ServiceError('call failed', { cause: grpcError(code, name) })]) {
+        const problem = await answerTo(err);
+        assert.equal(problem.status, 503, `${name} ${err.constructor.name}`);
+        assert.equal(typeof problem.extra.retryAfterSeconds, 'number', 'says when to retry');
+        assert.match(problem.detail ?? '', /retry/i);
+      }
+    });
+  }
+
+  it('leaves an error that is not Temporal saying "not now" to the 500 handler, with its request id', async () => {
+    const bug = grpcError(3, 'INVALID_ARGUMENT');
+    const thrown = await bounded('case-BK-1', () => Promise.reject(bug)).catch((e: unknown) => e);
+    assert.equal(thrown, bug);
   });
 });

@@ -5,17 +5,19 @@ import type { StepContext } from './step-context';
 
 /**
  * The residence card: ordered once the permit is granted and biometrics are accepted (or were taken at the
- * embassy with the MVV); IND reports it ready; a desk officer hands it over. Uncollected cards get a reminder,
- * then wait on an operator.
+ * embassy with the MVV and an IND officer found them usable); IND reports it ready; a desk officer hands it
+ * over. Uncollected cards get a reminder, then wait on an operator.
  */
 export async function cardStep({ state, agencies, notifier, compensations }: StepContext): Promise<void> {
   if (!state.wants('residence-permit')) return state.finish('card', 'not-wanted');
   state.setStep('card', { state: 'blocked', detail: 'waits for the permit decision and biometrics' });
   await condition(() => state.permitDecided || state.done('permit'));
   if (state.permit.status !== 'granted') return state.finish('card', 'not-issued', `permit ${state.permit.status}`);
+  // IND makes no card without biometrics: accepted ones, or embassy prints an IND officer found usable. Cases
+  // started before this rule took an MVV, or a booking without the biometrics service, as enough.
+  const biometricsFirst = patched('biometrics-before-card');
   const biometricsReady = (): boolean =>
-    state.hasMvv ||
-    !state.wants('biometrics') ||
+    (biometricsFirst ? state.embassyPrints === 'usable' : state.hasMvv || !state.wants('biometrics')) ||
     state.biometrics.result === 'accepted' ||
     state.step('biometrics').outcome === 'skipped';
   await condition(

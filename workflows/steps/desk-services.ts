@@ -1,5 +1,6 @@
 import { condition } from '@temporalio/workflow';
 import { returnVisaLatestDay } from '../../domain/dates';
+import { refusalDetails } from '../../domain/objection';
 import { skipped, withAgency } from '../agency-call';
 import { checkedInWithApplication } from './prerequisites';
 import type { StepContext } from './step-context';
@@ -24,7 +25,10 @@ export async function returnVisaStep({ state, agencies, notifier }: StepContext)
     return state.finish('return-visa', 'not-possible', `permit ${state.permit.status}`);
   if (state.returnVisaDecision === 'refuse') {
     state.finish('return-visa', 'refused');
-    return notifier.send('return-visa-decided', { decision: 'refused' });
+    return notifier.send('return-visa-decided', {
+      decision: 'refused',
+      ...refusalDetails(state.returnVisaReason, new Date()),
+    });
   }
   const applicationNumber = state.permit.applicationNumber!;
   // The case's setting caps the validity, within the legal 3 months; the adapter refuses a longer one.

@@ -1,11 +1,26 @@
 import { CancellationScope, condition, isCancellation, patched } from '@temporalio/workflow';
+import { refusalDetails } from '../../domain/objection';
 import { hasShortLegalTerm } from '../../domain/rules';
 import { pollBeside, skipped, undoneAtAgency, withAgency } from '../agency-call';
+import { maxAheadMs } from '../../domain/dates';
+import { legalTermDeadline } from '../case-state';
 import { runDeadline } from '../deadlines';
 import type { Actor } from '../definitions';
 import type { StepContext } from './step-context';
 
 const ind: Actor = { id: 'ind', role: 'agency' };
+const dayMs = 86_400_000;
+
+/**
+ * IND's receipt date as the start of its clocks, or now when IND gives none. Never later than now (IND cannot
+ * have received it tomorrow), nor more than a year back: a date like the year 1 is a mistake, and the due dates
+ * shown should stay dates a person can read (the term is breached either way).
+ */
+function receiptOf(receivedAt: string | undefined): number {
+  const now = Date.now();
+  const at = receivedAt === undefined ? NaN : Date.parse(receivedAt);
+  return Number.isNaN(at) ? now : Math.min(now, Math.max(at, now - maxAheadMs));
+}
 
 /**
  * The permit decision: link the sponsor's application (or file one), then wait for IND's decision while the
@@ -16,13 +31,21 @@ export async function permitStep({ state, agencies, notifier, compensations }: S
   if (!state.wants('residence-permit')) return state.finish('permit', 'not-wanted');
   const { booking, caseId } = state;
   const route = booking.permit?.route === 'tev' ? 'tev' : 'vvr';
+  // An issued MVV means IND granted the TEV application: the case links it, files nothing and waits for no
+  // decision. Cases started before this rule waited for a new decision, and keep doing so.
+  const grantedWithMvv = state.hasMvv && patched('tev-mvv-granted');
+  const tevApplication = booking.permit?.indApplicationNumber;
+  if (grantedWithMvv && !tevApplication) {
+    return state.finish('permit', 'not-possible', 'the TEV application number of the MVV is missing');
+  }
   const link = () =>
     agencies.ind.linkPermitApplication({
       caseId,
       purpose: booking.stay.purpose,
       route,
       ...(booking.sponsor ? { sponsorNumber: booking.sponsor.recognisedSponsorNumber } : {}),
-      ...(booking.permit?.indApplicationNumber ? { applicationNumber: booking.permit.indApplicationNumber } : {}),
+      ...(tevApplication ? { applicationNumber: tevApplication } : {}),
+      ...(grantedWithMvv ? { mvvIssued: true } : {}),
     });
   // A withdrawal while IND files the application must not orphan it: the call finishes, so the number is known
   // and the compensation can withdraw it. Cases started before this change keep the old, cancellable call.
@@ -44,6 +67,10 @@ export async function permitStep({ state, agencies, notifier, compensations }: S
       return 'IND application withdrawn';
     },
   });
+  if (grantedWithMvv) {
+    state.linkGrantedWithMvv(applicationNumber);
+    return state.finish('permit', 'granted', 'IND granted the TEV application with the MVV');
+  }
   state.linkApplication(linked);
 
   const undecided = () => state.permit.status === 'pending' && !state.skipRequested('permit');
@@ -61,7 +88,12 @@ export async function permitStep({ state, agencies, notifier, compensations }: S
     .then(
       (application) => {
         if (application && application.status !== 'pending' && application.status !== 'withdrawn') {
-          state.decidePermit(application.status, ind, 'polled');
+          state.decidePermit(
+            application.status,
+            ind,
+            'polled',
+            application.reason ? { reason: application.reason } : {},
+          );
         }
       },
       (err: unknown) => {
@@ -69,22 +101,31 @@ export async function permitStep({ state, agencies, notifier, compensations }: S
       },
     );
 
+  // The clocks run from IND's receipt of the application, not from the link: a sponsor may have filed weeks
+  // before the appointment. Cases started before this ran them from the link, and keep doing so.
+  const from = patched('term-from-receipt') ? receiptOf(state.permit.receivedAt) : undefined;
   const legalTerm = runDeadline(
     state,
-    'ind-decision-legal-term',
+    legalTermDeadline,
     hasShortLegalTerm(booking.stay.purpose) ? state.settings.indLegalTermShortMs : state.settings.indLegalTermMs,
     {
       until: () => !undecided(),
       pausedWhile: () => state.permit.documentsDueAt !== undefined,
       onBreach: () => state.record(ind, 'escalated', 'the legal decision term has passed'),
+      from,
+      extendedBy: () => (state.permit.termExtension?.days ?? 0) * dayMs,
     },
   );
   const sponsorTarget = booking.sponsor
     ? runDeadline(state, 'ind-decision-sponsor-target', state.settings.indSponsorTargetMs, {
         until: () => !undecided(),
+        from,
       })
     : Promise.resolve('met');
 
+  // A passed due date is IND's to judge (inadmissibility is open to objection): the case tells IND and waits for
+  // its decision, or an IND officer's. Cases started before this declared the application inadmissible themselves.
+  const overdueToInd = patched('inadmissibility-by-ind');
   while (undecided()) {
     const dueAt = state.permit.documentsDueAt;
     if (dueAt === undefined) {
@@ -92,6 +133,7 @@ export async function permitStep({ state, agencies, notifier, compensations }: S
         'permit',
         'ind:decision',
         () => state.permit.status !== 'pending' || state.permit.documentsDueAt !== undefined,
+        state.permit.documentsOverdue ? 'documents overdue' : undefined,
       );
       continue;
     }
@@ -100,11 +142,24 @@ export async function permitStep({ state, agencies, notifier, compensations }: S
       () => state.permit.documentsDueAt !== dueAt || !undecided(),
       Math.max(Date.parse(dueAt) - Date.now(), 1),
     );
-    if (!settled) state.decidePermit('inadmissible', ind, 'documents not supplied by the due date');
+    if (settled) continue;
+    if (!overdueToInd) {
+      state.decidePermit('inadmissible', ind, 'documents not supplied by the due date');
+      continue;
+    }
+    const reported = await withAgency(state, 'permit', 'ind', () =>
+      agencies.ind.reportDocumentsOverdue({ caseId, applicationNumber, dueAt }),
+    );
+    if (reported !== skipped && state.permit.documentsDueAt === dueAt) state.documentsOverdue(dueAt);
   }
   poll.cancel();
   await Promise.all([polling, legalTerm, sponsorTarget]);
   if (state.skippedByOperator('permit')) return;
   state.finish('permit', state.permit.status);
-  notifier.send('permit-decided', { decision: state.permit.status });
+  const { status, reason, decidedAt } = state.permit;
+  const refused = status === 'refused' || status === 'inadmissible';
+  notifier.send('permit-decided', {
+    decision: status,
+    ...(refused ? refusalDetails(reason, new Date(decidedAt ?? Date.now())) : {}),
+  });
 }
