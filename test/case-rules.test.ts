@@ -10,6 +10,7 @@ import { testApp, tokens } from './harness/api';
 import { startCase } from './harness/case-driver';
 import { useCaseStack } from './harness/case-fixture';
 import { eventually } from './harness/eventually';
+import { testSandboxAdminToken } from './harness/sandbox-admin';
 import { testSettings } from './harness/temporal';
 
 /**
@@ -188,7 +189,7 @@ describe('case rules: biometrics, reasons, TEV, IND terms and inadmissibility', 
     const sponsorFiled = async (number: string, purpose: Booking['stay']['purpose'], receivedAt: string) => {
       const res = await fetch(`${stack.sandbox.url}/_admin/ind/applications`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${testSandboxAdminToken}` },
         body: JSON.stringify({ applicationNumber: number, purpose, sponsorNumber: 'RS-100234', receivedAt }),
       });
       assert.equal(res.status, 201, await res.text());
@@ -464,8 +465,8 @@ describe('case rules: biometrics, reasons, TEV, IND terms and inadmissibility', 
 
         const [card] = cardsOf(desk.stack, caseId);
         await desk.stack.admin.cardReady(card!.orderId);
-        const reminder = await desk.email(caseId, 'card-ready:2');
-        assert.equal(reminder.reminder, 'yes');
+        const reminder = await desk.email(caseId, 'card-collection-reminder');
+        assert.ok(reminder.location, 'the reminder says where to collect the card');
         const escalated = await desk.until(caseId, (v) => v.waitingOn.includes('operator:card'));
         assert.equal(escalated.deadlines.find((x) => x.name === 'card-collection')?.state, 'breached');
         await desk.act(caseId, 'skip-step', tokens.desk, { step: 'card', reason: 'x' }).expect(403);
@@ -593,7 +594,7 @@ class Desk {
     const number = view.results.indApplicationNumber!;
     const res = await fetch(`${this.stack.sandbox.url}/_admin/ind/decide`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${testSandboxAdminToken}` },
       body: JSON.stringify({ applicationNumber: number, decision: 'granted' }),
     });
     assert.ok(res.ok || res.status === 409, `deciding ${number} answered ${res.status}`);
