@@ -1,17 +1,8 @@
 import { z } from 'zod';
+import { defaultLanguage, templateId, type Language, type Milestone } from '../domain/emails';
 import { callAgency, type AgencyEndpoint } from './http';
 
-/** The milestones the newcomer hears about; each is one Notify template (`newcomer-<milestone>`). */
-export const milestones = [
-  'case-opened',
-  'brp-registered',
-  'documents-requested',
-  'permit-decided',
-  'card-ready',
-  'return-visa-decided',
-  'case-closed',
-] as const;
-export type Milestone = (typeof milestones)[number];
+export { milestones, type Milestone } from '../domain/emails';
 
 export interface NotifyNewcomerInput {
   caseId: string;
@@ -20,6 +11,8 @@ export interface NotifyNewcomerInput {
   occurrence?: number;
   email: string;
   givenName: string;
+  /** The booking's language; cases started before e-mails had one get English. */
+  language?: Language;
   /** Template fields beyond the name: outcomes, dates, places. Never a BSN, passport number or birth date. */
   details?: Record<string, string>;
 }
@@ -28,7 +21,10 @@ const NotificationSchema = z.object({ id: z.string().min(1), reference: z.string
 
 export function createNotifyActivities({ notify }: { notify: AgencyEndpoint }) {
   return {
-    /** E-mails the newcomer about a milestone through Notify, with only what the template needs. */
+    /**
+     * E-mails the newcomer about a milestone through Notify, in the booking's language, with only what the
+     * template needs: one template per milestone, outcome and language (`domain/emails.ts`).
+     */
     async notifyNewcomer(input: NotifyNewcomerInput): Promise<{ notificationId: string }> {
       const reference = `${input.caseId}:${input.milestone}${input.occurrence ? `:${input.occurrence}` : ''}`;
       const sent = await callAgency(notify, {
@@ -37,7 +33,7 @@ export function createNotifyActivities({ notify }: { notify: AgencyEndpoint }) {
         idempotencyKey: reference,
         body: {
           email_address: input.email,
-          template_id: `newcomer-${input.milestone}`,
+          template_id: templateId(input.milestone, input.details ?? {}, input.language ?? defaultLanguage),
           personalisation: { ...input.details, given_name: input.givenName },
           reference,
         },

@@ -14,6 +14,7 @@ import { callbacksRouter } from './routes/callbacks';
 import { casesRouter } from './routes/cases';
 import { codecRouter, type CodecRouterDeps } from './routes/codec';
 import { docsRouter } from './routes/docs';
+import { householdsRouter } from './routes/households';
 
 export interface AppDeps {
   client: Client;
@@ -84,6 +85,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use('/v1/cases', actionsRouter({ cases, authenticate: deps.authenticate }));
+  app.use('/v1/households', householdsRouter({ cases, authenticate: deps.authenticate }));
   if (deps.codec) app.use('/codec', codecRouter({ ...deps.codec, authenticate: deps.authenticate }));
   app.use('/v1/agency-callbacks', callbacksRouter({ cases, authenticate: deps.authenticate }));
 

@@ -4,7 +4,13 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import type { Booking } from '../domain/booking';
 import { boundedCalls, type BoundedCall } from '../lib/temporal/client';
-import { listCasePage, unrunnableCase, type CasePage, type UnrunnableCaseView } from '../lib/temporal/visibility';
+import {
+  listCasePage,
+  unrunnableCase,
+  type CasePage,
+  type UnrunnableCaseView,
+  type VisibleCase,
+} from '../lib/temporal/visibility';
 import { newcomerCaseWorkflow } from '../workflows';
 import {
   caseOpenedUpdate,
@@ -96,6 +102,28 @@ export class CaseService {
   /** One page of a visibility query, bounded in time like every other call. */
   async list(request: { query: string; pageSize: number; nextPageToken?: Uint8Array }): Promise<CasePage> {
     return this.bounded('(list)', () => listCasePage(this.deps.client, request));
+  }
+
+  /**
+   * Every case a visibility query matches, for lists the API sorts itself (Temporal's SQL visibility has no
+   * ORDER BY). More than `limit` is refused with a 422 rather than sorted in part.
+   */
+  async listAll(query: string, limit: number): Promise<VisibleCase[]> {
+    const cases: VisibleCase[] = [];
+    let nextPageToken: Uint8Array | undefined;
+    do {
+      const page = await this.list({ query, pageSize: 100, nextPageToken });
+      cases.push(...page.cases);
+      if (cases.length > limit) {
+        throw new HttpProblem(
+          422,
+          'Unprocessable Content',
+          `More than ${limit} cases match; narrow the list (a location, a status) before it can be sorted.`,
+        );
+      }
+      nextPageToken = page.nextPageToken;
+    } while (nextPageToken);
+    return cases;
   }
 
   /**

@@ -16,6 +16,7 @@ export const bookingSiteFields = [
   'purpose',
   'services',
   'appointment',
+  'returnVisit',
   'steps',
   'waitingOn',
   'deadlines',

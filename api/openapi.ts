@@ -1,14 +1,16 @@
 import { z } from 'zod';
 import type { UnrunnableCaseView } from '../lib/temporal/visibility';
 import { bookingSiteFields, type BookingSiteCaseView } from './case-views';
-import { caseStatuses, roles, stepNames, type CaseView, type Role } from '../workflows/definitions';
+import { caseStatuses, roles, stepNames, visitPurposes, type CaseView, type Role } from '../workflows/definitions';
 import { actionNames, caseActions } from '../workflows/actions';
 import { apiVersion } from './http-hygiene';
 import { roleMatrix, type Permission } from './roles';
+import { sortedListLimit } from './sorted-list';
 import {
   callbackSchemas,
   caseIdPattern,
   CreateCaseRequestSchema,
+  householdReferencePattern,
   ListCasesQuerySchema,
   type CallbackKind,
 } from './schemas';
@@ -63,6 +65,14 @@ export const CaseViewSchema = z.object({
   purpose: z.string(),
   services: z.array(z.string()),
   appointment: z.object({ location: z.string(), startsAt: z.string() }),
+  returnVisit: z
+    .object({
+      purpose: z.enum(visitPurposes),
+      location: z.string(),
+      startsAt: z.string(),
+      state: z.enum(['scheduled', 'done', 'missed']),
+    })
+    .optional(),
   steps: z.array(
     z.object({
       name: z.enum(stepNames),
@@ -136,12 +146,17 @@ const CaseSummarySchema = z.object({
   nextDeadlineAt: z.iso.datetime().optional(),
   slaBreached: z.boolean(),
   agencyRetrying: z.array(z.string()),
+  householdReference: z.string().optional(),
 });
 const CasePageSchema = z.object({ cases: z.array(CaseSummarySchema), nextPageToken: z.string().optional() });
 const CreatedCaseSchema = z.object({
   caseId: z.string(),
   status: z.string(),
   case: z.union([CaseViewSchema, BookingSiteCaseViewSchema, UnrunnableCaseSchema]),
+});
+const HouseholdSchema = z.object({
+  householdReference: z.string(),
+  members: z.array(z.union([CaseViewSchema, BookingSiteCaseViewSchema, UnrunnableCaseSchema])),
 });
 const AcceptedSchema = z.object({ accepted: z.literal(true), caseId: z.string() });
 
@@ -313,13 +328,18 @@ function buildDocument(): OpenApiDocument {
       }),
       get: operation({
         operationId: 'listCases',
-        summary: 'Find cases by status, what they wait on, municipality, location, SLA or failing agency',
+        summary:
+          "Find cases by status, what they wait on, municipality, location, SLA or failing agency; a desk's day " +
+          "(`appointmentDate`, on the desk's clock, Europe/Amsterdam) or a household in appointment order",
         tag: 'cases',
         permission: 'list-cases',
         parameters: listCasesParameters(),
         responses: {
           '200': json('One page of cases.', ref('CasePage')),
-          ...problems([400, 401, 403, 503], { 400: 'A query parameter or `pageToken` is not valid.' }),
+          ...problems([400, 401, 403, 422, 503], {
+            400: 'A query parameter or `pageToken` is not valid.',
+            422: `A sorted list (a day, a household) would hold more than ${sortedListLimit} cases; narrow it.`,
+          }),
         },
       }),
     },
@@ -336,6 +356,27 @@ function buildDocument(): OpenApiDocument {
             { oneOf: [ref('CaseView'), ref('BookingSiteCaseView'), ref('UnrunnableCase')] },
           ),
           ...problems([401, 403, 404, 503]),
+        },
+      }),
+    },
+    '/v1/households/{householdReference}': {
+      get: operation({
+        operationId: 'getHousehold',
+        summary: "Every member's case of a household, each as the caller's role sees it, in appointment order",
+        tag: 'cases',
+        permission: 'read-household',
+        parameters: [
+          {
+            name: 'householdReference',
+            in: 'path',
+            required: true,
+            description: "The booking site's opaque household reference.",
+            schema: { type: 'string', pattern: householdReferencePattern.source },
+          },
+        ],
+        responses: {
+          '200': json('The household.', ref('Household')),
+          ...problems([401, 403, 404, 503], { 404: 'No case of this household that the caller may see.' }),
         },
       }),
     },
@@ -506,6 +547,7 @@ function buildDocument(): OpenApiDocument {
         BookingSiteCaseView: jsonSchema(BookingSiteCaseViewSchema, 'output'),
         CreatedCase: jsonSchema(CreatedCaseSchema, 'output'),
         CasePage: jsonSchema(CasePageSchema, 'output'),
+        Household: jsonSchema(HouseholdSchema, 'output'),
         Problem: jsonSchema(ProblemSchema, 'output'),
       },
       securitySchemes: {

@@ -13,6 +13,8 @@ export const agencyFailure = {
   applicationNotFound: 'ApplicationNotFound',
   alreadyDecided: 'AlreadyDecided',
   permitNotGranted: 'PermitNotGranted',
+  /** A return visa asked for longer than the law allows (3 months): the adapter refuses to send it. */
+  returnVisaTooLong: 'ReturnVisaTooLong',
   /** Any other refusal of the request (4xx): retrying the same request cannot help. */
   rejected: 'AgencyRejectedRequest',
   /** A 2xx answer that does not match the agency's contract. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isServedMunicipality } from './municipalities';
 import { dateOutOfBounds } from './dates';
+import { languages } from './emails';
 import { euEeaSwiss, hasMvv, isEuCitizen, needsSponsor } from './rules';
 
 export const purposes = [
@@ -74,6 +75,8 @@ export const BookingSchema = z.strictObject({
       mvvIssued: z.boolean().optional(),
     })
     .optional(),
+  /** The language of the newcomer's e-mails; English when absent. */
+  language: z.enum(languages).optional(),
   services: z
     .array(z.enum(services))
     .min(1)

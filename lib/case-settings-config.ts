@@ -43,7 +43,8 @@ export const CaseSettingsEnvSchema = z.object({
   CASE_CARD_READY_NORM: duration.optional(),
   CASE_CARD_COLLECTION_REMINDER: duration.optional(),
   CASE_CARD_COLLECTION_ESCALATION: duration.optional(),
-  CASE_RETURN_VISA_MAX_VALIDITY: duration.optional(),
+  // The law caps a return visa at 3 months (92 days at the longest); a longer setting would promise what IND refuses.
+  CASE_RETURN_VISA_MAX_VALIDITY: duration.refine((ms) => ms <= 92 * 86_400_000, 'at most 92d (3 months)').optional(),
   CASE_AGENCY_RETRY_VISIBLE_AFTER: duration.optional(),
   CASE_AGENCY_RETRY_MAX: duration.optional(),
   CASE_POLL_HEARTBEAT_TIMEOUT: duration.optional(),

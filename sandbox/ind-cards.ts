@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import { z } from 'zod';
+import { addMonths } from '../domain/dates';
 import { read, write } from './agency-route';
 import { nowIso, type SandboxContext } from './context';
 import { findApplication, findCard, scheduleCardReady } from './ind-lifecycle';
@@ -18,6 +19,8 @@ const ReturnVisaRequestSchema = z
     reason: z.string().min(1).max(1000),
     departureDate: z.iso.date(),
     returnDate: z.iso.date(),
+    /** The validity the case asks for, at most 3 months; absent: until the return date, capped alike. */
+    validUntil: z.iso.date().optional(),
   })
   .refine((v) => v.returnDate > v.departureDate, {
     path: ['returnDate'],
@@ -77,7 +80,7 @@ export function cardRoutes(ctx: SandboxContext, router: Router): void {
         applicationNumber: input.applicationNumber,
         caseRef: input.caseRef,
         issuedAt,
-        validUntil: input.returnDate < latest ? input.returnDate : latest,
+        validUntil: [input.returnDate, input.validUntil ?? input.returnDate, latest].sort()[0] ?? latest,
       };
       ctx.state.returnVisas.set(visa.visaNumber, visa);
       const body = { visaNumber: visa.visaNumber, validUntil: visa.validUntil };
@@ -88,11 +91,4 @@ export function cardRoutes(ctx: SandboxContext, router: Router): void {
 
 function cardView(o: CardOrder): object {
   return { orderId: o.orderId, applicationNumber: o.applicationNumber, status: o.status };
-}
-
-/** `date` (YYYY-MM-DD) plus `months`, clamped to the end of a shorter month: 30 November + 3 = 28/29 February. */
-export function addMonths(date: string, months: number): string {
-  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
-  const lastDay = new Date(Date.UTC(year, month - 1 + months + 1, 0)).getUTCDate();
-  return new Date(Date.UTC(year, month - 1 + months, Math.min(day, lastDay))).toISOString().slice(0, 10);
 }

@@ -73,6 +73,9 @@ export interface SentEmail {
   templateId: string;
   personalisation: Record<string, string>;
   reference: string;
+  /** The template filled in (absent in state files written before the sandbox rendered them). */
+  subject?: string;
+  body?: string;
   sentAt: string;
 }
 

@@ -399,6 +399,24 @@ describe('agency adapters against the sandbox', function () {
       assert.ok(long.validUntil > isoDay(80) && long.validUntil <= isoDay(93), long.validUntil);
     });
 
+    it('refuses to ask IND for a return visa valid longer than three months, and asks nothing', async () => {
+      const caseId = newCaseId();
+      const applicationNumber = await pendingApplication(caseId);
+      const input = { caseId, applicationNumber, reason: 'funeral of a parent', departureDate: isoDay(7) };
+      for (const validUntil of [isoDay(95), '9999-12-31']) {
+        const failure = await failureOf(
+          inActivity(() => agencies.ind.issueReturnVisa({ ...input, returnDate: isoDay(120), validUntil })),
+        );
+        assertRefusal(failure, agencyFailure.returnVisaTooLong);
+        assert.match(failure.message, /valid at most 3 months/);
+      }
+      assert.deepEqual(await ledger(caseId, 'issue-return-visa'), []);
+      const capped = await inActivity(() =>
+        agencies.ind.issueReturnVisa({ ...input, returnDate: isoDay(120), validUntil: isoDay(30) }),
+      );
+      assert.equal(capped.validUntil, isoDay(30), 'IND issues the validity the case asked for');
+    });
+
     it('turns a return visa request IND refuses as malformed (400) into a non-retryable AgencyRejectedRequest', async () => {
       const caseId = newCaseId();
       const applicationNumber = await pendingApplication(caseId);
@@ -438,7 +456,8 @@ describe('agency adapters against the sandbox', function () {
       assert.ok(email, 'no e-mail sent');
       assert.deepEqual(more, []);
       assert.equal(email.id, sent.notificationId);
-      assert.equal(email.templateId, 'newcomer-brp-registered');
+      assert.equal(email.templateId, 'newcomer-brp-registered-en');
+      assert.match(email.body ?? '', /Dear Priya, you are registered in municipality 0935/);
       assert.equal(email.emailAddress, person.email);
       assert.deepEqual(email.personalisation, { given_name: 'Priya', municipality: '0935' });
       const carried = JSON.stringify(email.personalisation);
@@ -485,7 +504,14 @@ describe('agency adapters against the sandbox', function () {
 
     it('sends one e-mail when Notify did the work but the answer was lost, and the call is retried', async () => {
       const caseId = newCaseId();
-      const input = { caseId, milestone: 'case-opened', email: 'priya@example.org', givenName: 'Priya' } as const;
+      const details = { location: 'MIC-Maastricht', startsAt: '2027-03-01T09:30:00+01:00' };
+      const input = {
+        caseId,
+        milestone: 'case-opened',
+        email: 'priya@example.org',
+        givenName: 'Priya',
+        details,
+      } as const;
       const reference = `${caseId}:case-opened`;
       let lost = false;
       for (let attempt = 0; attempt < 50 && !lost; attempt++) {
@@ -579,7 +605,13 @@ describe('agency adapters against the sandbox', function () {
         operation: 'send-email',
         prepare: (caseId) =>
           Promise.resolve(() =>
-            agencies.notify.notifyNewcomer({ caseId, milestone: 'card-ready', email: 'a@example.org', givenName: 'A' }),
+            agencies.notify.notifyNewcomer({
+              caseId,
+              milestone: 'card-ready',
+              email: 'a@example.org',
+              givenName: 'A',
+              details: { location: 'MIC-Maastricht' },
+            }),
           ),
       },
     ];

@@ -28,6 +28,7 @@ const validBodies: Record<Action, object> = {
   'hand-over-card': {},
   'record-advice': { outcome: 'given' },
   reschedule: { startsAt: new Date(Date.now() + 14 * 86_400_000).toISOString() },
+  'schedule-visit': { purpose: 'biometrics-retake', startsAt: new Date(Date.now() + 14 * 86_400_000).toISOString() },
   withdraw: { reason: 'moved to another country' },
   'retry-step': { step: 'brp' },
   'skip-step': { step: 'advice', reason: 'declined by phone' },

@@ -465,8 +465,8 @@ describe('case rules: biometrics, reasons, TEV, IND terms and inadmissibility', 
 
         const [card] = cardsOf(desk.stack, caseId);
         await desk.stack.admin.cardReady(card!.orderId);
-        const reminder = await desk.email(caseId, 'card-ready:2');
-        assert.equal(reminder.reminder, 'yes');
+        const reminder = await desk.email(caseId, 'card-collection-reminder');
+        assert.ok(reminder.location, 'the reminder says where to collect the card');
         const escalated = await desk.until(caseId, (v) => v.waitingOn.includes('operator:card'));
         assert.equal(escalated.deadlines.find((x) => x.name === 'card-collection')?.state, 'breached');
         await desk.act(caseId, 'skip-step', tokens.desk, { step: 'card', reason: 'x' }).expect(403);

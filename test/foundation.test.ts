@@ -19,6 +19,8 @@ describe('foundation: a case workflow on a real Temporal server and worker', () 
     const result = await stack.runWorkers(async () => {
       const handle = await startCase(taskQueue, vvrBooking());
       await waitingOn(handle, 'desk:check-in');
+      // Check-in waits for nobody; the application is filed once the sponsor check passed.
+      await waitingOn(handle, 'ind:decision');
 
       const found = await eventually(async () => {
         const ids: string[] = [];

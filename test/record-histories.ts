@@ -68,6 +68,15 @@ const scenarios: Record<string, Scenario> = {
     },
     expect: { status: 'completed', brp: 'registered', advice: 'given' },
   },
+  'household-member': {
+    booking: () => euBooking({ appointment: inAWeek(), householdReference: 'HH-REPLAY-0001' }),
+    drive: async (h) => {
+      await checkIn(h);
+      await registered(h);
+      await h.executeUpdate(caseActions['record-advice'].update, { args: [{ actor: actors.expat, outcome: 'given' }] });
+    },
+    expect: { status: 'completed', brp: 'registered', advice: 'given' },
+  },
   'vvr-highly-skilled-migrant': {
     booking: () => vvrBooking({ appointment: inAWeek() }),
     drive: async (h, sandbox) => {

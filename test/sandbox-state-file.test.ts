@@ -95,7 +95,12 @@ describe('agency sandbox with SANDBOX_STATE_FILE', () => {
       assert.equal(card.status, 201);
       const email = await agency.post(
         '/notify/v2/notifications/email',
-        { email_address: 'asha@example.org', template_id: 'case-opened', personalisation: {}, reference: 'case-p:o' },
+        {
+          email_address: 'asha@example.org',
+          template_id: 'newcomer-case-opened-en',
+          personalisation: { given_name: 'Asha', location: 'MIC', startsAt: '2027-03-01T09:30:00+01:00' },
+          reference: 'case-p:o',
+        },
         'case-p:o',
       );
       assert.equal(email.status, 201);

@@ -35,8 +35,8 @@ function paramNames(problem: unknown): string[] {
 function emailBody(reference: string) {
   return {
     email_address: 'asha@example.org',
-    template_id: 'newcomer-case-opened',
-    personalisation: { given_name: 'Asha' },
+    template_id: 'newcomer-case-opened-en',
+    personalisation: { given_name: 'Asha', location: 'MIC-Maastricht', startsAt: '2027-03-01T09:30:00+01:00' },
     reference,
   };
 }
@@ -435,20 +435,37 @@ describe('agency sandbox', () => {
       .set('Idempotency-Key', 'case-n:case-opened')
       .send(emailBody('case-n:case-opened'))
       .expect(201);
-    assert.deepEqual(sent.body.template, { id: 'newcomer-case-opened' });
+    assert.deepEqual(sent.body.template, { id: 'newcomer-case-opened-en' });
     const emails = (await request(sandbox.app).get('/_admin/notify/emails').expect(200)).body.emails;
     assert.equal(emails[0].id, sent.body.id);
     assert.deepEqual(
       (await ledger('case-n')).map((e) => e.operation),
       ['send-email'],
     );
-    const leaky = { ...emailBody('case-n:x'), personalisation: { given_name: 'Asha', bsn: '123456782' } };
-    await request(sandbox.app)
-      .post('/notify/v2/notifications/email')
-      .set('Authorization', bearer)
-      .set('Idempotency-Key', 'case-n:x')
-      .send(leaky)
-      .expect(400);
+    const body = emailBody('case-n:x');
+    const leaky = { ...body, personalisation: { ...body.personalisation, bsn: '123456782' } };
+    const send = (email: object, key: string) =>
+      request(sandbox.app)
+        .post('/notify/v2/notifications/email')
+        .set('Authorization', bearer)
+        .set('Idempotency-Key', key)
+        .send(email);
+    await send(leaky, 'case-n:x').expect(400);
+    // Like Notify: only the account's templates, with every placeholder filled in.
+    const unknown = await send({ ...body, template_id: 'newcomer-case-opened-fr' }, 'case-n:y').expect(400);
+    assert.match(String(unknown.body.detail), /Template newcomer-case-opened-fr not found/);
+    const partial = { ...body, personalisation: { given_name: 'Asha' } };
+    const missing = await send(partial, 'case-n:z').expect(400);
+    assert.match(String(missing.body.detail), /Missing personalisation: location, startsAt/);
+    await send({ ...body, template_id: 'newcomer-case-opened-nl', reference: 'case-n:nl' }, 'case-n:nl').expect(201);
+    const all = (await request(sandbox.app).get('/_admin/notify/emails').expect(200)).body.emails as Array<{
+      reference: string;
+      subject: string;
+      body: string;
+    }>;
+    const dutch = all.find((e) => e.reference === 'case-n:nl');
+    assert.equal(dutch?.subject, 'Uw afspraak bij het loket');
+    assert.equal(dutch?.body, 'Beste Asha, wij verwachten u bij MIC-Maastricht op 2027-03-01T09:30:00+01:00.');
   });
 });
 

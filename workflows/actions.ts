@@ -1,7 +1,7 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import { defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
-import { stepNames, type Actor, type CaseView, type Role } from './definitions';
+import { stepNames, visitPurposes, type Actor, type CaseView, type Role } from './definitions';
 
 const note = z.string().max(2000).optional();
 const reason = z.string().min(1).max(2000);
@@ -152,6 +152,17 @@ export const caseActions = {
     body: z.strictObject({ startsAt: isoDateTime, location: z.string().min(1).max(64).optional() }),
     roles: ['booking-site'],
     summary: 'Move the appointment',
+  }),
+  'schedule-visit': action({
+    wireName: 'scheduleVisit',
+    body: z.strictObject({
+      purpose: z.enum(visitPurposes),
+      startsAt: isoDateTime,
+      /** Defaults to the desk of the appointment. */
+      location: z.string().min(1).max(64).optional(),
+    }),
+    roles: ['booking-site', 'desk-officer'],
+    summary: 'Book the newcomer back at the desk after check-in: a biometrics retake or a card collection',
   }),
   withdraw: action({
     wireName: 'withdraw',

@@ -1,10 +1,20 @@
-import { ApplicationFailure, condition, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, patched, workflowInfo } from '@temporalio/workflow';
 import type { Booking, Service } from '../domain/booking';
-import { maxAheadMs } from '../domain/dates';
+import type { Milestone } from '../domain/emails';
+import { maxAheadMs, returnVisaLatestDay } from '../domain/dates';
 import { hasMvv, isEuCitizen } from '../domain/rules';
 import { idempotencyKeyReused, reasonRequired, type ActionName, type ActionRequest, type Idempotency } from './actions';
 import { caseView, SearchAttributeSync, type CaseSnapshot } from './case-view';
-import type { Actor, AuditEntry, CaseStatusValue, CaseView, DeadlineView, StepName, StepView } from './definitions';
+import type {
+  Actor,
+  AuditEntry,
+  CaseStatusValue,
+  CaseView,
+  DeadlineView,
+  ReturnVisit,
+  StepName,
+  StepView,
+} from './definitions';
 import { stepNames } from './definitions';
 import type { CaseSettings } from './settings';
 
@@ -30,7 +40,7 @@ export interface PermitState {
 /** What an officer action changed: the audit entry's detail, and an e-mail to the newcomer if any. */
 export interface ActionEffect {
   detail?: string;
-  email?: { milestone: 'documents-requested'; documents: string; dueAt: string };
+  email?: { milestone: Milestone } & Record<string, string>;
 }
 
 export interface ActionBehaviour<A extends ActionName> {
@@ -100,6 +110,8 @@ export class CaseState {
   private _slaBreached = false;
   private _appointment: { location: string; startsAt: string };
   private _appointmentVersion = 0;
+  private _returnVisit?: ReturnVisit;
+  private _visitVersion = 0;
   private _checkIn: CheckInState = 'pending';
   private _permit: PermitState = { status: 'none' };
   private readonly earlyDecisions = new Map<string, { decision: PermitDecision; reason?: string }>();
@@ -117,7 +129,12 @@ export class CaseState {
   private _stepsBegun = false;
   /** Idempotency key → fingerprint of the action applied under it. */
   private readonly idempotencyKeys = new Map<string, string>();
-  private readonly searchAttributes = new SearchAttributeSync(() => this.snapshot());
+  private readonly searchAttributes = new SearchAttributeSync(() => ({
+    ...this.snapshot(),
+    indexedHousehold: this.indexedHousehold,
+  }));
+  /** The household the case indexes (`Household`); cases started before the attribute existed index none. */
+  private readonly indexedHousehold?: string;
 
   constructor(
     readonly booking: Booking,
@@ -127,6 +144,11 @@ export class CaseState {
   ) {
     this._settings = settings;
     this._appointment = { ...booking.appointment };
+    // Decided once, in the case's first activation (where the workflow reads its patches), and only for a
+    // booking that names a household: the upserts of the others do not change.
+    if (booking.householdReference !== undefined && patched('household-search-attribute')) {
+      this.indexedHousehold = booking.householdReference;
+    }
     for (const name of stepNames) this._steps.set(name, { name, state: 'blocked' });
   }
 
@@ -153,6 +175,21 @@ export class CaseState {
   }
   beginSteps(): void {
     this._stepsBegun = true;
+  }
+  get returnVisit(): Readonly<ReturnVisit> | undefined {
+    return this._returnVisit;
+  }
+  /** Counts the visits scheduled: a new one restarts the visit's clock. */
+  get visitVersion(): number {
+    return this._visitVersion;
+  }
+  /** Whether what the return visit is for has happened (a new capture, the card handed over). */
+  visitServed(): boolean {
+    if (this._returnVisit?.purpose === 'card-collection') return this._card.handedOver;
+    return this._biometrics.result !== 'retake-needed';
+  }
+  endVisit(state: 'done' | 'missed'): void {
+    if (this._returnVisit) this._returnVisit = { ...this._returnVisit, state };
   }
   get appointmentVersion(): number {
     return this._appointmentVersion;
@@ -344,10 +381,10 @@ export class CaseState {
         mustGiveReason(r.decision === 'refuse', r.reason, 'refusing the return visa');
         this.assertWaiting('return-visa', 'ind:return-visa', 'deciding the return visa');
         const returnDate = this.booking.returnVisa?.returnDate;
-        const longest = Date.now() + this._settings.returnVisaMaxValidityMs;
+        const longest = returnVisaLatestDay(Date.now(), this._settings.returnVisaMaxValidityMs);
         must(
-          r.decision !== 'issue' || returnDate === undefined || Date.parse(returnDate) <= longest,
-          `a return visa is valid until ${new Date(longest).toISOString().slice(0, 10)} at the longest, and the trip ends ${returnDate}; refuse it, or the newcomer rebooks the trip`,
+          r.decision !== 'issue' || returnDate === undefined || returnDate <= longest,
+          `a return visa is valid until ${longest} at the longest, and the trip ends ${returnDate}; refuse it, or the newcomer rebooks the trip`,
         );
       },
       apply: (r) => {
@@ -387,7 +424,36 @@ export class CaseState {
       apply: (r) => {
         this._appointment = { location: r.location ?? this._appointment.location, startsAt: r.startsAt };
         this._appointmentVersion += 1;
-        return `to ${r.startsAt}`;
+        return { detail: `to ${r.startsAt}`, email: { milestone: 'rescheduled', ...this._appointment } };
+      },
+    },
+    'schedule-visit': {
+      validate: (r) => {
+        this.assertOpen();
+        this.assertBookedBy(r.actor, 'schedule a visit for');
+        must(
+          this._checkIn === 'verified',
+          'a return visit follows a check-in; the booking site reschedules the appointment instead',
+        );
+        if (r.purpose === 'biometrics-retake') {
+          must(this._biometrics.result === 'retake-needed', 'no biometrics retake is needed');
+        } else {
+          must(
+            this._card.ready && !this._card.handedOver,
+            this._card.handedOver ? 'the card was already handed over' : 'the card is not ready for pick-up yet',
+          );
+        }
+        must(Date.parse(r.startsAt) > Date.now(), 'the visit must be in the future');
+        must(Date.parse(r.startsAt) <= Date.now() + maxAheadMs, `the visit (${r.startsAt}) is more than a year ahead`);
+      },
+      apply: (r) => {
+        const location = r.location ?? this._appointment.location;
+        this._returnVisit = { purpose: r.purpose, location, startsAt: r.startsAt, state: 'scheduled' };
+        this._visitVersion += 1;
+        return {
+          detail: `${r.purpose} at ${location} on ${r.startsAt}`,
+          email: { milestone: 'visit-scheduled', purpose: r.purpose, location, startsAt: r.startsAt },
+        };
       },
     },
     withdraw: {
@@ -627,6 +693,7 @@ export class CaseState {
       status: this._status,
       outcome: this._outcome,
       appointment: this._appointment,
+      ...(this._returnVisit ? { returnVisit: this._returnVisit } : {}),
       steps: [...this._steps.values()],
       deadlines: [...this._deadlines.values()],
       slaBreached: this._slaBreached,

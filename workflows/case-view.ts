@@ -1,12 +1,21 @@
 import { CancellationScope, upsertSearchAttributes } from '@temporalio/workflow';
 import { settled } from './settle';
 import type { Booking } from '../domain/booking';
-import type { AuditEntry, CaseReferences, CaseStatusValue, CaseView, DeadlineView, StepView } from './definitions';
+import type {
+  AuditEntry,
+  CaseReferences,
+  CaseStatusValue,
+  CaseView,
+  DeadlineView,
+  ReturnVisit,
+  StepView,
+} from './definitions';
 import {
   AgencyRetrying,
   AppointmentAt,
   CaseStatus,
   DeskLocation,
+  Household,
   Municipality,
   NextDeadlineAt,
   Purpose,
@@ -21,6 +30,7 @@ export interface CaseSnapshot {
   readonly status: CaseStatusValue;
   readonly outcome: string | undefined;
   readonly appointment: Readonly<{ location: string; startsAt: string }>;
+  readonly returnVisit?: Readonly<ReturnVisit>;
   readonly steps: readonly StepView[];
   readonly deadlines: readonly DeadlineView[];
   readonly slaBreached: boolean;
@@ -29,6 +39,8 @@ export interface CaseSnapshot {
   readonly references: Readonly<CaseReferences>;
   readonly audit: readonly AuditEntry[];
   readonly bookedBy: string | undefined;
+  /** The household to index in `Household`; undefined for cases that do not index it (started before it was). */
+  readonly indexedHousehold?: string;
 }
 
 /** What an open case waits on now: each waiting step's `waitingOn`, once, sorted. */
@@ -51,6 +63,7 @@ export function caseView(snapshot: CaseSnapshot): CaseView {
     purpose: b.stay.purpose,
     services: b.services,
     appointment: { ...snapshot.appointment },
+    ...(snapshot.returnVisit ? { returnVisit: { ...snapshot.returnVisit } } : {}),
     steps: [...snapshot.steps],
     waitingOn: waitingOn(snapshot),
     deadlines: [...snapshot.deadlines],
@@ -140,6 +153,7 @@ export class SearchAttributeSync {
       { key: NextDeadlineAt, value: values.next ? indexable(values.next) : null },
       { key: SlaBreached, value: values.sla },
       { key: AgencyRetrying, value: values.retrying.length > 0 ? values.retrying : null },
+      ...(snapshot.indexedHousehold ? [{ key: Household, value: snapshot.indexedHousehold }] : []),
     ]);
   }
 }

@@ -93,6 +93,8 @@ export interface CaseView {
   purpose: string;
   services: string[];
   appointment: { location: string; startsAt: string };
+  /** A follow-up appointment at the desk after check-in (a biometrics retake, a card collection). */
+  returnVisit?: ReturnVisit;
   steps: StepView[];
   waitingOn: string[];
   deadlines: DeadlineView[];
@@ -105,6 +107,15 @@ export interface CaseView {
   audit: AuditEntry[];
   /** The booking site that started the case; absent for cases started by hand or before it was recorded. */
   bookedBy?: string;
+}
+
+export const visitPurposes = ['biometrics-retake', 'card-collection'] as const;
+export interface ReturnVisit {
+  purpose: (typeof visitPurposes)[number];
+  location: string;
+  startsAt: string;
+  /** `missed`: nobody came by its start plus the check-in grace; the booking site or desk schedules another. */
+  state: 'scheduled' | 'done' | 'missed';
 }
 
 export interface CaseReferences {

@@ -37,7 +37,8 @@ function registerAction<A extends ActionName>(state: CaseState, notifier: () => 
       state.rememberKey(r.idempotency);
       const applied = behaviour.apply(r);
       const effect = typeof applied === 'object' ? applied : { detail: applied || undefined };
-      if (effect.email) {
+      // Cases started before e-mails went out on every milestone sent only the documents request's.
+      if (effect.email && (effect.email.milestone === 'documents-requested' || patched('milestone-emails'))) {
         const { milestone, ...details } = effect.email;
         notifier().send(milestone, details);
       }

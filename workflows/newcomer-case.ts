@@ -2,7 +2,7 @@ import { allHandlersFinished, CancellationScope, condition, isCancellation, patc
 import { agencyProxies, loadCaseSettings } from './agencies';
 import { CaseState } from './case-state';
 import { Compensations } from './compensations';
-import type { Actor, NewcomerCaseInput, NewcomerCaseResult } from './definitions';
+import { stepNames, type Actor, type NewcomerCaseInput, type NewcomerCaseResult, type StepName } from './definitions';
 import { registerHandlers } from './handlers';
 import { Notifier } from './notifications';
 import { adviceStep, returnVisaStep } from './steps/desk-services';
@@ -12,6 +12,7 @@ import { cardStep } from './steps/card';
 import { checkInStep } from './steps/check-in';
 import { eligibilityStep } from './steps/eligibility';
 import { permitStep } from './steps/permit';
+import { returnVisits } from './steps/return-visits';
 import type { StepContext } from './steps/step-context';
 import { defaultCaseSettings } from './settings';
 
@@ -23,6 +24,10 @@ const system: Actor = { id: 'system', role: 'operator' };
  * the steps, and a withdrawal undoes what can be undone.
  */
 export async function newcomerCaseWorkflow(input: NewcomerCaseInput): Promise<NewcomerCaseResult> {
+  // Patches are read in the first activation, before the settings' local activity: a patch marker recorded in
+  // the activation that resolves a local activity does not replay reliably. Cases started before this waited
+  // for the sponsor check before the desk could check them in.
+  const checkInFirst = patched('check-in-before-eligibility');
   // Handlers first: a query or an update may arrive while the settings are still being read.
   const state = new CaseState(input.booking, input.settings ?? defaultCaseSettings, input.bookedBy);
   if (patched('one-search-attribute-upsert')) state.coalesceSearchAttributes();
@@ -40,6 +45,7 @@ export async function newcomerCaseWorkflow(input: NewcomerCaseInput): Promise<Ne
   const steps = new CancellationScope();
   state.beginSteps();
   const running = steps.run(async () => {
+    if (checkInFirst) return runSteps(context, started);
     if (!(await eligibilityStep(context))) return 'rejected' as const;
     started.push(
       permitStep(context),
@@ -55,7 +61,7 @@ export async function newcomerCaseWorkflow(input: NewcomerCaseInput): Promise<Ne
   });
   const ending = condition(() => state.ending !== undefined).then(() => state.ending!);
   const status = await Promise.race([running, ending]);
-  if (status === 'withdrawn' || status === 'closed-no-show') {
+  if (status === 'withdrawn' || status === 'closed-no-show' || (status === 'rejected' && checkInFirst)) {
     steps.cancel();
     await running.catch((err: unknown) => {
       if (!isCancellation(err)) throw err;
@@ -67,13 +73,54 @@ export async function newcomerCaseWorkflow(input: NewcomerCaseInput): Promise<Ne
 
   if (status === 'withdrawn') state.close(status, await withdraw(context), system);
   else if (status === 'closed-no-show') state.close(status, 'closed: no-show, not rescheduled in time', system);
-  else if (status === 'rejected') state.close(status, `rejected: ${state.step('eligibility').detail}`, system);
-  else state.close(status, summary(state), system);
+  else if (status === 'rejected') {
+    const reason = `rejected: ${state.step('eligibility').detail}`;
+    if (checkInFirst) {
+      for (const step of state.view().steps) {
+        if (step.state !== 'done' && step.state !== 'not-wanted') state.finish(step.name, 'not-possible', reason);
+      }
+    }
+    state.close(status, reason, system);
+  } else state.close(status, summary(state), system);
   notifier.send('case-closed', { status });
   await notifier.allSent();
   await condition(allHandlersFinished);
   await state.searchAttributesCurrent();
   return { caseId: state.caseId, status, outcome: state.outcome!, steps: state.view().steps };
+}
+
+/**
+ * The steps: the appointment (check-in) and what needs only the newcomer at the desk (advice) start at once; the
+ * steps that need the sponsor's answer (the permit and what depends on it, and the BRP registration, which must
+ * not make a lawful-stay claim for a case about to be rejected) wait for eligibility.
+ */
+async function runSteps(context: StepContext, started: Promise<void>[]): Promise<'rejected' | 'completed'> {
+  const { state } = context;
+  const eligibility = eligibilityStep(context);
+  const afterEligibility = (step: (c: StepContext) => Promise<void>, name: StepName): Promise<void> => {
+    if (!state.done('eligibility')) state.setStep(name, { state: 'blocked', detail: 'waits for the sponsor check' });
+    return eligibility.then((eligible) => (eligible ? step(context) : undefined));
+  };
+  started.push(
+    checkInStep(context),
+    adviceStep(context),
+    afterEligibility(permitStep, 'permit'),
+    afterEligibility(brpStep, 'brp'),
+    afterEligibility(biometricsStep, 'biometrics'),
+    afterEligibility(cardStep, 'card'),
+    afterEligibility(returnVisaStep, 'return-visa'),
+  );
+  // Beside the steps, not among them: the case's end must not wait a round for the visits' clock to notice it.
+  const stepsDone = (): boolean => stepNames.every((name) => state.done(name));
+  void returnVisits(context, stepsDone).catch((err: unknown) => {
+    if (!isCancellation(err)) throw err;
+  });
+  // Observed at once: after a rejection the steps are cancelled, and the case settles them one by one.
+  const all = Promise.all(started);
+  all.catch(() => undefined);
+  if (!(await eligibility)) return 'rejected';
+  await all;
+  return 'completed';
 }
 
 /** Undoes, newest first, what a withdrawal can undo; a BRP registration is a legal fact and stays. */

@@ -29,6 +29,7 @@ export class Notifier {
         ...(occurrence > 1 ? { occurrence } : {}),
         email: person.email,
         givenName: person.givenNames.split(' ')[0] ?? person.givenNames,
+        ...(this.state.booking.language ? { language: this.state.booking.language } : {}),
         details,
       })
       .then(

@@ -14,6 +14,11 @@ export const DeskLocation = defineSearchAttributeKey('DeskLocation', SearchAttri
 export const AppointmentAt = defineSearchAttributeKey('AppointmentAt', SearchAttributeType.DATETIME);
 export const NextDeadlineAt = defineSearchAttributeKey('NextDeadlineAt', SearchAttributeType.DATETIME);
 export const SlaBreached = defineSearchAttributeKey('SlaBreached', SearchAttributeType.BOOL);
+/**
+ * The booking site's opaque `householdReference` (3-64 letters, digits and dashes, like the booking reference that
+ * names the workflow), linking a family's cases: never a name or an address.
+ */
+export const Household = defineSearchAttributeKey('Household', SearchAttributeType.KEYWORD);
 /** Agencies whose calls for this case keep failing past the detection time. */
 export const AgencyRetrying = defineSearchAttributeKey('AgencyRetrying', SearchAttributeType.KEYWORD_LIST);
 
@@ -27,4 +32,5 @@ export const caseSearchAttributes = [
   NextDeadlineAt,
   SlaBreached,
   AgencyRetrying,
+  Household,
 ] as const;

@@ -2,13 +2,15 @@ import { Router } from 'express';
 import type { Actor } from '../../workflows/definitions';
 import { viewFor } from '../case-views';
 import { intakeViolations } from '../../domain/booking';
-import { caseWorkflowsQuery } from '../../lib/temporal/visibility';
+import { deskDayBounds } from '../../domain/dates';
+import { caseWorkflowsQuery, type VisibleCase } from '../../lib/temporal/visibility';
 import type { Authenticate } from '../auth';
 import { requirePermission } from '../auth';
 import type { CaseService } from '../case-service';
 import type { PageTokens } from '../page-token';
 import { HttpProblem } from '../problem';
-import { caseIdPattern, CreateCaseRequestSchema, ListCasesQuerySchema } from '../schemas';
+import { caseIdPattern, CreateCaseRequestSchema, ListCasesQuerySchema, type ListCasesQuery } from '../schemas';
+import { isCursor, sortedListLimit, sortedPage } from '../sorted-list';
 import { parse } from '../validate';
 
 interface CasesRouterDeps {
@@ -21,6 +23,23 @@ export function caseIdParam(value: unknown): string {
   const caseId = String(value);
   if (!caseIdPattern.test(caseId)) throw new HttpProblem(404, 'Not Found', `There is no case ${caseId.slice(0, 80)}.`);
   return caseId;
+}
+
+/** The visibility query of a work list. Values are pattern-checked by the schema, so they cannot leave the quotes. */
+function listQuery(q: ListCasesQuery): string {
+  const conditions = [caseWorkflowsQuery];
+  if (q.status) conditions.push(`CaseStatus = '${q.status}'`);
+  if (q.waitingOn) conditions.push(`WaitingOn = '${q.waitingOn}'`);
+  if (q.municipality) conditions.push(`Municipality = '${q.municipality}'`);
+  if (q.location) conditions.push(`DeskLocation = '${q.location}'`);
+  if (q.appointmentDate) {
+    const { from, to } = deskDayBounds(q.appointmentDate);
+    conditions.push(`AppointmentAt >= '${from.toISOString()}' AND AppointmentAt < '${to.toISOString()}'`);
+  }
+  if (q.householdReference) conditions.push(`Household = '${q.householdReference}'`);
+  if (q.slaBreached) conditions.push(`SlaBreached = ${q.slaBreached}`);
+  if (q.agencyRetrying) conditions.push(`AgencyRetrying = '${q.agencyRetrying}'`);
+  return conditions.join(' AND ');
 }
 
 /** `POST /v1/cases`, `GET /v1/cases/{caseId}`, `GET /v1/cases`. */
@@ -53,26 +72,29 @@ export function casesRouter({ cases, authenticate, pageTokens }: CasesRouterDeps
 
   router.get('/', requirePermission(authenticate, 'list-cases'), async (req, res) => {
     const q = parse(ListCasesQuerySchema, req.query, 'query');
-    // Values are pattern-checked above, so they cannot break out of the quotes.
-    const conditions = [caseWorkflowsQuery];
-    if (q.status) conditions.push(`CaseStatus = '${q.status}'`);
-    if (q.waitingOn) conditions.push(`WaitingOn = '${q.waitingOn}'`);
-    if (q.municipality) conditions.push(`Municipality = '${q.municipality}'`);
-    if (q.location) conditions.push(`DeskLocation = '${q.location}'`);
-    if (q.slaBreached) conditions.push(`SlaBreached = ${q.slaBreached}`);
-    if (q.agencyRetrying) conditions.push(`AgencyRetrying = '${q.agencyRetrying}'`);
-    const nextPageToken = q.pageToken ? pageTokens.verify(q.pageToken) : undefined;
-    if (q.pageToken && !nextPageToken) {
-      throw new HttpProblem(400, 'Bad Request', 'pageToken is not one this API handed out.');
+    const query = listQuery(q);
+    const sorted = q.sort === 'appointmentAt' || q.appointmentDate !== undefined || q.householdReference !== undefined;
+    let page: { cases: VisibleCase[]; nextPageToken?: string };
+    if (sorted) {
+      page = sortedPage(await cases.listAll(query, sortedListLimit), q.pageSize, pageTokens, q.pageToken);
+    } else {
+      const nextPageToken = q.pageToken ? pageTokens.verify(q.pageToken) : undefined;
+      if (q.pageToken && (!nextPageToken || isCursor(nextPageToken))) {
+        throw new HttpProblem(400, 'Bad Request', 'pageToken is not one this API handed out for this list.');
+      }
+      const temporalPage = await cases.list({ query, pageSize: q.pageSize, nextPageToken });
+      page = {
+        cases: temporalPage.cases,
+        ...(temporalPage.nextPageToken ? { nextPageToken: pageTokens.sign(temporalPage.nextPageToken) } : {}),
+      };
     }
-    const page = await cases.list({ query: conditions.join(' AND '), pageSize: q.pageSize, nextPageToken });
     res.json({
       cases: page.cases.map((c) => ({
         ...c,
         appointmentAt: c.appointmentAt?.toISOString(),
         nextDeadlineAt: c.nextDeadlineAt?.toISOString(),
       })),
-      ...(page.nextPageToken ? { nextPageToken: pageTokens.sign(page.nextPageToken) } : {}),
+      ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}),
     });
   });
 

@@ -37,6 +37,8 @@ export interface VisibleCase {
   appointmentAt: Date | undefined;
   nextDeadlineAt: Date | undefined;
   slaBreached: boolean;
+  /** The booking site's opaque household reference, for cases that index it. */
+  householdReference?: string;
   /** `TemporalReportedProblems`: empty while its workflow tasks succeed. */
   reportedProblems: string[];
 }
@@ -53,6 +55,7 @@ export function visibleCase(caseId: string, attrs: TypedSearchAttributes): Visib
     appointmentAt: attrs.get(sa.AppointmentAt),
     nextDeadlineAt: attrs.get(sa.NextDeadlineAt),
     slaBreached: attrs.get(sa.SlaBreached) ?? false,
+    ...(attrs.get(sa.Household) ? { householdReference: attrs.get(sa.Household) } : {}),
     reportedProblems: attrs.get(TemporalReportedProblems) ?? [],
   };
 }

@@ -13,11 +13,11 @@ export interface ApiStack {
 }
 
 /** The API on a real port, with running case workers and a sandbox whose call-backs reach it. */
-export async function startApiStack(taskQueue: string): Promise<ApiStack> {
+export async function startApiStack(taskQueue: string, options: { env?: NodeJS.ProcessEnv } = {}): Promise<ApiStack> {
   const sandbox = await startSandbox({ callbackToken: 'dev-agency' });
   const workers = await caseWorkers(taskQueue, { sandboxUrl: sandbox.url });
   const running = workers.run();
-  const server: Server = testApp({ taskQueue }).listen(0, '127.0.0.1');
+  const server: Server = testApp({ taskQueue, env: options.env }).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   return {
     sandbox,

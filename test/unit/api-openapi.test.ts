@@ -134,8 +134,11 @@ describe('api: OpenAPI document and docs page', () => {
       'waitingOn',
       'municipality',
       'location',
+      'appointmentDate',
+      'householdReference',
       'slaBreached',
       'agencyRetrying',
+      'sort',
       'pageSize',
       'pageToken',
     ]);

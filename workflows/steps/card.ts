@@ -81,7 +81,7 @@ export async function cardStep({ state, agencies, notifier, compensations }: Ste
   const reminder = runDeadline(state, 'card-collection-reminder', state.settings.cardCollectionReminderMs, {
     until: collected,
     sla: false,
-    onBreach: () => notifier.send('card-ready', { location: state.appointment.location, reminder: 'yes' }),
+    onBreach: () => notifier.send('card-collection-reminder', { location: state.appointment.location }),
   });
   const escalation = runDeadline(state, 'card-collection', state.settings.cardCollectionEscalationMs, {
     until: collected,

@@ -1,4 +1,4 @@
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 import { runDeadline } from '../deadlines';
 import type { StepContext } from './step-context';
 
@@ -6,7 +6,7 @@ import type { StepContext } from './step-context';
  * The appointment: a desk officer checks the newcomer in. Nobody by the start plus the grace time is a no-show;
  * the booking site may then reschedule within the window, after which the case closes as a no-show.
  */
-export async function checkInStep({ state, compensations }: StepContext): Promise<void> {
+export async function checkInStep({ state, notifier, compensations }: StepContext): Promise<void> {
   compensations.register({
     needed: () => !state.checkInSettled,
     undo: () => {
@@ -28,6 +28,10 @@ export async function checkInStep({ state, compensations }: StepContext): Promis
     if (clock === 'breached') {
       state.markNoShow();
       state.setStep('check-in', { state: 'waiting', waitingOn: 'booking-site:reschedule', detail: 'no-show' });
+      if (patched('milestone-emails')) {
+        const rescheduleBy = new Date(Date.now() + state.settings.rescheduleWindowMs).toISOString();
+        notifier.send('no-show', { rescheduleBy });
+      }
       const rescheduled = await runDeadline(state, 'reschedule-after-no-show', state.settings.rescheduleWindowMs, {
         until: () => state.appointmentVersion !== version,
         sla: false,

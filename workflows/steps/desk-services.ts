@@ -1,4 +1,5 @@
 import { condition } from '@temporalio/workflow';
+import { returnVisaLatestDay } from '../../domain/dates';
 import { refusalDetails } from '../../domain/objection';
 import { skipped, withAgency } from '../agency-call';
 import { checkedInWithApplication } from './prerequisites';
@@ -30,8 +31,11 @@ export async function returnVisaStep({ state, agencies, notifier }: StepContext)
     });
   }
   const applicationNumber = state.permit.applicationNumber!;
+  // The case's setting caps the validity, within the legal 3 months; the adapter refuses a longer one.
+  const longest = returnVisaLatestDay(Date.now(), state.settings.returnVisaMaxValidityMs);
+  const validUntil = visa.returnDate < longest ? visa.returnDate : longest;
   const issued = await withAgency(state, 'return-visa', 'ind', () =>
-    agencies.ind.issueReturnVisa({ caseId: state.caseId, applicationNumber, ...visa }),
+    agencies.ind.issueReturnVisa({ caseId: state.caseId, applicationNumber, ...visa, validUntil }),
   );
   if (issued === skipped) return state.finish('return-visa', 'skipped', state.skipReason('return-visa'));
   state.addResults({ returnVisaNumber: issued.visaNumber, returnVisaValidUntil: issued.validUntil });

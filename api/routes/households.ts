@@ -1,0 +1,51 @@
+import { Router } from 'express';
+import { caseWorkflowsQuery } from '../../lib/temporal/visibility';
+import type { Actor } from '../../workflows/definitions';
+import { requirePermission, type Authenticate } from '../auth';
+import type { CaseService } from '../case-service';
+import { viewFor, type RoleView } from '../case-views';
+import { HttpProblem } from '../problem';
+import { householdReferencePattern } from '../schemas';
+
+interface HouseholdsRouterDeps {
+  cases: CaseService;
+  authenticate: Authenticate;
+}
+
+/** A family books once; more members than this is not a household but a mistake worth a look. */
+const maxMembers = 50;
+
+/**
+ * `GET /v1/households/{householdReference}`: every member's case, each as the caller's role may see it. A booking
+ * site sees the members it booked; a household of which it booked none reads as unknown, like another's case.
+ */
+export function householdsRouter({ cases, authenticate }: HouseholdsRouterDeps): Router {
+  const router = Router();
+  router.get('/:householdReference', requirePermission(authenticate, 'read-household'), async (req, res) => {
+    const reference = String(req.params.householdReference);
+    const unknown = new HttpProblem(404, 'Not Found', `There is no household ${reference.slice(0, 80)}.`);
+    if (!householdReferencePattern.test(reference)) throw unknown;
+    const actor = res.locals.actor as Actor;
+    const found = await cases.listAll(`${caseWorkflowsQuery} AND Household = '${reference}'`, maxMembers);
+    const ordered = found.sort(
+      (a, b) =>
+        (a.appointmentAt?.getTime() ?? Infinity) - (b.appointmentAt?.getTime() ?? Infinity) ||
+        a.caseId.localeCompare(b.caseId),
+    );
+    const members = (await Promise.all(ordered.map(async (c) => visibleTo(actor, await cases.view(c.caseId))))).filter(
+      (view): view is RoleView => view !== undefined,
+    );
+    if (members.length === 0) throw unknown;
+    res.json({ householdReference: reference, members });
+  });
+  return router;
+}
+
+function visibleTo(actor: Actor, view: Parameters<typeof viewFor>[1]): RoleView | undefined {
+  try {
+    return viewFor(actor, view);
+  } catch (err) {
+    if (err instanceof HttpProblem && err.status === 404) return undefined; // another booking site's member
+    throw err;
+  }
+}

@@ -1,0 +1,28 @@
+import { condition } from '@temporalio/workflow';
+import { runDeadline } from '../deadlines';
+import type { StepContext } from './step-context';
+
+/**
+ * The clock of each return visit (`schedule-visit`): the newcomer is expected by its start plus the check-in
+ * grace. A visit served in time is done; one missed is marked so, and the booking site or desk books another.
+ * A new visit restarts the clock. Ends with the case's other steps (`stepsDone`); issues no command until a
+ * visit is scheduled.
+ */
+export async function returnVisits({ state }: StepContext, stepsDone: () => boolean): Promise<void> {
+  let seen = state.visitVersion;
+  for (;;) {
+    await condition(() => state.visitVersion !== seen || stepsDone());
+    if (state.visitVersion === seen) return;
+    seen = state.visitVersion;
+    const visit = state.returnVisit!;
+    const dueIn = Date.parse(visit.startsAt) + state.settings.checkInGraceMs - Date.now();
+    const clock = await runDeadline(state, 'return-visit', Math.max(dueIn, 1), {
+      until: () => state.visitServed() || state.visitVersion !== seen || stepsDone(),
+      sla: false,
+    });
+    if (state.visitVersion !== seen) continue;
+    state.endVisit(clock === 'breached' ? 'missed' : 'done');
+    if (clock === 'breached') state.record({ id: 'system', role: 'operator' }, 'return-visit-missed', visit.purpose);
+    state.sync();
+  }
+}
