@@ -25,6 +25,11 @@ interface CaseWorkerOptions {
   shutdownGraceMs?: number;
   /** Cases kept in memory between workflow tasks; the SDK's own default when absent. */
   maxCachedWorkflows?: number;
+  /**
+   * At most this long between two heartbeats an agency activity sends to Temporal (the SDK's own default, 80% of
+   * the heartbeat timeout, when absent). A cancelled poll learns of it with its next heartbeat's answer.
+   */
+  heartbeatThrottleMs?: number;
 }
 
 /** The path the bundler starts from: the compiled `workflows/index.js`. */
@@ -88,6 +93,9 @@ export async function createCaseWorkers(options: CaseWorkerOptions): Promise<Cas
       taskQueue: agencyTaskQueue(options.taskQueue, agency),
       activities: activities[agency],
       maxTaskQueueActivitiesPerSecond: rateLimits[agency],
+      ...(options.heartbeatThrottleMs !== undefined
+        ? { maxHeartbeatThrottleInterval: options.heartbeatThrottleMs }
+        : {}),
     }),
   );
   return new CaseWorkers(await Promise.all([caseWorker, ...agencyWorkers]));

@@ -43,8 +43,11 @@ export function longPoll(agency: Agency, settings: CaseSettings): ActivityOption
     startToCloseTimeout: '400 days',
     heartbeatTimeout: settings.pollHeartbeatTimeoutMs,
     retry: {
+      // The poll rides out agency errors itself; it ends without an answer only when its worker was lost (the
+      // heartbeat timeout) or starved. Polling again within a minute costs one request; waiting longer costs the
+      // newcomer the decision's news.
       initialInterval: '10s',
-      maximumInterval: '10m',
+      maximumInterval: '1m',
       backoffCoefficient: 2,
       nonRetryableErrorTypes: businessFailures,
     },

@@ -119,8 +119,9 @@ export function testSettings(overrides: Partial<CaseSettings> = {}): CaseSetting
     ...defaultCaseSettings,
     agencyRetryVisibleAfterMs: 2_000,
     agencyRetryMaxMs: 120_000,
-    // Heartbeats are throttled to 80% of this: short, so a cancelled poll learns of it quickly.
-    pollHeartbeatTimeoutMs: 1_000,
+    // Long enough that a starved worker on a busy machine does not lose its polls (each lost poll is retried after
+    // a back-off); a cancelled poll still learns of it quickly, as the workers heartbeat every 500 ms at most.
+    pollHeartbeatTimeoutMs: 15_000,
     ...overrides,
   };
 }
@@ -157,6 +158,7 @@ export async function caseWorkers(taskQueue: string, options: CaseWorkersOptions
     dataConverter: options.dataConverter ?? testDataConverter,
     workflowBundle: await workflowBundle(),
     shutdownGraceMs: 2_000,
+    heartbeatThrottleMs: 500,
     ...(options.stuckReportMetrics ? { stuckReportMetrics: options.stuckReportMetrics } : {}),
   });
 }
