@@ -2,7 +2,7 @@ import { caseActions } from '../workflows/actions';
 import assert from 'node:assert/strict';
 import type * as d from '../workflows/definitions';
 import { euBooking, vvrBooking } from './fixtures/bookings';
-import { actors, startCase, stepOutcome, waitForCase, type CaseHandle } from './harness/case-driver';
+import { act, actors, startCase, stepOutcome, waitForCase, type CaseHandle } from './harness/case-driver';
 import { useCaseStack } from './harness/case-fixture';
 
 const cases = 20;
@@ -30,14 +30,18 @@ describe('under 30% injected errors and random latency on every agency', () => {
       const permit = i % 2 === 1;
       const handle: CaseHandle = await startCase(taskQueue, permit ? vvrBooking() : euBooking());
       await waitingOn(handle, 'desk:check-in');
-      await handle.executeUpdate(caseActions['check-in'].update, {
-        args: [{ actor: actors.desk, identity: 'verified' }],
-      });
+      await act(() =>
+        handle.executeUpdate(caseActions['check-in'].update, {
+          args: [{ actor: actors.desk, identity: 'verified' }],
+        }),
+      );
       if (permit) {
         await waitingOn(handle, 'ind:biometrics');
-        await handle.executeUpdate(caseActions['capture-biometrics'].update, {
-          args: [{ actor: actors.ind, captureReference: `CAP-${i}` }],
-        });
+        await act(() =>
+          handle.executeUpdate(caseActions['capture-biometrics'].update, {
+            args: [{ actor: actors.ind, captureReference: `CAP-${i}` }],
+          }),
+        );
         const view = await waitForCase(
           handle,
           (v) => stepOutcome(v, 'biometrics') === 'accepted',
@@ -49,12 +53,14 @@ describe('under 30% injected errors and random latency on every agency', () => {
         const card = [...sandbox.state.cards.values()].find((c) => c.caseRef === handle.workflowId);
         await admin.cardReady(card!.orderId);
         await waitForCase(handle, (v) => v.waitingOn.includes('desk:card-hand-over'), 'card ready', stepWithin);
-        await handle.executeUpdate(caseActions['hand-over-card'].update, { args: [{ actor: actors.desk }] });
+        await act(() => handle.executeUpdate(caseActions['hand-over-card'].update, { args: [{ actor: actors.desk }] }));
       }
       await waitingOn(handle, 'expat:advice');
-      await handle.executeUpdate(caseActions['record-advice'].update, {
-        args: [{ actor: actors.expat, outcome: 'given' }],
-      });
+      await act(() =>
+        handle.executeUpdate(caseActions['record-advice'].update, {
+          args: [{ actor: actors.expat, outcome: 'given' }],
+        }),
+      );
       return handle.result();
     };
 

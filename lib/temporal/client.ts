@@ -58,7 +58,7 @@ export type CaseCallFailure =
 const transientCodes = new Set<number>([8, 10, 13, 2]);
 
 /** What a Temporal client error means for a case; undefined for an error that is not Temporal's to explain. */
-function classifyTemporalError(err: unknown): CaseCallFailure | undefined {
+export function classifyTemporalError(err: unknown): CaseCallFailure | undefined {
   if (err instanceof WorkflowUpdateFailedError) {
     if (isUnprocessedUpdate(err.cause)) return { kind: 'recovering' };
     const type = err.cause instanceof ApplicationFailure ? err.cause.type : undefined;

@@ -1,5 +1,6 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { Booking } from '../../domain/booking';
+import { classifyTemporalError } from '../../lib/temporal/client';
 import { newcomerCaseWorkflow } from '../../workflows';
 import { caseStatusQuery, caseWorkflowId, type Actor, type CaseView } from '../../workflows/definitions';
 import type { CaseSettings } from '../../workflows/settings';
@@ -49,3 +50,22 @@ export const waitingOn = (handle: CaseHandle, wait: string): Promise<CaseView> =
 
 export const stepOutcome = (view: CaseView, step: string): string | undefined =>
   view.steps.find((s) => s.name === step)?.outcome;
+
+/**
+ * Takes an officer's action straight through the Temporal client, and retries it as the API's client retries a
+ * 503: while Temporal retries a case's workflow task (its worker starved past the task's timeout on a busy
+ * machine, or killed) it refuses Updates for a moment, and nothing was applied. Any other failure is thrown.
+ */
+export async function act<T>(take: () => Promise<T>, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await take();
+    } catch (err) {
+      const kind = classifyTemporalError(err)?.kind;
+      const retryable = kind === 'task-failing' || kind === 'recovering';
+      if (!retryable || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
