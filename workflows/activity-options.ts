@@ -32,7 +32,12 @@ export function agencyCall(agency: Agency, settings: CaseSettings): ActivityOpti
     taskQueue: agencyTaskQueue(workflowInfo().taskQueue, agency),
     startToCloseTimeout: '30s',
     scheduleToCloseTimeout: settings.agencyRetryMaxMs,
-    retry: { ...backoff[agency], backoffCoefficient: 2, nonRetryableErrorTypes: businessFailures },
+    retry: {
+      ...backoff[agency],
+      ...(settings.agencyRetryIntervalCapMs ? { maximumInterval: settings.agencyRetryIntervalCapMs } : {}),
+      backoffCoefficient: 2,
+      nonRetryableErrorTypes: businessFailures,
+    },
   };
 }
 

@@ -27,6 +27,11 @@ export interface CaseSettings {
   agencyRetryVisibleAfterMs: number;
   /** After this long of failing calls the step waits on an operator instead. */
   agencyRetryMaxMs: number;
+  /**
+   * At most this long between two attempts of an agency call; when absent, each agency's own cap (BRP and IND
+   * 10 minutes, Notify 5). Absent in the settings of cases started before it existed.
+   */
+  agencyRetryIntervalCapMs?: number;
   /** Heartbeat timeout of the polling fall-backs; a multiple of the poll interval. */
   pollHeartbeatTimeoutMs: number;
 }
