@@ -70,7 +70,7 @@ export const CaseViewSchema = z.object({
       purpose: z.enum(visitPurposes),
       location: z.string(),
       startsAt: z.string(),
-      state: z.enum(['scheduled', 'done', 'missed']),
+      state: z.enum(['scheduled', 'done', 'missed', 'cancelled']),
     })
     .optional(),
   steps: z.array(

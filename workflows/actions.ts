@@ -21,6 +21,11 @@ interface ActionSpec<Wire extends string, Body extends z.ZodObject> {
   /** Who may take the action; the API and the workflow's validators both enforce it. */
   roles: readonly Role[];
   summary: string;
+  /**
+   * Date fields the caller sets that must lie ahead, within a year (field → what it is, for the message). The API
+   * answers one out of bounds with a 422 naming the field, before the case sees it.
+   */
+  futureDates?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -122,6 +127,7 @@ export const caseActions = {
     }),
     roles: ['ind-officer'],
     summary: 'Ask the newcomer for documents by a due date',
+    futureDates: { dueAt: 'the due date' },
   }),
   'documents-supplied': action({
     wireName: 'documentsSupplied',
@@ -152,6 +158,7 @@ export const caseActions = {
     body: z.strictObject({ startsAt: isoDateTime, location: z.string().min(1).max(64).optional() }),
     roles: ['booking-site'],
     summary: 'Move the appointment',
+    futureDates: { startsAt: 'the new appointment' },
   }),
   'schedule-visit': action({
     wireName: 'scheduleVisit',
@@ -163,6 +170,7 @@ export const caseActions = {
     }),
     roles: ['booking-site', 'desk-officer'],
     summary: 'Book the newcomer back at the desk after check-in: a biometrics retake or a card collection',
+    futureDates: { startsAt: 'the visit' },
   }),
   withdraw: action({
     wireName: 'withdraw',

@@ -188,7 +188,12 @@ export class CaseState {
     if (this._returnVisit?.purpose === 'card-collection') return this._card.handedOver;
     return this._biometrics.result !== 'retake-needed';
   }
-  endVisit(state: 'done' | 'missed'): void {
+  /** Whether what the return visit was for ended without it (biometrics not needed after all, the card not collected). */
+  visitObsolete(): boolean {
+    if (this._returnVisit?.purpose === 'card-collection') return this.done('card') && !this._card.handedOver;
+    return this.done('biometrics') && this._biometrics.result === 'retake-needed';
+  }
+  endVisit(state: 'done' | 'missed' | 'cancelled'): void {
     if (this._returnVisit) this._returnVisit = { ...this._returnVisit, state };
   }
   get appointmentVersion(): number {

@@ -114,8 +114,11 @@ export interface ReturnVisit {
   purpose: (typeof visitPurposes)[number];
   location: string;
   startsAt: string;
-  /** `missed`: nobody came by its start plus the check-in grace; the booking site or desk schedules another. */
-  state: 'scheduled' | 'done' | 'missed';
+  /**
+   * `missed`: nobody came by its start plus the check-in grace; the booking site or desk schedules another.
+   * `cancelled`: what it was for is no longer needed (a refused permit needs no retake or card).
+   */
+  state: 'scheduled' | 'done' | 'missed' | 'cancelled';
 }
 
 export interface CaseReferences {

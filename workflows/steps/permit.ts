@@ -66,6 +66,8 @@ export async function permitStep({ state, agencies, notifier, compensations }: S
       state.finish('permit', 'withdrawn');
       return 'IND application withdrawn';
     },
+    // The desk filed it for the newcomer; one the sponsor filed is the sponsor's to withdraw.
+    onNoShow: tevApplication === undefined,
   });
   if (grantedWithMvv) {
     state.linkGrantedWithMvv(applicationNumber);
