@@ -9,6 +9,7 @@ import {
 import type { Agency } from '../domain/agency-failures';
 import type { CaseState } from './case-state';
 import type { StepName } from './definitions';
+import { readableDuration } from './summaries';
 
 export const skipped = Symbol('skipped');
 
@@ -112,7 +113,10 @@ async function visiblyRetrying<T>(state: CaseState, agency: Agency, call: () => 
   const watch = new CancellationScope();
   const watching = watch
     .run(async () => {
-      await sleep(state.settings.agencyRetryVisibleAfterMs);
+      const after = state.settings.agencyRetryVisibleAfterMs;
+      await sleep(after, {
+        summary: `${agency.toUpperCase()} still failing? Flag AgencyRetrying after ${readableDuration(after)}`,
+      });
       marked = true;
       state.markAgencyRetrying(agency, true);
     })
