@@ -28,6 +28,7 @@ const variables: Record<keyof CaseSettings, keyof z.infer<typeof CaseSettingsEnv
   agencyRetryVisibleAfterMs: 'CASE_AGENCY_RETRY_VISIBLE_AFTER',
   agencyRetryMaxMs: 'CASE_AGENCY_RETRY_MAX',
   pollHeartbeatTimeoutMs: 'CASE_POLL_HEARTBEAT_TIMEOUT',
+  personNormMs: 'CASE_PERSON_NORM',
 };
 
 export const caseSettingsVariables = variables;
@@ -48,6 +49,7 @@ export const CaseSettingsEnvSchema = z.object({
   CASE_AGENCY_RETRY_VISIBLE_AFTER: duration.optional(),
   CASE_AGENCY_RETRY_MAX: duration.optional(),
   CASE_POLL_HEARTBEAT_TIMEOUT: duration.optional(),
+  CASE_PERSON_NORM: duration.optional(),
 });
 
 /** The case clocks from the parsed environment, defaults where a variable is unset. */

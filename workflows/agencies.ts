@@ -1,6 +1,7 @@
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { BrpActivities, IndActivities, NotifyActivities } from '../activities';
 import type { CaseSettingsActivities } from '../activities/case-settings';
+import type { RetryingCallActivities } from '../activities/retrying-calls';
 import { agencyCall, longPoll } from './activity-options';
 import type { CaseSettings } from './settings';
 import { summarised } from './summaries';
@@ -24,4 +25,11 @@ export type AgencyProxies = ReturnType<typeof agencyProxies>;
 export const { loadCaseSettings } = proxyLocalActivities<CaseSettingsActivities>({
   startToCloseTimeout: '10s',
   summary: "Read the deployment's case clocks",
+});
+
+/** What Temporal's retries of a failing agency call last saw (see `activities/retrying-calls.ts`). */
+export const { lastAgencyError } = proxyLocalActivities<RetryingCallActivities>({
+  startToCloseTimeout: '10s',
+  retry: { maximumAttempts: 3 },
+  summary: "Read the failing agency call's last error",
 });

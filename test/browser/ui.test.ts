@@ -1,7 +1,7 @@
 import { caseActions } from '../../workflows/actions';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { defaultStuckNorms, stuckQueries } from '../../operator/stuck';
+import { stuckQueries } from '../../operator/stuck';
 import { startSandbox, type StartedSandbox } from '../../sandbox/app';
 import { newcomerCaseWorkflow } from '../../workflows';
 import { caseWorkflowId } from '../../workflows/definitions';
@@ -28,7 +28,7 @@ describe('Temporal Web UI: an operator finds a case stuck on BRP and reads it de
   let handle: CaseHandle;
   let runId: string;
   const booking = euBooking();
-  const stuckQuery = stuckQueries(new Date(), defaultStuckNorms)['agency-retrying'];
+  const stuckQuery = stuckQueries()['agency-retrying'];
   const openStuckQuery = () =>
     page.goto(`${ui.uiUrl}/namespaces/default/workflows?query=${encodeURIComponent(stuckQuery)}`);
 

@@ -3,6 +3,7 @@ import type { Booking } from '../../domain/booking';
 import { newcomerCaseWorkflow } from '../../workflows';
 import { caseStatusQuery, caseWorkflowId, type Actor, type CaseView } from '../../workflows/definitions';
 import type { CaseSettings } from '../../workflows/settings';
+import { caseStartMetadata } from '../../workflows/static-summary';
 import { eventually } from './eventually';
 import { temporal } from './temporal';
 
@@ -21,6 +22,7 @@ export async function startCase(taskQueue: string, booking: Booking, settings?: 
     taskQueue,
     workflowId: caseWorkflowId(booking.bookingReference),
     args: [{ booking, ...(settings ? { settings } : {}) }],
+    ...caseStartMetadata(booking),
   });
 }
 
