@@ -9,6 +9,7 @@ import { euBooking } from './fixtures/bookings';
 import { actors, startCase, stepOutcome, waitForCase, waitingOn, type CaseHandle } from './harness/case-driver';
 import { useCaseStack } from './harness/case-fixture';
 import { eventually } from './harness/eventually';
+import { runCases } from './harness/operator-cli';
 import { readmeQuery, readmeQueryLinks } from './harness/readme-links';
 import { temporal, testPayloadKeysSpec, testSettings } from './harness/temporal';
 
@@ -54,13 +55,20 @@ const personalData = (booking: ReturnType<typeof euBooking>): string[] => [
 describe('the case explains itself in the Temporal UI', () => {
   const stack = useCaseStack({ name: 'explains-itself' });
 
-  it('every saved query of the README is a link the Temporal UI takes, without a timestamp, as `cases stuck` prints', async () => {
+  it('every saved query of the README is a link the Temporal UI takes, without a timestamp, as `cases stuck` prints', async function () {
+    this.timeout(60_000);
     const links = readmeQueryLinks();
     const readmeUrls = links.map((l) => l.url);
+    const listed = await runCases(['stuck'], { TEMPORAL_TASK_QUEUE: stack.taskQueue });
+    assert.equal(listed.code, 0, listed.stderr);
     for (const printed of stuckQueryLinks('http://localhost:8233')) {
       assert.ok(
         readmeUrls.includes(printed.url),
         `the README lacks the saved query "${printed.title}": ${printed.url}`,
+      );
+      assert.ok(
+        listed.stdout.includes(`${printed.title}: ${printed.url}`),
+        `cases stuck does not print ${printed.url}`,
       );
     }
     assert.ok(links.some((l) => l.query.includes('TemporalReportedProblems IS NOT NULL')));
