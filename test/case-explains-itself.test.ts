@@ -8,6 +8,8 @@ import { CaseOutcome, PersonOverdue } from '../workflows/search-attributes';
 import { euBooking } from './fixtures/bookings';
 import { actors, startCase, stepOutcome, waitForCase, waitingOn, type CaseHandle } from './harness/case-driver';
 import { useCaseStack } from './harness/case-fixture';
+import request from 'supertest';
+import { testApp, tokens } from './harness/api';
 import { eventually } from './harness/eventually';
 import { runCases } from './harness/operator-cli';
 import { readmeQuery, readmeQueryLinks } from './harness/readme-links';
@@ -77,6 +79,25 @@ describe('the case explains itself in the Temporal UI', () => {
       // Temporal refuses a query with an unknown attribute or bad syntax: each must run as written.
       await temporal().client.workflow.count(link.query);
     }
+  });
+
+  it('a case booked through the API carries its summary and details from the start, without personal data', async function () {
+    this.timeout(60_000);
+    const booking = euBooking();
+    const api = request(testApp({ taskQueue: stack.taskQueue, actionTimeoutMs: 10_000 }));
+    await stack.runWorkers(async () => {
+      const created = await api.post('/v1/cases').set('authorization', tokens.bookingSite).send(booking);
+      assert.ok([201, 202].includes(created.status), created.text);
+    });
+    const description = await temporal().client.workflow.getHandle(`case-${booking.bookingReference}`).describe();
+    assert.equal(
+      await description.staticSummary(),
+      `Case ${booking.bookingReference}: eu-citizen, municipality 0935, desk MIC-Maastricht`,
+    );
+    const details = (await description.staticDetails()) ?? '';
+    assert.match(details, /\*\*Services\*\* brp-registration, advice/);
+    for (const personal of personalData(booking)) assert.ok(!details.includes(personal), `${personal} in ${details}`);
+    await temporal().client.workflow.getHandle(`case-${booking.bookingReference}`).terminate('test done');
   });
 
   it('during a BRP outage it says in words, without personal data, that BRP is failing, since when and why', async function () {
