@@ -12,6 +12,7 @@ import {
   type VisibleCase,
 } from '../lib/temporal/visibility';
 import { newcomerCaseWorkflow } from '../workflows';
+import { caseStartMetadata } from '../workflows/static-summary';
 import {
   caseOpenedUpdate,
   caseStatusQuery,
@@ -53,6 +54,7 @@ export class CaseService {
       taskQueue: this.deps.taskQueue,
       workflowId: caseId,
       args: [{ booking, bookedBy }],
+      ...caseStartMetadata(booking),
       workflowIdConflictPolicy: 'FAIL',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
     });

@@ -29,6 +29,7 @@ const variables: Record<keyof CaseSettings, keyof z.infer<typeof CaseSettingsEnv
   agencyRetryMaxMs: 'CASE_AGENCY_RETRY_MAX',
   agencyRetryIntervalCapMs: 'CASE_AGENCY_RETRY_INTERVAL_CAP',
   pollHeartbeatTimeoutMs: 'CASE_POLL_HEARTBEAT_TIMEOUT',
+  personNormMs: 'CASE_PERSON_NORM',
 };
 
 export const caseSettingsVariables = variables;
@@ -51,6 +52,7 @@ export const CaseSettingsEnvSchema = z.object({
   // Temporal refuses a retry policy whose longest interval is shorter than its first (2 s for BRP and IND).
   CASE_AGENCY_RETRY_INTERVAL_CAP: duration.refine((ms) => ms >= 2000, 'at least 2s').optional(),
   CASE_POLL_HEARTBEAT_TIMEOUT: duration.optional(),
+  CASE_PERSON_NORM: duration.optional(),
 });
 
 /** The case clocks from the parsed environment, defaults where a variable is unset. */

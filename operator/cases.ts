@@ -7,9 +7,9 @@ import { isUnrunnable } from '../lib/temporal/visibility';
 import { stepNames, type StepName } from '../workflows/definitions';
 import { caseActions, OperatorError } from './actions';
 import { formatDuration, OperatorEnvSchema, type OperatorConfig } from './config';
-import { caseSummary, caseText, stuckJson, stuckTable, unrunnableText } from './format';
+import { caseSummary, caseText, savedQueriesText, stuckJson, stuckTable, unrunnableText } from './format';
 import { stuckCasesReportWorkflowType, stuckCheckScheduleId, upsertStuckCheckSchedule } from './schedule';
-import { defaultStuckNorms, findStuckCases } from './stuck';
+import { defaultStuckNorms, findStuckCases, stuckQueryLinks } from './stuck';
 
 const usage = `usage: npm run cases -- <command>
 
@@ -89,6 +89,7 @@ async function run(command: Exclude<Command, { name: 'help' }>, config: Operator
         const progress = (n: number): boolean => process.stderr.write(`scanned ${n} cases…\n`);
         const { scanned, cases: stuck } = await findStuckCases(client, new Date(), norms, progress);
         out(command.json ? stuckJson(stuck) : stuckTable(stuck, scanned));
+        if (!command.json) out(savedQueriesText(stuckQueryLinks(config.TEMPORAL_UI_URL, temporal.namespace)));
         return;
       }
       case 'show': {

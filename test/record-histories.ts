@@ -19,9 +19,11 @@ import { WithStartWorkflowOperation } from '@temporalio/client';
 import { newcomerCaseWorkflow } from '../workflows';
 import type * as d from '../workflows/definitions';
 import { caseOpenedUpdate, caseWorkflowId } from '../workflows/definitions';
+import { caseStartMetadata } from '../workflows/static-summary';
 import { euBooking, vvrBooking } from './fixtures/bookings';
 import { actors, stepOutcome, waitForCase, waitingOn, type CaseHandle } from './harness/case-driver';
 import { sandboxAdmin } from './harness/sandbox-admin';
+import { eventually } from './harness/eventually';
 import { caseWorkers, startHarness, stopHarness, temporal, testSettings, uniqueTaskQueue } from './harness/temporal';
 import type { CaseSettings } from '../workflows/settings';
 
@@ -74,6 +76,25 @@ const scenarios: Record<string, Scenario> = {
       await checkIn(h);
       await waitingOn(h, 'expat:advice');
       await registered(h);
+      await h.executeUpdate(caseActions['record-advice'].update, { args: [{ actor: actors.expat, outcome: 'given' }] });
+    },
+    expect: { status: 'completed', brp: 'registered', advice: 'given' },
+  },
+  // The failing call's last error is read by a local activity while BRP is down (patch agency-last-error).
+  'brp-outage-recovered': {
+    booking: () => euBooking({ appointment: inAWeek() }),
+    drive: async (h, sandbox) => {
+      const admin = sandboxAdmin(sandbox.url);
+      await admin.faults({ agency: 'brp', outage: true });
+      await checkIn(h);
+      await waitForCase(h, (v) => v.agencyRetrying.includes('brp'), 'AgencyRetrying=brp');
+      await eventually(async () => {
+        const metadata = await h.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+        return /Last error/.test(metadata.currentDetails ?? '') ? true : undefined;
+      }, 60_000);
+      await admin.clearFaults();
+      await registered(h);
+      await waitingOn(h, 'expat:advice');
       await h.executeUpdate(caseActions['record-advice'].update, { args: [{ actor: actors.expat, outcome: 'given' }] });
     },
     expect: { status: 'completed', brp: 'registered', advice: 'given' },
@@ -385,6 +406,7 @@ async function bookAsTheApiDoes(taskQueue: string, booking: Booking): Promise<Ca
     taskQueue,
     workflowId: caseWorkflowId(booking.bookingReference),
     args: [{ booking, bookedBy: actors.bookingSite.id }],
+    ...caseStartMetadata(booking),
     workflowIdConflictPolicy: 'FAIL',
   });
   await temporal().client.workflow.executeUpdateWithStart(caseOpenedUpdate, { startWorkflowOperation });

@@ -3,6 +3,7 @@ import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createAgencyActivities, type ActivityDeps } from '../activities';
 import { createCaseSettingsActivities } from '../activities/case-settings';
+import { createRetryingCallActivities } from '../activities/retrying-calls';
 import { createStuckReportActivities, createStuckReportMetrics, type StuckReportMetrics } from './stuck-report';
 import type { CaseSettings } from '../workflows/settings';
 import { agencies } from '../domain/agency-failures';
@@ -82,6 +83,9 @@ export async function createCaseWorkers(options: CaseWorkerOptions): Promise<Cas
     taskQueue: options.taskQueue,
     activities: {
       ...createCaseSettingsActivities(options.caseSettings),
+      ...createRetryingCallActivities(
+        Object.fromEntries(agencies.flatMap((agency) => Object.keys(activities[agency]).map((name) => [name, agency]))),
+      ),
       ...createStuckReportActivities({ metrics: options.stuckReportMetrics ?? createStuckReportMetrics() }),
     },
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),

@@ -34,6 +34,11 @@ export interface CaseSettings {
   agencyRetryIntervalCapMs?: number;
   /** Heartbeat timeout of the polling fall-backs; a multiple of the poll interval. */
   pollHeartbeatTimeoutMs: number;
+  /**
+   * How long a step may wait on a person with no clock of its own (an identity in doubt, an address, biometrics,
+   * a return visa, advice) before the case flags `PersonOverdue`. Absent in the settings of cases started before.
+   */
+  personNormMs: number;
 }
 
 const minute = 60_000;
@@ -54,4 +59,5 @@ export const defaultCaseSettings: CaseSettings = {
   agencyRetryVisibleAfterMs: 5 * minute,
   agencyRetryMaxMs: 7 * day,
   pollHeartbeatTimeoutMs: 5 * minute,
+  personNormMs: 2 * day,
 };

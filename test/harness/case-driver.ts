@@ -4,6 +4,7 @@ import { classifyTemporalError } from '../../lib/temporal/client';
 import { newcomerCaseWorkflow } from '../../workflows';
 import { caseStatusQuery, caseWorkflowId, type Actor, type CaseView } from '../../workflows/definitions';
 import type { CaseSettings } from '../../workflows/settings';
+import { caseStartMetadata } from '../../workflows/static-summary';
 import { eventually } from './eventually';
 import { temporal } from './temporal';
 
@@ -22,6 +23,7 @@ export async function startCase(taskQueue: string, booking: Booking, settings?: 
     taskQueue,
     workflowId: caseWorkflowId(booking.bookingReference),
     args: [{ booking, ...(settings ? { settings } : {}) }],
+    ...caseStartMetadata(booking),
   });
 }
 
