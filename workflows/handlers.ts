@@ -1,6 +1,6 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import { condition, patched, setHandler } from '@temporalio/workflow';
-import { actionNames, caseActions, type ActionName, type ActionRequest } from './actions';
+import { actionNames, caseActions, refuseActorNotAllowed, type ActionName, type ActionRequest } from './actions';
 import { remarksOf, type ActionBehaviour, type CaseState } from './case-state';
 import * as d from './definitions';
 import { settled } from './settle';
@@ -50,6 +50,7 @@ function registerAction<A extends ActionName>(state: CaseState, notifier: () => 
     },
     {
       validator: (r: ActionRequest<A>) => {
+        refuseActorNotAllowed(name, (r as { actor?: unknown } | undefined)?.actor);
         state.refuseReusedKey(r.idempotency);
         behaviour.validate(r);
       },
