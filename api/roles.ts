@@ -16,10 +16,7 @@ const otherPermissions: Record<Role, Permission[]> = {
 };
 
 const permissionsOf = (role: Role): ReadonlySet<Permission> =>
-  new Set<Permission>([
-    ...actionNames.filter((action) => mayTake(action, role)),
-    ...otherPermissions[role],
-  ]);
+  new Set<Permission>([...actionNames.filter((action) => mayTake(action, role)), ...otherPermissions[role]]);
 
 export const roleMatrix = Object.fromEntries(roles.map((role) => [role, permissionsOf(role)])) as Record<
   Role,
