@@ -8,8 +8,9 @@ import type { Notifier } from './notifications';
 
 /** Officers' updates (validated, audited), agencies' call-backs and the status query. */
 export function registerHandlers(state: CaseState, notifier: () => Notifier): void {
-  setHandler(d.caseStatusQuery, () => state.view());
-  setHandler(d.caseBookingQuery, () => state.booking);
+  // The only query, and the first the Temporal UI opens: it holds no personal data. (Cases used to answer
+  // `caseBooking` with the booking itself; a query leaves no trace in a history, so dropping it needs no patch.)
+  setHandler(d.caseStatusQuery, () => state.view(), { description: d.caseStatusQueryDescription });
   setHandler(d.caseOpenedUpdate, async () => {
     await condition(() => state.stepsBegun);
     await stepsReacted(state);
