@@ -7,6 +7,7 @@ import { isUnrunnable } from '../lib/temporal/visibility';
 import { stepNames, type StepName } from '../workflows/definitions';
 import { caseActions, OperatorError } from './actions';
 import { formatDuration, OperatorEnvSchema, type OperatorConfig } from './config';
+import { environmentLine, operatorEnvironment, type OperatorEnvironment } from './environment';
 import { caseSummary, caseText, savedQueriesText, stuckJson, stuckTable, unrunnableText } from './format';
 import { stuckCasesReportWorkflowType, stuckCheckScheduleId, upsertStuckCheckSchedule } from './schedule';
 import { defaultStuckNorms, findStuckCases, stuckQueryLinks } from './stuck';
@@ -70,8 +71,13 @@ function parseArgs([name, ...rest]: string[]): Command | string {
 
 const out = (text: string): boolean => process.stdout.write(`${text}\n`);
 
-async function run(command: Exclude<Command, { name: 'help' }>, config: OperatorConfig): Promise<void> {
-  const temporal = temporalTarget(config);
+async function run(
+  command: Exclude<Command, { name: 'help' }>,
+  config: OperatorConfig,
+  environment: OperatorEnvironment,
+): Promise<void> {
+  const temporal = temporalTarget(config, environment.env);
+  process.stderr.write(`${environmentLine(temporal, environment)}\n`);
   const connection = await Connection.connect(temporal.connectionOptions).catch(async (err: Error) => {
     const problem = await diagnoseTemporalConnection(temporal);
     throw new OperatorError(
@@ -139,7 +145,8 @@ runMain(async () => {
     return;
   }
   try {
-    await run(command, parseEnv(OperatorEnvSchema));
+    const environment = operatorEnvironment();
+    await run(command, parseEnv(OperatorEnvSchema, environment.env), environment);
   } catch (err) {
     if (!(err instanceof OperatorError)) throw err;
     process.stderr.write(`${err.message}\n`);
