@@ -42,15 +42,17 @@ describe('under 30% injected errors and random latency on every agency', () => {
       const permit = i % 2 === 1;
       const handle: CaseHandle = await startCase(taskQueue, permit ? vvrBooking() : euBooking(), settings);
       await waitingOn(handle, 'desk:check-in');
-      await act(() =>
+      await act((updateId) =>
         handle.executeUpdate(caseActions['check-in'].update, {
+          updateId,
           args: [{ actor: actors.desk, identity: 'verified' }],
         }),
       );
       if (permit) {
         await waitingOn(handle, 'ind:biometrics');
-        await act(() =>
+        await act((updateId) =>
           handle.executeUpdate(caseActions['capture-biometrics'].update, {
+            updateId,
             args: [{ actor: actors.ind, captureReference: `CAP-${i}` }],
           }),
         );
@@ -65,11 +67,14 @@ describe('under 30% injected errors and random latency on every agency', () => {
         const card = [...sandbox.state.cards.values()].find((c) => c.caseRef === handle.workflowId);
         await admin.cardReady(card!.orderId);
         await waitForCase(handle, (v) => v.waitingOn.includes('desk:card-hand-over'), 'card ready', stepWithin);
-        await act(() => handle.executeUpdate(caseActions['hand-over-card'].update, { args: [{ actor: actors.desk }] }));
+        await act((updateId) =>
+          handle.executeUpdate(caseActions['hand-over-card'].update, { updateId, args: [{ actor: actors.desk }] }),
+        );
       }
       await waitingOn(handle, 'expat:advice');
-      await act(() =>
+      await act((updateId) =>
         handle.executeUpdate(caseActions['record-advice'].update, {
+          updateId,
           args: [{ actor: actors.expat, outcome: 'given' }],
         }),
       );

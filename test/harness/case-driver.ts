@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { Booking } from '../../domain/booking';
 import { classifyTemporalError } from '../../lib/temporal/client';
@@ -56,13 +57,16 @@ export const stepOutcome = (view: CaseView, step: string): string | undefined =>
 /**
  * Takes an officer's action straight through the Temporal client, and retries it as the API's client retries a
  * 503: while Temporal retries a case's workflow task (its worker starved past the task's timeout on a busy
- * machine, or killed) it refuses Updates for a moment, and nothing was applied. Any other failure is thrown.
+ * machine, or killed) it refuses Updates for a moment. Every attempt carries the same Update id: Temporal applies
+ * an id once, so an attempt that did land before the refusal is answered, not applied again. Any other failure is
+ * thrown.
  */
-export async function act<T>(take: () => Promise<T>, timeoutMs = 120_000): Promise<T> {
+export async function act<T>(take: (updateId: string) => Promise<T>, timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
+  const updateId = randomUUID();
   for (;;) {
     try {
-      return await take();
+      return await take(updateId);
     } catch (err) {
       const kind = classifyTemporalError(err)?.kind;
       const retryable = kind === 'task-failing' || kind === 'recovering';
