@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { deskToday } from '../../api/desk/layout';
+import { deskLocalTime } from '../../domain/dates';
 import { createLogger } from '../../lib/logger';
 import { startSandbox, type StartedSandbox } from '../../sandbox/app';
 import type { Booking } from '../../domain/booking';
@@ -13,6 +15,8 @@ import { sandboxAdmin, testSandboxAdminToken } from '../harness/sandbox-admin';
 import { caseWorkers, uniqueTaskQueue } from '../harness/temporal';
 import { launchChromium, screenshot } from './chromium';
 import { assertAccessible, deskOfficer } from './desk-walk';
+
+const caseIdOf = (booking: Booking): string => `case-${booking.bookingReference}`;
 
 /** Every personal datum of a booking: none may appear in a URL or a log line. */
 const personalData = (booking: Booking): string[] => {
@@ -35,15 +39,24 @@ describe('the desk console in a browser: officers take a VVR and an EU case to t
   let workers: CaseWorkers;
   let running: Promise<void>;
   let browser: Browser;
+  let context: BrowserContext;
   let page: Page;
   let baseUrl: string;
   const logLines: string[] = [];
   const visited: string[] = [];
   const elsewhere: string[] = [];
   const refused: string[] = [];
-  const vvr = vvrBooking();
-  const eu = euBooking({ person: { ...euBooking().person, givenNames: 'Lena Sophie', familyName: 'Hoffmann-Ertl' } });
-  const appointmentDay = vvr.appointment.startsAt.slice(0, 10);
+  // A week ahead, on the desk's clock: the EU newcomer comes first, so the day list's order is seen.
+  const appointmentDay = deskToday(new Date(Date.now() + 7 * 86_400_000));
+  const at = (time: string) => ({
+    location: 'MIC-Maastricht',
+    startsAt: deskLocalTime(`${appointmentDay}T${time}`)!.toISOString(),
+  });
+  const vvr = vvrBooking({ appointment: at('10:15') });
+  const eu = euBooking({
+    appointment: at('09:30'),
+    person: { ...euBooking().person, givenNames: 'Lena Sophie', familyName: 'Hoffmann-Ertl' },
+  });
   const vvrName = `${vvr.person.givenNames} ${vvr.person.familyName}`;
   const euName = `${eu.person.givenNames} ${eu.person.familyName}`;
 
@@ -73,8 +86,9 @@ describe('the desk console in a browser: officers take a VVR and an EU case to t
       assert.equal(res.status, 201, await res.text());
     }
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
-    await page.route('**/*', (route) => {
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
+    page = await context.newPage();
+    await context.route('**/*', (route) => {
       const url = route.request().url();
       visited.push(url);
       if (url.startsWith(`${baseUrl}/`)) return route.continue();
@@ -105,37 +119,51 @@ describe('the desk console in a browser: officers take a VVR and an EU case to t
     assert.equal(new URL(page.url()).pathname, '/desk/sign-in', 'an officer without a session is sent to sign in');
     await assertAccessible(page, 'the sign-in page');
     await desk.signIn('desk-officer');
+    // The day list's own timer runs on a clock this test turns: a refresh is seen without waiting for one.
+    await page.clock.install();
 
-    await eventually(
+    const names = await eventually(
       async () => {
         await desk.dayList(appointmentDay);
-        const names = await page.locator('#day-list tbody tr td:nth-child(2) a').allInnerTexts();
-        return names.includes(vvrName) && names.includes(euName) ? names : undefined;
+        const shown = await page.locator('#day-list tbody tr td:nth-child(2) a').allInnerTexts();
+        return shown.length === 2 ? shown : undefined;
       },
       60_000,
       500,
     );
+    assert.deepEqual(names, [euName, vvrName], 'in time order');
     await assertAccessible(page, 'the day list');
     await screenshot(page, 'desk-day-list.png');
-    const rowText = await page.locator('#day-list tbody tr', { hasText: vvrName }).innerText();
-    assert.match(rowText, /check-in/);
-    assert.match(rowText, /desk officer/);
+    const vvrRow = page.locator('#day-list tbody tr', { hasText: vvrName });
+    assert.match(await vvrRow.innerText(), /10:15\s+.*check-in.*desk officer/s);
 
-    await desk.openCase(vvrName);
-    assert.equal(await page.locator('h1').innerText(), vvrName);
-    await assertAccessible(page, 'a case page');
-    await desk.act('check-in', { identity: 'verified', note: 'Passport checked <b>at desk 2</b>' });
-    assert.ok(await desk.done(), 'check-in answered with the case after it');
-    assert.match(await page.locator('#audit').innerText(), /Passport checked <b>at desk 2<\/b>/, 'a note is text');
-    await screenshot(page, 'desk-case-page.png');
+    // A second tab of the same officer works the case; the day list in the first one follows by itself.
+    const tab = await context.newPage();
+    const deskTab = deskOfficer(tab, baseUrl);
+    await tab.goto(`${baseUrl}/desk/cases/${caseIdOf(vvr)}`);
+    assert.equal(await tab.locator('h1').innerText(), vvrName);
+    await assertAccessible(tab, 'a case page');
+    await deskTab.act('check-in', { identity: 'verified', note: 'Passport checked <b>at desk 2</b>' });
+    assert.ok(await deskTab.done(), 'check-in answered with the case after it');
+    assert.match(await tab.locator('#audit').innerText(), /Passport checked <b>at desk 2<\/b>/, 'a note is text');
+    await screenshot(tab, 'desk-case-page.png');
 
-    await desk.act('hand-over-card');
-    const alert = page.locator('#action-hand-over-card-error');
-    assert.match(await alert.innerText(), /Not possible now:.*not ready/s);
-    await assertAccessible(page, 'a case page with a refusal');
-    await screenshot(page, 'desk-409-inline.png');
+    await deskTab.act('hand-over-card');
+    assert.match(await tab.locator('#action-hand-over-card-error').innerText(), /Not possible now:.*not ready/s);
+    await assertAccessible(tab, 'a case page with a refusal');
+    await screenshot(tab, 'desk-409-inline.png');
+    await tab.close();
 
-    await page.goto(`${baseUrl}/desk?date=${appointmentDay}`);
+    await eventually(
+      async () => {
+        await page.clock.runFor(31_000);
+        return /check-in/.test(await vvrRow.innerText()) ? undefined : true;
+      },
+      60_000,
+      500,
+    );
+    assert.match(new URL(page.url()).search, /date=/, 'refreshed in place, not reloaded elsewhere');
+
     await desk.openCase(euName);
     await desk.act('check-in', { identity: 'verified' });
     assert.ok(await desk.done());
@@ -152,6 +180,12 @@ describe('the desk console in a browser: officers take a VVR and an EU case to t
     const mine = await page.locator('#day-list tbody tr td:nth-child(2) a').allInnerTexts();
     assert.deepEqual(mine, [vvrName], 'waiting on an IND officer: the VVR case, not the EU one');
     await ind.openCase(vvrName);
+    await ind.act('record-permit-decision', { decision: 'refused' });
+    assert.match(
+      await page.locator('#action-record-permit-decision-error').innerText(),
+      /Not accepted:.*needs a reason/s,
+      'a refusal asks for its reason',
+    );
     await ind.act('capture-biometrics', { captureReference: 'CAP-DESK-1' });
     assert.ok(await ind.done());
 
