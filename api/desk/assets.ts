@@ -28,6 +28,9 @@ const deskCss = `body { margin: 0; font-family: var(--basis-text-font-family-def
 .desk-muted { color: var(--basis-color-default-color-subdued, #555); font-size: 0.9em; }
 .desk-problem { color: var(--basis-color-negative-color-default, #a00); }
 .desk-action { border: 1px solid var(--basis-color-default-border-subtle, #ccc); padding: 1rem; margin-block: 1rem; }
+.desk-main .utrecht-form-field:not(.utrecht-form-field--radio) > .utrecht-form-label { display: block; }
+.desk-action .utrecht-form-field, .desk-action .utrecht-form-fieldset { margin-block: 0.75rem; }
+.desk-action .utrecht-textarea { inline-size: 100%; max-inline-size: 40rem; box-sizing: border-box; }
 .desk-other-actions > summary { cursor: pointer; padding-block: 0.5rem; }
 .desk-timeline .desk-step--waiting { font-weight: bold; }
 :focus-visible { outline: 3px solid var(--basis-focus-outline-color, #000); outline-offset: 2px; }

@@ -32,7 +32,9 @@ export function casePage(ctx: PageContext, model: CaseModel): Html {
   const t = messages[ctx.lang];
   const view = model.view;
   const title = model.name ?? view.caseId;
-  const body = html`<p class="utrecht-paragraph"><a class="utrecht-link" href="/desk">${t.backToDayList}</a></p>
+  const body = html`<p class="utrecht-paragraph">
+      <a class="utrecht-link utrecht-link--html-a" href="/desk">${t.backToDayList}</a>
+    </p>
     <h1 class="utrecht-heading-1">${title}</h1>
     <p class="utrecht-paragraph desk-muted">
       ${view.caseId} · ${view.status}${'outcome' in view && view.outcome ? ` · ${view.outcome}` : ''}
@@ -116,7 +118,7 @@ function fullCase(ctx: PageContext, view: CaseView, model: CaseModel): Html {
         model.household.length === 0
           ? html`<p class="utrecht-paragraph">${t.noHousehold}</p>`
           : html`<ul class="utrecht-unordered-list">
-              ${model.household.map((m) => html`<li class="utrecht-unordered-list__item"><a class="utrecht-link" href="/desk/cases/${m.caseId}">${m.name ?? m.caseId}</a> (${m.status ?? ''})</li>`)}
+              ${model.household.map((m) => html`<li class="utrecht-unordered-list__item"><a class="utrecht-link utrecht-link--html-a" href="/desk/cases/${m.caseId}">${m.name ?? m.caseId}</a> (${m.status ?? ''})</li>`)}
             </ul>`
       }
     </section>
@@ -220,7 +222,7 @@ function fieldMarkup(t: Messages, formId: string, field: FormField, value: strin
         (option, i) =>
           html`<div class="utrecht-form-field utrecht-form-field--radio">
             <input
-              class="utrecht-radio-button"
+              class="utrecht-radio-button utrecht-radio-button--html-input"
               type="radio"
               id="${id}-${i}"
               name="${field.name}"
@@ -237,7 +239,7 @@ function fieldMarkup(t: Messages, formId: string, field: FormField, value: strin
   const control =
     field.kind === 'long-text' || field.kind === 'lines'
       ? html`<textarea
-          class="utrecht-textarea"
+          class="utrecht-textarea utrecht-textarea--html-textarea"
           id="${id}"
           name="${field.name}"
           rows="3"
@@ -245,7 +247,7 @@ function fieldMarkup(t: Messages, formId: string, field: FormField, value: strin
         >
 ${value}</textarea>`
       : html`<input
-          class="utrecht-textbox"
+          class="utrecht-textbox utrecht-textbox--html-input"
           id="${id}"
           name="${field.name}"
           value="${value}"

@@ -32,15 +32,29 @@ export function dayListPage(ctx: PageContext, model: DayListModel): Html {
     <form method="get" action="/desk" class="desk-filters">
       <div class="utrecht-form-field">
         <label class="utrecht-form-label" for="date">${t.date}</label>
-        <input class="utrecht-textbox" type="date" id="date" name="date" value="${model.date}" required />
+        <input
+          class="utrecht-textbox utrecht-textbox--html-input"
+          type="date"
+          id="date"
+          name="date"
+          value="${model.date}"
+          required
+        />
       </div>
       <div class="utrecht-form-field">
         <label class="utrecht-form-label" for="location">${t.location}</label>
-        <input class="utrecht-textbox" type="text" id="location" name="location" value="${model.location}" required />
+        <input
+          class="utrecht-textbox utrecht-textbox--html-input"
+          type="text"
+          id="location"
+          name="location"
+          value="${model.location}"
+          required
+        />
       </div>
       <div class="utrecht-form-field">
         <label class="utrecht-form-label" for="filter">${t.filter}</label>
-        <select class="utrecht-select" id="filter" name="filter">
+        <select class="utrecht-select utrecht-select--html-select" id="filter" name="filter">
           ${(['all', 'mine', 'problems'] as const).map((f) => option(f, t.filters[f], f === model.filter))}
         </select>
       </div>
@@ -72,7 +86,9 @@ function dayTable(ctx: PageContext, rows: DayRow[]): Html {
           html`<tr class="utrecht-table__row" data-case-id="${row.caseId}">
             <td class="utrecht-table__cell">${deskTime(row.appointmentAt, ctx.lang)}</td>
             <td class="utrecht-table__cell">
-              <a class="utrecht-link" href="/desk/cases/${row.caseId}">${row.name ?? row.caseId}</a>
+              <a class="utrecht-link utrecht-link--html-a" href="/desk/cases/${row.caseId}"
+                >${row.name ?? row.caseId}</a
+              >
               <span class="desk-muted">${row.caseId}</span>
             </td>
             <td class="utrecht-table__cell">

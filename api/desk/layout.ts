@@ -56,7 +56,7 @@ export function layout(ctx: PageContext, title: string, body: Html): Html {
       <body class="utrecht-document utrecht-document--surface">
         <a class="utrecht-skip-link utrecht-skip-link--visible-on-focus" href="#main">${t.skipToContent}</a>
         <header class="utrecht-page-header desk-header">
-          <p class="desk-brand"><a class="utrecht-link" href="/desk">${t.appName}</a></p>
+          <p class="desk-brand"><a class="utrecht-link utrecht-link--html-a" href="/desk">${t.appName}</a></p>
           ${
             ctx.session
               ? html`<p class="utrecht-paragraph desk-who">

@@ -1,23 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
+import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { deskDayOutOfBounds } from '../../domain/dates';
 import type { Logger } from '../../lib/logger';
-import { isUnrunnable } from '../../lib/temporal/visibility';
-import { isActionName, type ActionName } from '../../workflows/actions';
-import { caseBookingQuery, type Actor } from '../../workflows/definitions';
+import { isActionName } from '../../workflows/actions';
+import type { Actor } from '../../workflows/definitions';
 import type { Authenticate } from '../auth';
 import type { CaseService } from '../case-service';
-import { viewFor } from '../case-views';
 import { HttpProblem } from '../problem';
 import { takeAction } from '../routes/actions';
-import { caseIdParam, listQuery } from '../routes/cases';
-import { householdMembers } from '../routes/households';
-import { sortedListLimit } from '../sorted-list';
+import { caseIdParam } from '../routes/cases';
 import { consoleActions, formBody, waitsOnRole } from './action-forms';
 import { serveAsset } from './assets';
-import { casePage, type ActionOutcome } from './case-page';
-import { dayFilters, dayListPage, type DayRow } from './day-list-page';
+import { dayRows, refusedOutcome, renderCase } from './case-data';
+import { dayFilters, dayListPage } from './day-list-page';
+import { deskErrors, deskPolicy, refuseOtherSites } from './http';
 import { messages } from './i18n';
 import { deskToday, type PageContext } from './layout';
 import { SignInRefused, type OidcSignIn } from './oidc';
@@ -30,7 +27,7 @@ import {
   setCookie,
   type DeskSession,
 } from './session';
-import { errorPage, signedInPage, signInPage, type DevSignInChoice } from './simple-pages';
+import { signedInPage, signInPage, type DevSignInChoice } from './simple-pages';
 
 export interface DeskOptions {
   /** The development tokens offered at sign-in; none in production. */
@@ -50,21 +47,6 @@ interface DeskDeps extends DeskOptions {
   authenticate: Authenticate;
   logger: Logger;
 }
-
-/**
- * The page may load and run only the console's own files and post only to itself. No 'unsafe-inline': the
- * browser test records every violation.
- */
-const deskPolicy = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-].join('; ');
 
 const sessionCookie = 'desk-session';
 const pendingCookie = 'desk-oidc';
@@ -251,135 +233,4 @@ export function deskRouter(deps: DeskDeps): Router {
 
   router.use(deskErrors(deps.logger, (req) => ctxOf(req, sessionOf(req))));
   return router;
-}
-
-/** A refusal the officer can act on, shown beside the form; anything else is an error page. */
-function refusedOutcome(
-  err: unknown,
-  action: ActionName,
-  form: Record<string, unknown>,
-  ctx: PageContext,
-): ActionOutcome | undefined {
-  if (!(err instanceof HttpProblem) || ![400, 409, 422].includes(err.status)) return undefined;
-  const t = messages[ctx.lang];
-  const invalidFields = (err.extra.invalidParams as { name: string; reason: string }[] | undefined) ?? [];
-  return {
-    action,
-    ok: false,
-    title: err.status === 409 ? t.notNow : err.status === 400 ? t.invalid : t.unprocessable,
-    message:
-      err.status === 400 ? invalidFields.map((f) => `${f.name}: ${f.reason}`).join('; ') || err.detail : err.detail,
-    invalidFields,
-    values: form,
-  };
-}
-
-/** The newcomer's name, from the booking the case started with: personal data, for the page body only. */
-async function nameOf(cases: CaseService, caseId: string): Promise<string | undefined> {
-  try {
-    // `act` is the service's bounded call to a case; here it carries a query, not an Update.
-    const booking = await cases.act(caseId, (handle) => handle.query(caseBookingQuery));
-    return `${booking.person.givenNames} ${booking.person.familyName}`;
-  } catch {
-    return undefined;
-  }
-}
-
-async function dayRows(cases: CaseService, actor: Actor, location: string, date: string): Promise<DayRow[]> {
-  const found = await cases.listAll(listQuery({ location, appointmentDate: date }), sortedListLimit);
-  found.sort(
-    (a, b) =>
-      (a.appointmentAt?.getTime() ?? Infinity) - (b.appointmentAt?.getTime() ?? Infinity) ||
-      a.caseId.localeCompare(b.caseId),
-  );
-  return Promise.all(
-    found.map(async (visible) => {
-      const [view, name] = await Promise.all([
-        cases.view(visible.caseId).catch(() => undefined),
-        nameOf(cases, visible.caseId),
-      ]);
-      const fresh = view && !isUnrunnable(view) ? viewFor(actor, view) : undefined;
-      const waitingOn = fresh && 'waitingOn' in fresh ? fresh.waitingOn : visible.waitingOn;
-      return {
-        caseId: visible.caseId,
-        appointmentAt: visible.appointmentAt,
-        name,
-        status: fresh?.status ?? visible.status,
-        waitingOn,
-        problem:
-          !fresh ||
-          visible.slaBreached ||
-          visible.agencyRetrying.length > 0 ||
-          visible.reportedProblems.length > 0 ||
-          waitingOn.some((w) => w.startsWith('operator:')),
-      };
-    }),
-  );
-}
-
-async function renderCase(
-  cases: CaseService,
-  ctx: PageContext,
-  caseId: string,
-  outcome?: ActionOutcome,
-  after?: Parameters<typeof viewFor>[1],
-): Promise<string> {
-  const actor = ctx.session!.actor;
-  const view = viewFor(actor, after ?? (await cases.view(caseId)));
-  const reference = 'householdReference' in view ? view.householdReference : undefined;
-  const others = reference
-    ? (await householdMembers(cases, actor, reference)).filter((member) => member.caseId !== caseId)
-    : [];
-  const [name, household] = await Promise.all([
-    nameOf(cases, caseId),
-    Promise.all(
-      others.map(async (member) => ({
-        caseId: member.caseId,
-        status: 'status' in member ? String(member.status) : undefined,
-        name: await nameOf(cases, member.caseId),
-      })),
-    ),
-  ]);
-  return String(casePage(ctx, { view, name, household, outcome }));
-}
-
-/**
- * Refuses a form posted from another site before anything reads it: the browser says where a request comes from
- * (`Sec-Fetch-Site`, `Origin`), and SameSite=Strict already keeps the session cookie off it.
- */
-const refuseOtherSites: RequestHandler = (req, _res, next) => {
-  if (req.method !== 'POST') return next();
-  const site = req.headers['sec-fetch-site'];
-  const origin = req.headers.origin;
-  const ownOrigin = `${req.protocol}://${req.get('host')}`;
-  if ((site !== undefined && site !== 'same-origin') || (origin !== undefined && origin !== ownOrigin)) {
-    throw new HttpProblem(403, 'Forbidden', 'Forms of the console are accepted only from the console itself.');
-  }
-  next();
-};
-
-function deskErrors(logger: Logger, ctxOf: (req: Request) => PageContext): ErrorRequestHandler {
-  return (err: unknown, req, res, _next) => {
-    const problem =
-      err instanceof HttpProblem
-        ? err
-        : new HttpProblem(500, 'Internal Server Error', 'The page failed; quote the request id when reporting it.');
-    if (!(err instanceof HttpProblem)) logger.error({ err, reqId: req.id }, 'desk page failed');
-    const ctx = ctxOf(req);
-    const detail = problem.status === 503 ? messages[ctx.lang].unavailable : (problem.detail ?? problem.title);
-    if (problem.status === 503) res.setHeader('Retry-After', '5');
-    res
-      .status(problem.status)
-      .type('html')
-      .send(
-        String(
-          errorPage(
-            ctx,
-            problem.status,
-            detail,
-            typeof req.id === 'string' || typeof req.id === 'number' ? String(req.id) : '',
-          ),
-        ),
-      );
-  };
 }

@@ -95,9 +95,9 @@ export function cookiesOf(req: Request): Record<string, string> {
 const cookieName = (req: Request, name: string): string => (req.secure ? `__Host-${name}` : name);
 
 /**
- * Sets an HttpOnly cookie on `/`-less path `/desk` (the API's JSON routes never see it). `Strict` for the session:
- * no other site can make the browser send it. `Lax` only for the short-lived pending sign-in, which must come back
- * with the identity provider's redirect.
+ * Sets an HttpOnly cookie for the console's path `/desk`, so the API's JSON routes never see it (`__Host-` cookies,
+ * over https, must have `Path=/`). `Strict` for the session: no other site can make the browser send it. `Lax`
+ * only for the short-lived pending sign-in, which must come back with the identity provider's redirect.
  */
 export function setCookie(
   req: Request,

@@ -24,7 +24,7 @@ export function signInPage(ctx: PageContext, options: { dev: DevSignInChoice[]; 
                 (choice, i) =>
                   html`<div class="utrecht-form-field utrecht-form-field--radio">
                     <input
-                      class="utrecht-radio-button"
+                      class="utrecht-radio-button utrecht-radio-button--html-input"
                       type="radio"
                       name="token"
                       id="dev-${i}"
@@ -50,7 +50,7 @@ export function errorPage(ctx: PageContext, status: number, detail: string, requ
   const body = html`<h1 class="utrecht-heading-1">${t.errorTitle} (${status})</h1>
     <div class="utrecht-alert utrecht-alert--error" role="alert"><p class="utrecht-paragraph">${detail}</p></div>
     <p class="utrecht-paragraph desk-muted">${t.requestId}: ${requestId}</p>
-    <p class="utrecht-paragraph"><a class="utrecht-link" href="/desk">${t.backToDayList}</a></p>`;
+    <p class="utrecht-paragraph"><a class="utrecht-link utrecht-link--html-a" href="/desk">${t.backToDayList}</a></p>`;
   return layout(ctx, t.errorTitle, body);
 }
 
