@@ -215,6 +215,8 @@ function fieldMarkup(t: Messages, formId: string, field: FormField, value: strin
     : field.name === 'reason' && !field.required
       ? html`<p class="utrecht-form-field-description" id="${id}-hint">${t.reasonHint}</p>`
       : '';
+  // Radios are not `required`: the theme paints an untouched required group as invalid. The case's schema says
+  // what is missing, beside the field, when the form comes back.
   if (field.kind === 'choice') {
     return html`<fieldset class="utrecht-form-fieldset utrecht-form-field" ${aria}>
       <legend class="utrecht-form-fieldset__legend utrecht-form-label">${labelText}</legend>
@@ -227,7 +229,7 @@ function fieldMarkup(t: Messages, formId: string, field: FormField, value: strin
               id="${id}-${i}"
               name="${field.name}"
               value="${option}"
-              ${option === value ? html` checked` : ''}${field.required ? html` required` : ''}
+              ${option === value ? html` checked` : ''}
             />
             <label class="utrecht-form-label utrecht-form-label--radio" for="${id}-${i}"
               >${label(t.values, option)}</label
