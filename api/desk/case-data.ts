@@ -1,6 +1,6 @@
 import { isUnrunnable } from '../../lib/temporal/visibility';
 import type { ActionName } from '../../workflows/actions';
-import { caseBookingQuery, type Actor } from '../../workflows/definitions';
+import type { Actor } from '../../workflows/definitions';
 import type { CaseService } from '../case-service';
 import { viewFor } from '../case-views';
 import { HttpProblem } from '../problem';
@@ -36,8 +36,8 @@ export function refusedOutcome(
 /** The newcomer's name, from the booking the case started with: personal data, for the page body only. */
 async function nameOf(cases: CaseService, caseId: string): Promise<string | undefined> {
   try {
-    // `act` is the service's bounded call to a case; here it carries a query, not an Update.
-    const booking = await cases.act(caseId, (handle) => handle.query(caseBookingQuery));
+    const booking = await cases.booking(caseId);
+    if (!booking) return undefined;
     return `${booking.person.givenNames} ${booking.person.familyName}`;
   } catch {
     return undefined;
