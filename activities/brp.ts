@@ -27,6 +27,21 @@ export interface BrpRegistration {
   registeredAt: string;
 }
 
+/** IND's refusal or inadmissibility of the permit that showed the lawful stay of a person the BRP registered. */
+export interface ReportResidenceDecisionInput {
+  caseId: string;
+  municipalityCode: string;
+  registrationId: string;
+  decision: 'refused' | 'inadmissible';
+  /** ISO date-time of IND's decision. */
+  decidedAt: string;
+}
+
+const ResidenceDecisionSchema = z.object({
+  registrationId: z.string().min(1),
+  residenceDecision: z.object({ decision: z.enum(['refused', 'inadmissible']), decidedAt: z.string() }),
+});
+
 export interface BrpDeps {
   /** The municipality's BRP endpoint; one per municipality code. */
   brpEndpoint: (municipalityCode: string) => AgencyEndpoint;
@@ -63,6 +78,21 @@ export function createBrpActivities({ brpEndpoint }: BrpDeps) {
         response: RegistrationSchema,
       });
       return toRegistration(registration);
+    },
+
+    /**
+     * Tells the municipality that IND refused (or did not consider) the permit its registration rested on; the
+     * municipality decides what that means for the registration. One report per case.
+     */
+    async reportResidenceDecisionToBrp(input: ReportResidenceDecisionInput): Promise<{ decision: string }> {
+      const answer = await callAgency(brpEndpoint(input.municipalityCode), {
+        method: 'POST',
+        path: `/registrations/${encodeURIComponent(input.registrationId)}/residence-decisions`,
+        idempotencyKey: `${input.caseId}:brp-residence-decision`,
+        body: { caseRef: input.caseId, decision: input.decision, decidedAt: input.decidedAt },
+        response: ResidenceDecisionSchema,
+      });
+      return { decision: answer.residenceDecision.decision };
     },
 
     async lookUpBrpRegistration(input: { municipalityCode: string; registrationId: string }): Promise<BrpRegistration> {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client, Connection } from '@temporalio/client';
 import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
+import type { PayloadKeys } from '../lib/encryption';
 import type { Logger } from '../lib/logger';
 import type { Authenticate } from './auth';
 import { CaseService } from './case-service';
@@ -31,6 +32,8 @@ export interface AppDeps {
   authenticate: Authenticate;
   /** Signs work-list page tokens; the same for every API replica (derived from the payload key). */
   pageTokenSecret?: Buffer;
+  /** The payload keys, of which the fingerprints of bookings are derived; omitted: bookings compared in full. */
+  payloadKeys?: PayloadKeys;
   /** The codec server for the Temporal UI and CLI; omitted: no /codec routes. */
   codec?: Omit<CodecRouterDeps, 'authenticate'>;
   /** The officers' console at /desk; omitted: no console. */
@@ -69,6 +72,7 @@ export function createApp(deps: AppDeps): Express {
     connection: deps.connection,
     taskQueue: deps.taskQueue,
     actionTimeoutMs: deps.actionTimeoutMs,
+    payloadKeys: deps.payloadKeys,
   });
   // Before the JSON-only body rule: the console's forms post as HTML forms do.
   if (deps.desk) {

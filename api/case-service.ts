@@ -1,8 +1,8 @@
-import { isDeepStrictEqual } from 'node:util';
 import { WithStartWorkflowOperation, type Client, type Connection } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import type { Booking } from '../domain/booking';
+import type { PayloadKeys } from '../lib/encryption';
 import { boundedCalls, type BoundedCall } from '../lib/temporal/client';
 import {
   listCasePage,
@@ -12,6 +12,7 @@ import {
   type VisibleCase,
 } from '../lib/temporal/visibility';
 import { newcomerCaseWorkflow } from '../workflows';
+import { caseStartMetadata } from '../workflows/static-summary';
 import {
   caseOpenedUpdate,
   caseStatusQuery,
@@ -19,6 +20,7 @@ import {
   type CaseView,
   type NewcomerCaseInput,
 } from '../workflows/definitions';
+import { bookingFingerprint, isSameBooking } from './booking-fingerprint';
 import { HttpProblem } from './problem';
 import { toHttpProblem } from './temporal-errors';
 
@@ -28,6 +30,8 @@ interface CaseServiceDeps {
   taskQueue: string;
   /** How long a query or an update may wait for a worker. */
   actionTimeoutMs: number;
+  /** The payload keys the booking fingerprints are taken with; omitted: a repeated booking is compared in full. */
+  payloadKeys?: PayloadKeys;
 }
 
 /** The API's access to cases: starts, reads and advances them through Temporal, bounded in time. */
@@ -52,7 +56,8 @@ export class CaseService {
     const start = new WithStartWorkflowOperation(newcomerCaseWorkflow, {
       taskQueue: this.deps.taskQueue,
       workflowId: caseId,
-      args: [{ booking, bookedBy }],
+      args: [{ booking, bookedBy, ...this.fingerprintOf(booking, bookedBy) }],
+      ...caseStartMetadata(booking),
       workflowIdConflictPolicy: 'FAIL',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
     });
@@ -69,8 +74,7 @@ export class CaseService {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
     const existing = await this.bounded(caseId, () => startedInput(this.deps.client, caseId));
-    const sameBooker = existing?.bookedBy === undefined || existing.bookedBy === bookedBy;
-    if (!sameBooker || !isDeepStrictEqual(normalise(existing?.booking), normalise(booking))) {
+    if (!isSameBooking(existing, booking, bookedBy, this.deps.payloadKeys)) {
       throw new HttpProblem(
         409,
         'Conflict',
@@ -79,6 +83,11 @@ export class CaseService {
       );
     }
     return { created: false, caseId, view: await this.viewOnceRun(caseId) };
+  }
+
+  private fingerprintOf(booking: Booking, bookedBy: string): Pick<NewcomerCaseInput, 'bookingFingerprint'> {
+    const keys = this.deps.payloadKeys;
+    return keys ? { bookingFingerprint: bookingFingerprint(booking, bookedBy, keys) } : {};
   }
 
   /** Whether Temporal holds the case (it may have started although the call that started it timed out). */
@@ -168,9 +177,4 @@ async function startedInput(client: Client, caseId: string): Promise<NewcomerCas
     NewcomerCaseInput | undefined,
   ];
   return input;
-}
-
-/** JSON round trip: the stored booking lost `undefined` fields on the way through Temporal. */
-function normalise(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value)) as unknown;
 }

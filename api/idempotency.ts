@@ -24,7 +24,7 @@ export function idempotencyKeyOf(req: Request, res: Response): string {
 }
 
 /** JSON with object keys sorted, so the same request always has the same fingerprint. */
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value).filter(([, v]) => v !== undefined);

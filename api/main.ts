@@ -18,6 +18,7 @@ runMain(() => {
   // Lazy: the API comes up (and answers /healthz) before Temporal does; /readyz tells when it is reachable.
   const connection = Connection.lazy(temporal.connectionOptions);
   const client = createCaseClient(connection, { ...config, TEMPORAL_NAMESPACE: temporal.namespace });
+  const payloadKeys = payloadKeysOf(config);
   const app = createApp({
     client,
     connection,
@@ -26,9 +27,10 @@ runMain(() => {
     readinessTimeoutMs: config.READINESS_TIMEOUT_MS,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     actionTimeoutMs: config.ACTION_TIMEOUT_MS,
+    payloadKeys,
     pageTokenSecret: createHash('sha256').update(`page-tokens:${config.PAYLOAD_KEYS}`).digest(),
     codec: {
-      codec: new AesGcmCodec(payloadKeysOf(config)),
+      codec: new AesGcmCodec(payloadKeys),
       corsOrigins: config.CODEC_CORS_ORIGINS.split(',')
         .map((o) => o.trim())
         .filter(Boolean),

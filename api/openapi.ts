@@ -70,7 +70,7 @@ export const CaseViewSchema = z.object({
       purpose: z.enum(visitPurposes),
       location: z.string(),
       startsAt: z.string(),
-      state: z.enum(['scheduled', 'done', 'missed']),
+      state: z.enum(['scheduled', 'done', 'missed', 'cancelled']),
     })
     .optional(),
   steps: z.array(
@@ -146,6 +146,8 @@ const CaseSummarySchema = z.object({
   nextDeadlineAt: z.iso.datetime().optional(),
   slaBreached: z.boolean(),
   agencyRetrying: z.array(z.string()),
+  personOverdue: z.string().optional().describe('A wait on a person past the norm, e.g. `desk:address`'),
+  outcome: z.string().optional().describe('How a closed case ended, e.g. `completed: permit refused`'),
   householdReference: z.string().optional(),
 });
 const CasePageSchema = z.object({ cases: z.array(CaseSummarySchema), nextPageToken: z.string().optional() });

@@ -1,4 +1,4 @@
-import { actionNames, caseActions, type ActionName } from '../workflows/actions';
+import { actionNames, mayTake, type ActionName } from '../workflows/actions';
 import { roles, type Role } from '../workflows/definitions';
 
 /** Everything an API caller can do, besides reading: who may do what lives here and nowhere else. */
@@ -16,10 +16,7 @@ const otherPermissions: Record<Role, Permission[]> = {
 };
 
 const permissionsOf = (role: Role): ReadonlySet<Permission> =>
-  new Set<Permission>([
-    ...actionNames.filter((action) => caseActions[action].roles.includes(role)),
-    ...otherPermissions[role],
-  ]);
+  new Set<Permission>([...actionNames.filter((action) => mayTake(action, role)), ...otherPermissions[role]]);
 
 export const roleMatrix = Object.fromEntries(roles.map((role) => [role, permissionsOf(role)])) as Record<
   Role,

@@ -17,6 +17,8 @@ export function toHttpProblem(failure: CaseCallFailure, caseId: string): HttpPro
       return new HttpProblem(422, 'Unprocessable Content', failure.reason ?? 'This idempotency key was already used.');
     case 'unprocessable':
       return new HttpProblem(422, 'Unprocessable Content', failure.reason ?? 'The request is incomplete.');
+    case 'forbidden':
+      return new HttpProblem(403, 'Forbidden', failure.reason ?? 'This role may not take this action.');
     case 'closed':
       return new HttpProblem(409, 'Conflict', `Case ${caseId} is closed; it takes no more actions.`);
     case 'not-found':

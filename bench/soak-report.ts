@@ -15,6 +15,7 @@ export function printSoakReport(run: SoakRun): void {
       `${run.seconds.toFixed(1)} s: ${perSecond.toFixed(1)} cases/s`,
   );
   for (const error of run.errors) say(`  failed: ${error}`);
+  if (run.failed > 0) say('  the API logged why, by request id: test-artifacts/bench-soak/api.log');
   say(
     run.drainSeconds === undefined
       ? 'the worker had not caught up (opening e-mails) 10 minutes after the last booking'

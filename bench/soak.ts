@@ -44,7 +44,9 @@ export async function runSoak(config: BenchConfig): Promise<void> {
   const loadBefore = os.loadavg()[0]!;
   const stack = await startStack({
     taskQueue,
-    apiLog: config.BENCH_API_LOG,
+    // Whatever the level asked for, the soak keeps the API's warnings and errors: a failed booking must be explainable.
+    apiLog: config.BENCH_API_LOG === 'silent' ? 'warn' : config.BENCH_API_LOG,
+    apiLogFile: path.join(dir, 'api.log'),
     logFile: path.join(dir, 'temporal.log'),
     dbFile,
   });

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
+import pino from 'pino';
 import { createApp } from '../api/app';
 import { createAuthenticator } from '../api/auth';
 import { authOptionsOf, parseApiEnv } from '../api/config';
@@ -17,6 +18,8 @@ export interface StackOptions {
   taskQueue: string;
   /** pino level of the in-process API. */
   apiLog: string;
+  /** Where the API's log goes; stdout when omitted. */
+  apiLogFile?: string;
   /** Where the Temporal server's output goes. */
   logFile: string;
   /** A SQLite file for the server; omitted keeps everything in memory. */
@@ -53,7 +56,11 @@ export async function startStack(options: StackOptions): Promise<BenchStack> {
   const app = createApp({
     client,
     connection,
-    logger: createLogger({ name: 'bench-api', level: options.apiLog }),
+    logger: createLogger({
+      name: 'bench-api',
+      level: options.apiLog,
+      ...(options.apiLogFile ? { destination: pino.destination({ dest: options.apiLogFile, sync: false }) } : {}),
+    }),
     namespace: 'default',
     readinessTimeoutMs: 2000,
     taskQueue: options.taskQueue,

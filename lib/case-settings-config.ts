@@ -27,7 +27,9 @@ const variables: Record<keyof CaseSettings, keyof z.infer<typeof CaseSettingsEnv
   returnVisaMaxValidityMs: 'CASE_RETURN_VISA_MAX_VALIDITY',
   agencyRetryVisibleAfterMs: 'CASE_AGENCY_RETRY_VISIBLE_AFTER',
   agencyRetryMaxMs: 'CASE_AGENCY_RETRY_MAX',
+  agencyRetryIntervalCapMs: 'CASE_AGENCY_RETRY_INTERVAL_CAP',
   pollHeartbeatTimeoutMs: 'CASE_POLL_HEARTBEAT_TIMEOUT',
+  personNormMs: 'CASE_PERSON_NORM',
 };
 
 export const caseSettingsVariables = variables;
@@ -47,7 +49,10 @@ export const CaseSettingsEnvSchema = z.object({
   CASE_RETURN_VISA_MAX_VALIDITY: duration.refine((ms) => ms <= 92 * 86_400_000, 'at most 92d (3 months)').optional(),
   CASE_AGENCY_RETRY_VISIBLE_AFTER: duration.optional(),
   CASE_AGENCY_RETRY_MAX: duration.optional(),
+  // Temporal refuses a retry policy whose longest interval is shorter than its first (2 s for BRP and IND).
+  CASE_AGENCY_RETRY_INTERVAL_CAP: duration.refine((ms) => ms >= 2000, 'at least 2s').optional(),
   CASE_POLL_HEARTBEAT_TIMEOUT: duration.optional(),
+  CASE_PERSON_NORM: duration.optional(),
 });
 
 /** The case clocks from the parsed environment, defaults where a variable is unset. */

@@ -59,6 +59,7 @@ function explain(failure: CaseCallFailure, caseId: string, timeoutMs: number): s
     case 'rejected':
     case 'key-reused':
     case 'unprocessable':
+    case 'forbidden':
       return `${caseId}: ${failure.reason ?? 'the case refused the action'}`;
     case 'closed':
       return `${caseId} is closed; it takes no more actions`;

@@ -7,9 +7,10 @@ import { isUnrunnable } from '../lib/temporal/visibility';
 import { stepNames, type StepName } from '../workflows/definitions';
 import { caseActions, OperatorError } from './actions';
 import { formatDuration, OperatorEnvSchema, type OperatorConfig } from './config';
-import { caseSummary, caseText, stuckJson, stuckTable, unrunnableText } from './format';
+import { environmentLine, operatorEnvironment, type OperatorEnvironment } from './environment';
+import { caseSummary, caseText, savedQueriesText, stuckJson, stuckTable, unrunnableText } from './format';
 import { stuckCasesReportWorkflowType, stuckCheckScheduleId, upsertStuckCheckSchedule } from './schedule';
-import { defaultStuckNorms, findStuckCases } from './stuck';
+import { defaultStuckNorms, findStuckCases, stuckQueryLinks } from './stuck';
 
 const usage = `usage: npm run cases -- <command>
 
@@ -70,8 +71,13 @@ function parseArgs([name, ...rest]: string[]): Command | string {
 
 const out = (text: string): boolean => process.stdout.write(`${text}\n`);
 
-async function run(command: Exclude<Command, { name: 'help' }>, config: OperatorConfig): Promise<void> {
-  const temporal = temporalTarget(config);
+async function run(
+  command: Exclude<Command, { name: 'help' }>,
+  config: OperatorConfig,
+  environment: OperatorEnvironment,
+): Promise<void> {
+  const temporal = temporalTarget(config, environment.env);
+  process.stderr.write(`${environmentLine(temporal, environment)}\n`);
   const connection = await Connection.connect(temporal.connectionOptions).catch(async (err: Error) => {
     const problem = await diagnoseTemporalConnection(temporal);
     throw new OperatorError(
@@ -89,6 +95,7 @@ async function run(command: Exclude<Command, { name: 'help' }>, config: Operator
         const progress = (n: number): boolean => process.stderr.write(`scanned ${n} cases…\n`);
         const { scanned, cases: stuck } = await findStuckCases(client, new Date(), norms, progress);
         out(command.json ? stuckJson(stuck) : stuckTable(stuck, scanned));
+        if (!command.json) out(savedQueriesText(stuckQueryLinks(config.TEMPORAL_UI_URL, temporal.namespace)));
         return;
       }
       case 'show': {
@@ -138,7 +145,8 @@ runMain(async () => {
     return;
   }
   try {
-    await run(command, parseEnv(OperatorEnvSchema));
+    const environment = operatorEnvironment();
+    await run(command, parseEnv(OperatorEnvSchema, environment.env), environment);
   } catch (err) {
     if (!(err instanceof OperatorError)) throw err;
     process.stderr.write(`${err.message}\n`);

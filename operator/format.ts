@@ -50,6 +50,15 @@ export function stuckTable(cases: StuckCase[], scanned: number): string {
   return `${table(['CASE', 'MUNICIPALITY', 'WAITING ON', 'KIND', 'WHY', 'NEXT'], rows)}\n\n${summary}`;
 }
 
+/** The Temporal UI's saved queries, as links an operator opens (the same as the README's). */
+export function savedQueriesText(links: readonly { title: string; url: string }[]): string {
+  return [
+    '',
+    'Saved queries in the Temporal UI (no timestamp in them: bookmark them):',
+    ...links.map((l) => `  ${l.title}: ${l.url}`),
+  ].join('\n');
+}
+
 /** What `cases show` prints: the case view without its results (a BSN is personal data). */
 export function caseSummary(view: CaseView, auditEntries: number) {
   return {

@@ -46,7 +46,8 @@ export interface StuckCase extends CaseVisibility {
 const operatorWaits = stepNames.map((step) => `operator:${step}`);
 
 /**
- * Waits on a person that have no clock of their own. `ind:decision`, `ind:card`, `desk:card-hand-over` and
+ * The clock rule for cases started before the case watched its own person norm (`PersonOverdue`, see `personWaits`
+ * in `workflows/current-details.ts`): waits on a person that have no clock of their own. `ind:decision`, `ind:card`, `desk:card-hand-over` and
  * `newcomer:documents` are left out on purpose: a legal term, a service norm, the collection escalation or the
  * documents due date runs beside each of them and flags the case (past-deadline, or `operator:card`) when they
  * run late, whereas two days of waiting on an IND decision is normal.
@@ -65,14 +66,32 @@ const who: Record<string, string> = { desk: 'the desk', ind: 'the IND officers',
 const inList = (values: readonly string[]): string => `(${values.map((v) => `'${v}'`).join(', ')})`;
 const before = (now: Date, ms: number): string => new Date(now.getTime() - ms).toISOString();
 
-/** The visibility condition of each kind of stuck case: the Temporal UI's saved queries add it to `openCasesQuery`. */
+/**
+ * The condition of each kind of stuck case that needs no clock: the case marks itself (`AgencyRetrying`,
+ * `SlaBreached`, `PersonOverdue`, its `WaitingOn`) when its own timers fire, and Temporal marks a case whose
+ * workflow tasks fail. A saved query in the Temporal UI stays right whenever it is opened.
+ */
+const timelessConditions: Record<StuckKind, string> = {
+  'task-failing': 'TemporalReportedProblems IS NOT NULL',
+  'agency-retrying': 'AgencyRetrying IS NOT NULL',
+  'waiting-on-operator': `WaitingOn IN ${inList(operatorWaits)}`,
+  'past-deadline': 'SlaBreached = true',
+  'waiting-on-person': 'PersonOverdue IS NOT NULL',
+};
+
+/**
+ * The command's conditions: the timeless ones, and two that need a clock, which only the command has: a deadline
+ * past due that the case has not acted on (no worker runs it), and, for cases started before the case watched its
+ * own person norm, a wait on a person more than STUCK_HUMAN_NORM after the appointment.
+ */
 function stuckConditions(now: Date, norms: StuckNorms): Record<StuckKind, string> {
   return {
+    ...timelessConditions,
     'task-failing': taskFailingCondition,
-    'agency-retrying': 'AgencyRetrying IS NOT NULL',
-    'waiting-on-operator': `WaitingOn IN ${inList(operatorWaits)}`,
-    'past-deadline': `(NextDeadlineAt < '${before(now, norms.deadlineGraceMs)}' OR SlaBreached = true)`,
-    'waiting-on-person': `(WaitingOn IN ${inList(humanWaits)} AND AppointmentAt < '${before(now, norms.humanNormMs)}')`,
+    'past-deadline': `(${timelessConditions['past-deadline']} OR NextDeadlineAt < '${before(now, norms.deadlineGraceMs)}')`,
+    'waiting-on-person':
+      `(${timelessConditions['waiting-on-person']} OR ` +
+      `(WaitingOn IN ${inList(humanWaits)} AND AppointmentAt < '${before(now, norms.humanNormMs)}'))`,
   };
 }
 
@@ -82,14 +101,42 @@ function stuckConditions(now: Date, norms: StuckNorms): Record<StuckKind, string
  */
 const runningCasesQuery = `${caseWorkflowsQuery} AND ExecutionStatus = 'Running'`;
 
-/** One query per kind, for the Temporal UI. */
-export function stuckQueries(now: Date, norms: StuckNorms): Record<StuckKind, string> {
-  const { 'task-failing': taskFailing, ...conditions } = stuckConditions(now, norms);
+/** The Temporal UI's saved queries, one per kind: no timestamp, so a saved view never goes stale. */
+export function stuckQueries(): Record<StuckKind, string> {
+  const { 'task-failing': taskFailing, ...conditions } = timelessConditions;
   const queries = Object.entries(conditions).map(([k, condition]) => [k, `${openCasesQuery} AND ${condition}`]);
   return Object.fromEntries([['task-failing', `${runningCasesQuery} AND ${taskFailing}`], ...queries]) as Record<
     StuckKind,
     string
   >;
+}
+
+/** What each saved query finds, as the README and `cases stuck` title it. */
+export const stuckQueryTitles: Record<StuckKind, string> = {
+  'task-failing': 'its workflow cannot run',
+  'agency-retrying': 'an agency keeps failing',
+  'waiting-on-operator': 'a step waits on an operator',
+  'past-deadline': 'a term or service norm was breached',
+  'waiting-on-person': 'a person has not acted within the norm',
+};
+
+/** The Temporal UI's address of a workflow list filtered by `query` (`uiUrl` e.g. `http://localhost:8233`). */
+export function workflowListLink(uiUrl: string, query: string, namespace = 'default'): string {
+  // Parentheses and quotes encoded too, so the link survives markdown and a terminal's link detection.
+  const encoded = encodeURIComponent(query).replace(/[()']/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `${uiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(namespace)}/workflows?query=${encoded}`;
+}
+
+/** Each saved query as a ready-made link into the Temporal UI. */
+export function stuckQueryLinks(
+  uiUrl: string,
+  namespace = 'default',
+): { kind: StuckKind; title: string; url: string }[] {
+  return Object.entries(stuckQueries()).map(([kind, query]) => ({
+    kind: kind as StuckKind,
+    title: stuckQueryTitles[kind as StuckKind],
+    url: workflowListLink(uiUrl, query, namespace),
+  }));
 }
 
 /** Every case that may be stuck, in one listing, so a case with several reasons comes once. */
@@ -146,6 +193,14 @@ export function classifyCase(c: CaseVisibility, now: Date, norms: StuckNorms): S
       why: whys.join('; '),
       next: `look at the case (\`cases show ${id}\`)${overdue ? ', check that a worker runs' : ''}, and escalate`,
     });
+  }
+  if (c.personOverdue) {
+    reasons.push({
+      kind: 'waiting-on-person',
+      why: `waiting on ${c.personOverdue} past the case's person norm (PersonOverdue)`,
+      next: `call ${who[c.personOverdue.split(':')[0] ?? ''] ?? 'the desk'} / reassign`,
+    });
+    return reasons;
   }
   const cutoff = now.getTime() - norms.humanNormMs;
   const people = c.waitingOn.filter((w) => (humanWaits as readonly string[]).includes(w));

@@ -27,6 +27,12 @@ export const RegistrationRequestSchema = z.strictObject({
   addressVerifiedByOfficer: z.boolean().optional(),
 });
 
+export const ResidenceDecisionRequestSchema = z.strictObject({
+  caseRef,
+  decision: z.enum(['refused', 'inadmissible']),
+  decidedAt: z.iso.datetime({ offset: true }),
+});
+
 /** The BRP of every served municipality, under `/brp/:code`. */
 export function brpRouter(ctx: SandboxContext): Router {
   const router = agencyRouter(ctx, 'brp', requireServedMunicipality);
@@ -53,15 +59,27 @@ export function brpRouter(ctx: SandboxContext): Router {
     }),
   );
 
+  // IND's refusal of the permit that showed the lawful stay: the municipality records it and decides on the
+  // registration itself (the sandbox keeps it as it is).
+  router.post(
+    '/registrations/:registrationId/residence-decisions',
+    write(ctx, 'brp', ResidenceDecisionRequestSchema, (input, req) => {
+      const registration = registrationIn(ctx, req);
+      if (registration.caseRef !== input.caseRef) {
+        throw new AgencyProblem(409, 'registration-of-another-case', 'This registration belongs to another case.');
+      }
+      registration.residenceDecision = { decision: input.decision, decidedAt: input.decidedAt };
+      return {
+        status: 200,
+        body: { registrationId: registration.registrationId, residenceDecision: registration.residenceDecision },
+        effect: { operation: 'report-residence-decision', caseRef: input.caseRef },
+      };
+    }),
+  );
+
   router.get(
     '/registrations/:registrationId',
-    read('brp', (req) => {
-      const registration = ctx.state.registrations.get(String(req.params.registrationId));
-      if (!registration || registration.gemeenteVanInschrijving !== municipalityOf(req)) {
-        throw new AgencyProblem(404, 'registration-not-found', 'No such registration in this municipality.');
-      }
-      return view(registration);
-    }),
+    read('brp', (req) => view(registrationIn(ctx, req))),
   );
   return router;
 }
@@ -73,6 +91,14 @@ const requireServedMunicipality: RequestHandler = (req, _res, next) => {
   }
   next();
 };
+
+function registrationIn(ctx: SandboxContext, req: Request): Registration {
+  const registration = ctx.state.registrations.get(String(req.params.registrationId));
+  if (!registration || registration.gemeenteVanInschrijving !== municipalityOf(req)) {
+    throw new AgencyProblem(404, 'registration-not-found', 'No such registration in this municipality.');
+  }
+  return registration;
+}
 
 function municipalityOf(req: Request): string {
   return String(req.params.code);

@@ -22,6 +22,8 @@ export interface Registration {
   gemeenteVanInschrijving: string;
   registeredAt: string;
   caseRef: string;
+  /** IND refused the permit the registration rested on, as the case reported it. */
+  residenceDecision?: { decision: 'refused' | 'inadmissible'; decidedAt: string };
 }
 
 export const decisions = ['granted', 'refused', 'inadmissible'] as const;

@@ -242,6 +242,47 @@ describe('agency adapters against the sandbox', function () {
     });
   });
 
+  describe('BRP: an IND refusal after the registration', () => {
+    it("tells the municipality once; refuses an unknown registration or another case's as non-retryable", async () => {
+      const caseId = newCaseId();
+      const { registrationId } = await inActivity(() => agencies.brp.registerInBrp(registration(caseId)));
+      const report = { caseId, municipalityCode: '0935', registrationId, decidedAt: '2026-11-30T10:00:00.000Z' };
+      const told = await inActivity(() =>
+        agencies.brp.reportResidenceDecisionToBrp({ ...report, decision: 'inadmissible' }),
+      );
+      assert.deepEqual(told, { decision: 'inadmissible' });
+      const again = await inActivity(() =>
+        agencies.brp.reportResidenceDecisionToBrp({ ...report, decision: 'inadmissible' }),
+      );
+      assert.deepEqual(again, told);
+      assert.equal((await ledger(caseId, 'report-residence-decision')).length, 1);
+      assert.deepEqual(sandbox.state.registrations.get(registrationId)?.residenceDecision, {
+        decision: 'inadmissible',
+        decidedAt: report.decidedAt,
+      });
+
+      const elsewhere = await failureOf(
+        inActivity(() =>
+          agencies.brp.reportResidenceDecisionToBrp({
+            ...report,
+            caseId: newCaseId(),
+            municipalityCode: '0917',
+            decision: 'refused',
+          }),
+        ),
+      );
+      assertRefusal(elsewhere, agencyFailure.rejected);
+      assert.equal(refusalDetails(elsewhere).status, 404);
+      const other = await failureOf(
+        inActivity(() =>
+          agencies.brp.reportResidenceDecisionToBrp({ ...report, caseId: newCaseId(), decision: 'refused' }),
+        ),
+      );
+      assertRefusal(other, agencyFailure.rejected);
+      assert.equal(refusalDetails(other).status, 409);
+    });
+  });
+
   describe('IND', () => {
     it('names a recognised sponsor, and refuses an unknown one with a non-retryable SponsorNotRecognised', async () => {
       const sponsor = await inActivity(() =>
@@ -545,6 +586,23 @@ describe('agency adapters against the sandbox', function () {
         agency: 'brp',
         operation: 'register',
         prepare: (caseId) => Promise.resolve(() => agencies.brp.registerInBrp(registration(caseId))),
+      },
+      {
+        name: 'reportResidenceDecisionToBrp',
+        agency: 'brp',
+        operation: 'report-residence-decision',
+        prepare: async (caseId) => {
+          const { registrationId } = await inActivity(() => agencies.brp.registerInBrp(registration(caseId)));
+          const decidedAt = new Date().toISOString();
+          return () =>
+            agencies.brp.reportResidenceDecisionToBrp({
+              caseId,
+              municipalityCode: '0935',
+              registrationId,
+              decision: 'refused',
+              decidedAt,
+            });
+        },
       },
       {
         name: 'linkPermitApplication',

@@ -5,10 +5,16 @@ import type request from 'supertest';
 import { type Response } from 'supertest';
 import type { Booking } from '../domain/booking';
 import { euBooking, vvrBooking } from './fixtures/bookings';
-import type { CaseView } from '../workflows/definitions';
+import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
+import { bookingFingerprint } from '../api/booking-fingerprint';
+import { parsePayloadKeys } from '../lib/encryption';
+import { newcomerCaseWorkflow } from '../workflows';
+import { caseStatusQueryDescription, type CaseView, type NewcomerCaseInput } from '../workflows/definitions';
 import { tokens } from './harness/api';
 import { eventually } from './harness/eventually';
-import { temporal, uniqueTaskQueue } from './harness/temporal';
+import { temporal, testPayloadKeysSpec, uniqueTaskQueue } from './harness/temporal';
+
+const keys = parsePayloadKeys(testPayloadKeysSpec);
 
 /** Every run of a workflow id the visibility store knows, once it knows at least one. */
 async function runsOf(workflowId: string): Promise<string[]> {
@@ -100,6 +106,54 @@ describe('api: a booking starts its case once', function () {
     assert.equal(again.status, 200, 'the original booking still finds its case');
   });
 
+  it('keeps a keyed fingerprint of the booking; the case answers one query, caseStatus, and not the booking', async () => {
+    const booking = euBooking();
+    const first = await book(booking);
+    assert.equal(first.status, 201, first.text);
+    const handle = temporal().client.workflow.getHandle(String(first.body.caseId));
+    const input = await startedInput(String(first.body.caseId));
+    assert.match(String(input.bookingFingerprint), /^hmac-sha256:fixtures:[A-Za-z0-9_-]{43}$/);
+    const metadata = await handle.query<{
+      definition: { queryDefinitions: { name: string; description?: string }[] };
+    }>('__temporal_workflow_metadata');
+    assert.deepEqual(
+      metadata.definition.queryDefinitions.filter((q) => !q.name.startsWith('__')),
+      [{ name: 'caseStatus', description: caseStatusQueryDescription }],
+    );
+    await assert.rejects(handle.query('caseBooking'), /caseBooking/);
+  });
+
+  it('compares a repeat with the fingerprint the case keeps, not with the booking in its input', async () => {
+    const booking = euBooking();
+    const other: Booking = { ...booking, person: { ...booking.person, givenNames: 'Priyanka' } };
+    const caseId = `case-${booking.bookingReference}`;
+    await temporal().client.workflow.start(newcomerCaseWorkflow, {
+      taskQueue,
+      workflowId: caseId,
+      args: [
+        { booking, bookedBy: 'booking-site', bookingFingerprint: bookingFingerprint(other, 'booking-site', keys) },
+      ],
+    });
+    assert.equal((await book(other)).status, 200, 'the fingerprint is what the case keeps of its booking');
+    const res = await book(booking);
+    assert.equal(res.status, 409, res.text);
+  });
+
+  it('still matches repeats of a case started before cases kept a fingerprint: the same 200, other content 409', async () => {
+    const booking = euBooking();
+    const caseId = `case-${booking.bookingReference}`;
+    await temporal().client.workflow.start(newcomerCaseWorkflow, {
+      taskQueue,
+      workflowId: caseId,
+      args: [{ booking, bookedBy: 'booking-site' }],
+    });
+    const same = await book(booking);
+    assert.equal(same.status, 200, same.text);
+    assert.equal(same.body.caseId, caseId);
+    const other = await book({ ...booking, person: { ...booking.person, familyName: 'Jansen' } });
+    assert.equal(other.status, 409, other.text);
+  });
+
   it('answers the same booking after its case closed with 200 and the closed case, not a new one', async () => {
     const booking = vvrBooking();
     const first = await book(booking);
@@ -120,6 +174,14 @@ describe('api: a booking starts its case once', function () {
     assert.equal((await runsOf(caseId)).length, 1, 'no second run of the case');
   });
 });
+
+/** The input the case was started with, as the API reads it for a repeated booking. */
+async function startedInput(workflowId: string): Promise<NewcomerCaseInput> {
+  const history = await temporal().client.workflow.getHandle(workflowId).fetchHistory();
+  const payloads = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
+  const [input] = await decodeArrayFromPayloads(temporal().client.options.loadedDataConverter, payloads);
+  return input as NewcomerCaseInput;
+}
 
 async function runIdOf(workflowId: string): Promise<string> {
   const description = await temporal().client.workflow.getHandle(workflowId).describe();

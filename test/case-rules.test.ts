@@ -433,14 +433,174 @@ describe('case rules: biometrics, reasons, TEV, IND terms and inadmissibility', 
         const reason = 'the employer withdrew the job offer';
         await desk.stack.admin.decide(registered.results.indApplicationNumber!, 'refused', reason);
         const refused = await desk.until(caseId, (v) => stepOf(v, 'permit').outcome === 'refused');
-        assert.equal(stepOf(refused, 'brp').outcome, 'registered');
         assert.equal(entry(refused, 'permit-decision').actor.role, 'agency');
         assert.equal(entry(refused, 'permit-decision').reason, reason);
         const mail = await desk.email(caseId, 'permit-decided');
         assert.equal(mail.reason, reason);
         assert.equal(mail.objectionTerm, '4 weeks (Aliens Act 2000, art. 69)');
-        await desk.act(caseId, 'withdraw', tokens.operator, { reason: 'test done' }).expect(200);
+        // Item 9: the municipality is told and the newcomer hears what it means; nobody waits for a capture.
+        const done = await desk.until(caseId, (v) => v.status === 'completed');
+        assert.equal(stepOf(done, 'brp').outcome, 'registered');
+        assert.equal(stepOf(done, 'brp').detail, 'municipality 0935 told of the permit refused');
+        assert.equal(stepOf(done, 'biometrics').outcome, 'not-needed');
+        assert.equal(stepOf(done, 'card').outcome, 'not-issued');
+        await municipalityTold(desk, caseId, 'refused');
+        const told = await desk.email(caseId, 'municipality-informed');
+        assert.deepEqual(
+          { ...told, given_name: undefined },
+          {
+            decision: 'refused',
+            municipality: '0935',
+            given_name: undefined,
+          },
+        );
+        assert.equal(
+          emailOf(desk, caseId, 'municipality-informed')?.templateId,
+          'newcomer-municipality-informed-refused-en',
+        );
       });
+    });
+  });
+
+  describe('9. loose ends: the municipality told of a refusal, a no-show undone, no capture for a refused permit', () => {
+    it('an IND officer finds the application inadmissible after the registration: the municipality is told, in Dutch to the newcomer', async () => {
+      await atTheDesk(async (desk) => {
+        const caseId = await desk.bookOk(
+          vvrBooking({ language: 'nl', services: ['brp-registration', 'residence-permit', 'biometrics'] }),
+        );
+        await desk.checkIn(caseId);
+        await desk.until(caseId, (v) => stepOf(v, 'brp').outcome === 'registered');
+        const inadmissible = { decision: 'inadmissible', reason: 'the fee was not paid' };
+        await desk.act(caseId, 'record-permit-decision', tokens.ind, inadmissible).expect(200);
+        const done = await desk.until(caseId, (v) => v.status === 'completed');
+        assert.equal(stepOf(done, 'brp').detail, 'municipality 0935 told of the permit inadmissible');
+        await municipalityTold(desk, caseId, 'inadmissible');
+        await desk.email(caseId, 'municipality-informed');
+        const mail = emailOf(desk, caseId, 'municipality-informed');
+        assert.equal(mail?.templateId, 'newcomer-municipality-informed-inadmissible-nl');
+        assert.match(mail?.body ?? '', /wij hebben gemeente 0935 ingelicht/);
+      });
+    });
+
+    it('BRP down when the municipality must be told: the case shows it retrying, then tells it once', async () => {
+      const brpReportDown = {
+        agency: 'brp' as const,
+        answer: { status: 500 as const, call: '^POST /brp/\\d{4}/registrations/[^/]+/residence-decisions' },
+      };
+      await atTheDesk(
+        async (desk) => {
+          const caseId = await desk.bookOk(
+            vvrBooking({ services: ['brp-registration', 'residence-permit', 'biometrics'] }),
+          );
+          await desk.checkIn(caseId);
+          const registered = await desk.until(caseId, (v) => stepOf(v, 'brp').outcome === 'registered');
+          await desk.stack.admin.faults(brpReportDown);
+          await desk.stack.admin.decide(registered.results.indApplicationNumber!, 'refused', 'no salary criterion met');
+          const retrying = await desk.until(caseId, (v) => v.agencyRetrying.includes('brp'));
+          assert.ok(retrying.waitingOn.includes('agency:brp'), 'the BRP step waits on the municipality');
+          assert.equal(retrying.status, 'open', 'the case does not end before the municipality knows');
+          await desk.stack.admin.clearFaults();
+          const done = await desk.until(caseId, (v) => v.status === 'completed');
+          assert.deepEqual(done.agencyRetrying, []);
+          await municipalityTold(desk, caseId, 'refused');
+        },
+        testSettings({ agencyRetryVisibleAfterMs: 500 }),
+      );
+    });
+
+    it('a permit granted after the registration, or refused without one, tells the municipality nothing', async () => {
+      await atTheDesk(async (desk) => {
+        const granted = await desk.bookOk(
+          vvrBooking({ services: ['brp-registration', 'residence-permit', 'biometrics'] }),
+        );
+        const unregistered = await desk.bookOk(vvrBooking({ services: ['residence-permit', 'biometrics'] }));
+        await desk.checkIn(granted);
+        await desk.checkIn(unregistered);
+        await desk.until(granted, (v) => stepOf(v, 'brp').outcome === 'registered');
+        await desk.until(granted, (v) => v.waitingOn.includes('ind:biometrics'));
+        await desk.act(granted, 'capture-biometrics', tokens.ind, { captureReference: 'CAP-GRANTED-1' }).expect(200);
+        await desk.grantIfPending(granted);
+        await desk.until(granted, (v) => v.waitingOn.includes('ind:card'));
+        await desk.cardReadyAndHandOver(granted);
+        const refusal = { decision: 'refused', reason: 'the sponsor withdrew' };
+        await desk.until(unregistered, (v) => v.waitingOn.includes('ind:decision'));
+        await desk.act(unregistered, 'record-permit-decision', tokens.ind, refusal).expect(200);
+        await desk.until(unregistered, (v) => v.status === 'completed');
+        const completed = await desk.until(granted, (v) => v.status === 'completed');
+        assert.deepEqual(
+          { outcome: stepOf(completed, 'brp').outcome, detail: stepOf(completed, 'brp').detail },
+          { outcome: 'registered', detail: undefined },
+        );
+        for (const caseId of [granted, unregistered]) {
+          const operations = (await desk.stack.admin.ledger(caseId)).map((e) => e.operation);
+          assert.ok(!operations.includes('report-residence-decision'), `${caseId}: ${operations.join(', ')}`);
+          assert.equal(emailOf(desk, caseId, 'municipality-informed'), undefined);
+        }
+      });
+    });
+
+    it('a permit refused while a retake is booked: no capture, the visit cancelled, no card, and the case completes', async () => {
+      await atTheDesk(async (desk) => {
+        const caseId = await desk.bookOk(vvrBooking({ services: ['residence-permit', 'biometrics'] }));
+        await desk.checkIn(caseId);
+        await desk.until(caseId, (v) => v.waitingOn.includes('ind:biometrics'));
+        await desk.act(caseId, 'capture-biometrics', tokens.ind, { captureReference: 'CAP-BLURRY-9' }).expect(200);
+        await desk.until(caseId, (v) => stepOf(v, 'biometrics').detail === 'retake needed');
+        const visit = { purpose: 'biometrics-retake', startsAt: new Date(Date.now() + 3_600_000).toISOString() };
+        await desk.act(caseId, 'schedule-visit', tokens.desk, visit).expect(200);
+        const refusal = { decision: 'refused', reason: 'a criminal record' };
+        await desk.act(caseId, 'record-permit-decision', tokens.ind, refusal).expect(200);
+        const done = await desk.until(caseId, (v) => v.status === 'completed');
+        assert.equal(stepOf(done, 'biometrics').outcome, 'not-needed');
+        assert.match(stepOf(done, 'biometrics').detail ?? '', /the permit was refused/);
+        assert.equal(stepOf(done, 'card').outcome, 'not-issued');
+        assert.equal(done.returnVisit?.state, 'cancelled');
+        assert.ok(done.audit.some((a) => a.action === 'return-visit-cancelled'));
+        assert.deepEqual(done.waitingOn, []);
+        // Refused either way: a case that has just completed may answer 404, not 409 (the API's mapping of a closing workflow).
+        const late = await desk.act(caseId, 'capture-biometrics', tokens.ind, { captureReference: 'CAP-LATE-1' });
+        assert.ok([404, 409].includes(late.status), late.text);
+        assert.ok(
+          !(await desk.view(caseId)).audit.some((a) => a.detail === 'CAP-LATE-1'),
+          'the late capture changed nothing',
+        );
+      });
+    });
+
+    it("a no-show not rebooked in time: the application the desk filed is withdrawn, the sponsor's stays", async () => {
+      const settings = testSettings({ checkInGraceMs: 1_000, rescheduleWindowMs: 3_000 });
+      const sponsorNumber = `IND-SPONSOR-NS-${Date.now().toString(36).toUpperCase()}`;
+      await atTheDesk(async (desk) => {
+        const res = await fetch(`${stack.sandbox.url}/_admin/ind/applications`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${testSandboxAdminToken}` },
+          body: JSON.stringify({
+            applicationNumber: sponsorNumber,
+            purpose: 'highly-skilled-migrant',
+            sponsorNumber: 'RS-100234',
+          }),
+        });
+        assert.equal(res.status, 201, await res.text());
+        const now = { location: 'MIC-Maastricht', startsAt: new Date().toISOString() };
+        const filedByDesk = await desk.bookOk(vvrBooking({ appointment: now }));
+        const filedBySponsor = await desk.bookOk(
+          vvrBooking({ appointment: now, permit: { route: 'vvr', indApplicationNumber: sponsorNumber } }),
+        );
+        const closed = await desk.until(filedByDesk, (v) => v.status === 'closed-no-show');
+        assert.equal(stepOf(closed, 'permit').outcome, 'withdrawn');
+        assert.match(closed.outcome ?? '', /^closed: no-show, not rescheduled in time; IND application withdrawn$/);
+        const application = applicationsOf(stack, filedByDesk)[0];
+        assert.equal(application?.status, 'withdrawn');
+        const operations = (await desk.stack.admin.ledger(filedByDesk)).map((e) => e.operation);
+        assert.deepEqual(
+          operations.filter((o) => o !== 'send-email'),
+          ['file-application', 'withdraw-application'],
+        );
+
+        const kept = await desk.until(filedBySponsor, (v) => v.status === 'closed-no-show');
+        assert.equal(kept.outcome, 'closed: no-show, not rescheduled in time');
+        assert.equal(stack.sandbox.state.applications.get(sponsorNumber)?.status, 'pending');
+      }, settings);
     });
   });
   describe('11. what was untested in this area', () => {
@@ -535,6 +695,22 @@ const stepOf = (view: CaseView, name: string) => {
   assert.ok(step, `the case has no ${name} step`);
   return step;
 };
+
+const applicationsOf = (stack: Stack, caseId: string) =>
+  [...stack.sandbox.state.applications.values()].filter((a) => a.caseRef === caseId);
+
+/** The e-mail of a milestone Notify sent for the case, template and text included. */
+const emailOf = (desk: Desk, caseId: string, milestone: string) =>
+  desk.stack.sandbox.state.emails.find((e) => e.reference === `${caseId}:${milestone}`);
+
+/** The municipality holds IND's decision on the case's registration, reported once. */
+async function municipalityTold(desk: Desk, caseId: string, decision: 'refused' | 'inadmissible'): Promise<void> {
+  const reports = (await desk.stack.admin.ledger(caseId)).filter((e) => e.operation === 'report-residence-decision');
+  assert.equal(reports.length, 1, 'the municipality is told once');
+  assert.equal(reports[0]?.agency, 'brp');
+  const [registration] = [...desk.stack.sandbox.state.registrations.values()].filter((r) => r.caseRef === caseId);
+  assert.equal(registration?.residenceDecision?.decision, decision);
+}
 
 const cardsOf = (stack: Stack, caseId: string) =>
   [...stack.sandbox.state.cards.values()].filter((c) => c.caseRef === caseId);

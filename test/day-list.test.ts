@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type request from 'supertest';
 import { deskDayBounds } from '../domain/dates';
 import type { Booking } from '../domain/booking';
-import { Household } from '../workflows/search-attributes';
+import { AppointmentAt, DeskLocation, Household } from '../workflows/search-attributes';
 import type { CaseView } from '../workflows/definitions';
 import { euBooking, vvrBooking } from './fixtures/bookings';
 import { startApiStack, type ApiStack } from './harness/api-stack';
@@ -221,5 +221,67 @@ describe("day list and households: the desk's appointments in time order, a fami
       .set('authorization', tokens.desk);
     assert.equal(hostile.status, 404);
     assert.equal(hostile.type, 'application/problem+json');
+  });
+
+  it('a day with more than 1000 cases at a desk is refused with a clear 422, not sorted in part; 1000 are listed', async function () {
+    this.timeout(600_000);
+    const desk = `DESK-CROWD-${randomUUID().slice(0, 8)}`;
+    const date = dateIn(9);
+    const query = `location=${desk}&appointmentDate=${date}`;
+    // Bare case workflows on a queue no worker polls: the list reads only their search attributes, so they cost
+    // a start each and never run.
+    const client = temporal().client;
+    const queue = uniqueTaskQueue('day-list-crowd');
+    const started: string[] = [];
+    const start = async (n: number) => {
+      const workflowId = `case-BK-CROWD-${desk}-${n}`;
+      await client.workflow.start('newcomerCaseWorkflow', {
+        taskQueue: queue,
+        workflowId,
+        args: [],
+        typedSearchAttributes: [
+          { key: DeskLocation, value: desk },
+          { key: AppointmentAt, value: new Date(at(date, 480 + (n % 540))) },
+        ],
+      });
+      started.push(workflowId);
+    };
+    const visible = (count: number) =>
+      eventually(
+        async () => {
+          const seen = await client.workflow.count(`DeskLocation = '${desk}'`);
+          return seen.count >= count ? seen.count : undefined;
+        },
+        120_000,
+        1_000,
+      );
+    try {
+      for (let n = 0; n < 1000; n += 25) await Promise.all(Array.from({ length: 25 }, (_, i) => start(n + i)));
+      await visible(1000);
+      const full = await list(`${query}&pageSize=100`);
+      assert.equal(full.status, 200, full.text);
+      assert.equal((full.body as Page).cases.length, 100);
+      assert.ok((full.body as Page).nextPageToken, 'the 1000 are listed page by page');
+
+      await start(1000);
+      await visible(1001);
+      const crowded = await list(query);
+      assert.equal(crowded.status, 422, crowded.text);
+      assert.equal(crowded.type, 'application/problem+json');
+      const problem = crowded.body as { detail: string; requestId?: string; title: string };
+      assert.match(problem.detail, /More than 1000 cases match; narrow the list/);
+      assert.ok(problem.requestId, 'the problem carries the request id');
+    } finally {
+      for (let n = 0; n < started.length; n += 50) {
+        await Promise.all(
+          started.slice(n, n + 50).map((id) =>
+            client.workflow
+              .getHandle(id)
+              .terminate('test done')
+              .catch(() => undefined),
+          ),
+        );
+      }
+    }
   });
 });

@@ -3,6 +3,7 @@ import { caseActions } from '../workflows/actions';
 import type { CaseSettings } from '../workflows/settings';
 import { euBooking, vvrBooking } from './fixtures/bookings';
 import { actors, startCase, stepOutcome, waitForCase, waitingOn, type CaseHandle } from './harness/case-driver';
+import { caseStatusQuery } from '../workflows/definitions';
 import { useCaseStack } from './harness/case-fixture';
 import { eventually } from './harness/eventually';
 import { testSettings } from './harness/temporal';
@@ -236,6 +237,58 @@ describe('desk rules: return visits', () => {
       },
       { settings },
     );
+  });
+});
+
+describe('desk rules: a return visit to collect the card', () => {
+  const stack = useCaseStack({ name: 'desk-collection' });
+
+  it('a card collection visit is done when the card is handed over, and cancelled when the card is skipped as not collected', async () => {
+    await stack.runWorkers(async () => {
+      /** A checked-in newcomer whose card IND has made: waiting for the hand-over. */
+      const cardWaiting = async (): Promise<CaseHandle> => {
+        const handle = await startCase(stack.taskQueue, vvrBooking({ services: ['residence-permit', 'biometrics'] }));
+        await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
+        await waitingOn(handle, 'ind:biometrics');
+        await handle.executeUpdate(caseActions['capture-biometrics'].update, {
+          args: [{ actor: actors.ind, captureReference: `CAP-COLLECT-${handle.workflowId.slice(-4)}` }],
+        });
+        const view = await waitingOn(handle, 'ind:decision');
+        await stack.admin.decide(view.results.indApplicationNumber!, 'granted');
+        await waitingOn(handle, 'ind:card');
+        const card = [...stack.sandbox.state.cards.values()].find((c) => c.caseRef === handle.workflowId);
+        await stack.admin.cardReady(card!.orderId);
+        await waitingOn(handle, 'desk:card-hand-over');
+        return handle;
+      };
+      const [collected, uncollected] = await Promise.all([cardWaiting(), cardWaiting()]);
+      const startsAt = new Date(Date.now() + 3_600_000).toISOString();
+      for (const handle of [collected, uncollected]) {
+        const booked = await handle.executeUpdate(caseActions['schedule-visit'].update, {
+          args: [{ actor: actors.desk, purpose: 'card-collection', startsAt }],
+        });
+        assert.equal(booked.returnVisit?.state, 'scheduled');
+      }
+
+      await collected.executeUpdate(caseActions['hand-over-card'].update, { args: [{ actor: actors.desk }] });
+      const handedOver = await collected.result();
+      assert.equal(handedOver.steps.find((s) => s.name === 'card')?.outcome, 'handed-over');
+      const done = await collected.query(caseStatusQuery);
+      assert.equal(done.returnVisit?.state, 'done');
+      assert.equal(done.deadlines.find((d) => d.name === 'return-visit')?.state, 'met');
+      const mail = stack.sandbox.state.emails.find((e) => e.reference === `${collected.workflowId}:visit-scheduled`);
+      assert.equal(mail?.templateId, 'newcomer-visit-scheduled-card-collection-en');
+      assert.match(mail?.body ?? '', /to hand over your residence card/);
+
+      await uncollected.executeUpdate(caseActions['skip-step'].update, {
+        args: [{ actor: actors.operator, step: 'card', reason: 'the newcomer left the country' }],
+      });
+      const skipped = await uncollected.result();
+      assert.equal(skipped.steps.find((s) => s.name === 'card')?.outcome, 'not-collected');
+      const cancelled = await uncollected.query(caseStatusQuery);
+      assert.equal(cancelled.returnVisit?.state, 'cancelled', 'not done: nobody collected the card');
+      assert.ok(cancelled.audit.some((a) => a.action === 'return-visit-cancelled'));
+    });
   });
 });
 

@@ -1,6 +1,7 @@
 import { caseActions } from '../workflows/actions';
 import assert from 'node:assert/strict';
 import { Client } from '@temporalio/client';
+import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import { temporal as proto } from '@temporalio/proto';
 import { createDataConverter } from '../lib/data-converter';
 import { generatePayloadKey, parsePayloadKeys } from '../lib/encryption';
@@ -75,7 +76,13 @@ describe('payload encryption', () => {
         args: [{ actor: actors.operator, reason: 'key rotation test' }],
       });
       const closed = await handle.result();
-      assert.equal((await handle.query(d.caseBookingQuery)).person.passportNumber, booking.person.passportNumber);
+      // The booking the case started from, written with the old key, read with the rotated keys.
+      const started = (await handle.fetchHistory()).events?.[0]?.workflowExecutionStartedEventAttributes;
+      const [input] = (await decodeArrayFromPayloads(
+        clientWith(after).options.loadedDataConverter,
+        started?.input?.payloads,
+      )) as [d.NewcomerCaseInput];
+      assert.equal(input.booking.person.passportNumber, booking.person.passportNumber);
       return closed;
     });
     assert.equal(result.status, 'withdrawn');

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
+import request from 'supertest';
 import { caseActions } from '../workflows/actions';
-import { euBooking } from './fixtures/bookings';
-import { actors, startCase, waitingOn } from './harness/case-driver';
+import { caseStatusQuery, type CaseView } from '../workflows/definitions';
+import { euBooking, vvrBooking } from './fixtures/bookings';
+import { testApp, tokens } from './harness/api';
+import { actors, startCase, waitForCase, waitingOn } from './harness/case-driver';
 import { useCaseStack } from './harness/case-fixture';
 
 /**
@@ -37,5 +40,64 @@ describe('a case booked for the year 9999, started past the API', () => {
       return handle.result();
     });
     assert.equal(result.status, 'withdrawn');
+  });
+});
+
+/** Dates the caller sets on an officer action, sent through the API as a hostile client would. */
+describe('schedule-visit with a date out of every range, through the API', () => {
+  const stack = useCaseStack({ name: 'visit-dates' });
+
+  it('answers 422 naming startsAt for the year 9999 and the year 1, and leaves the case as it was', async () => {
+    await stack.runWorkers(async () => {
+      const api = request(testApp({ taskQueue: stack.taskQueue }));
+      const handle = await startCase(stack.taskQueue, vvrBooking({ services: ['residence-permit', 'biometrics'] }));
+      await waitingOn(handle, 'desk:check-in');
+      await handle.executeUpdate(caseActions['check-in'].update, {
+        args: [{ actor: actors.desk, identity: 'verified' }],
+      });
+      await waitingOn(handle, 'ind:biometrics');
+      await handle.executeUpdate(caseActions['capture-biometrics'].update, {
+        args: [{ actor: actors.ind, captureReference: 'CAP-BLURRY-7' }],
+      });
+      const before = await waitForCase(handle, (v) => v.steps.some((s) => s.detail === 'retake needed'), 'a retake');
+      const visit = (startsAt: string, token: string = tokens.desk) =>
+        api
+          .post(`/v1/cases/${handle.workflowId}/actions/schedule-visit`)
+          .set('authorization', token)
+          .send({ purpose: 'biometrics-retake', startsAt });
+
+      for (const [startsAt, why] of [
+        ['9999-12-31T09:00:00Z', /the visit \(9999-12-31T09:00:00Z\) is more than a year ahead/],
+        ['0001-01-01T09:00:00Z', /the visit \(0001-01-01T09:00:00Z\) is in the past/],
+        ['0001-01-01T09:00:00+14:00', /is in the past/],
+      ] as const) {
+        for (const token of [tokens.desk, tokens.bookingSite]) {
+          const res = await visit(startsAt, token);
+          assert.equal(res.status, 422, `${startsAt}: ${res.text}`);
+          assert.equal(res.type, 'application/problem+json');
+          assert.ok(res.body.requestId, 'the problem carries the request id');
+          assert.match(String(res.body.detail), why);
+          assert.deepEqual(
+            (res.body.invalidParams as Array<{ name: string }>).map((p) => p.name),
+            ['startsAt'],
+          );
+        }
+      }
+      const after = await handle.query(caseStatusQuery);
+      assert.equal(after.returnVisit, undefined, 'no visit was booked');
+      assert.deepEqual(after.audit, before.audit, 'nothing was audited');
+      assert.deepEqual(after.deadlines, before.deadlines);
+      const visitMails = stack.sandbox.state.emails.filter(
+        (e) => e.reference === `${handle.workflowId}:visit-scheduled`,
+      );
+      assert.deepEqual(visitMails, [], 'no visit e-mail went out');
+
+      // The same request with a sane date is taken: the 422 was about the date alone.
+      const inAnHour = new Date(Date.now() + 3_600_000).toISOString();
+      const booked = await visit(inAnHour);
+      assert.equal(booked.status, 200, booked.text);
+      assert.equal((booked.body as CaseView).returnVisit?.startsAt, inAnHour);
+      await handle.executeUpdate(caseActions.withdraw.update, { args: [{ actor: actors.operator, reason: 'done' }] });
+    });
   });
 });

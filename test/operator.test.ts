@@ -1,5 +1,8 @@
 import { caseActions } from '../workflows/actions';
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { stuckCheckScheduleId } from '../operator/schedule';
 import { defaultStuckNorms, type StuckReason } from '../operator/stuck';
 import { createStuckReportActivities, createStuckReportMetrics } from '../worker/stuck-report';
@@ -8,12 +11,19 @@ import { euBooking, vvrBooking } from './fixtures/bookings';
 import { actors, startCase, stepOutcome, waitForCase, waitingOn, type CaseHandle } from './harness/case-driver';
 import { eventually } from './harness/eventually';
 import { useCaseStack } from './harness/case-fixture';
-import { runCases, type CliRun } from './harness/operator-cli';
-import { temporal, testSettings } from './harness/temporal';
+import { runCases, runCasesIn, type CliRun } from './harness/operator-cli';
+import { temporal, testPayloadKeysSpec, testSettings } from './harness/temporal';
 
 const operatorId = 'operator-on-call-7';
 
 type Run = CliRun;
+
+/** What the command wrote after its first line, which names the environment it talks to. */
+function afterEnvironment(stderr: string): string {
+  const [first, ...rest] = stderr.split('\n');
+  assert.match(first ?? '', /^Temporal \S+, namespace \S+ \(.+\), from .+; payload keys from .+$/, stderr);
+  return rest.join('\n');
+}
 
 interface Listed {
   caseId: string;
@@ -80,7 +90,7 @@ describe('operator command: stuck cases from visibility, repairs through the wor
       const retry = await cases(['retry', id, 'brp']);
       assert.equal(retry.code, 1);
       assert.equal(
-        retry.stderr.trim(),
+        afterEnvironment(retry.stderr).trim(),
         `${id}: the brp step is not waiting on an operator; Temporal retries failing agency calls by itself`,
       );
 
@@ -93,7 +103,7 @@ describe('operator command: stuck cases from visibility, repairs through the wor
       assert.equal((await handle.result()).status, 'withdrawn');
       const again = await cases(['cancel', id, 'twice']);
       assert.equal(again.code, 1);
-      assert.equal(again.stderr, `${id} is closed; it takes no more actions\n`);
+      assert.equal(afterEnvironment(again.stderr), `${id} is closed; it takes no more actions\n`);
     });
   });
 
@@ -155,11 +165,52 @@ describe('operator command: stuck cases from visibility, repairs through the wor
     assert.match(badStep.stderr, /^unknown step "lunch"/);
     const unknown = await cases(['show', 'case-BK-NO-SUCH-CASE']);
     assert.equal(unknown.code, 1);
-    assert.equal(unknown.stderr, 'no case case-BK-NO-SUCH-CASE\n');
+    assert.equal(afterEnvironment(unknown.stderr), 'no case case-BK-NO-SUCH-CASE\n');
     const badNorm = await cases(['stuck'], { STUCK_HUMAN_NORM: 'soon' });
     assert.equal(badNorm.code, 2);
     assert.equal(badNorm.stderr.trim().split('\n').length, 1, badNorm.stderr);
     assert.match(badNorm.stderr, /^Invalid configuration: STUCK_HUMAN_NORM="soon": expected a duration/);
+  });
+
+  it('beside `make dev` finds its keys and its Temporal in .data/, and says so; a variable set wins', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'operator-dev-'));
+    try {
+      mkdirSync(path.join(dir, '.data'));
+      writeFileSync(path.join(dir, '.data', 'payload-keys'), `${testPayloadKeysSpec}\n`);
+      const address = temporal().address;
+      writeFileSync(
+        path.join(dir, '.data', 'temporal.toml'),
+        `[profile.default]\naddress = "${address}"\nnamespace = "default"\n`,
+      );
+      // The case is queried: its workers run meanwhile.
+      const { id, show } = await withWorkers(testSettings(), async () => {
+        const handle = await startCase(stack.taskQueue, euBooking({ services: ['advice'] }));
+        await waitingOn(handle, 'desk:check-in');
+        return { id: handle.workflowId, show: await runCasesIn(dir, ['show', handle.workflowId], {}) };
+      });
+      assert.equal(show.code, 0, show.stderr);
+      assert.match(show.stdout, new RegExp(`^${id}  open`));
+      assert.equal(
+        show.stderr,
+        `Temporal ${address}, namespace default (plaintext), from .data/temporal.toml (make dev); ` +
+          'payload keys from .data/payload-keys (make dev)\n',
+      );
+
+      const elsewhere = await runCasesIn(dir, ['show', id], { TEMPORAL_ADDRESS: '127.0.0.1:9' });
+      assert.equal(elsewhere.code, 1);
+      assert.match(
+        elsewhere.stderr,
+        /^Temporal 127\.0\.0\.1:9, namespace default \(plaintext\), from TEMPORAL_ADDRESS;/,
+      );
+      assert.match(elsewhere.stderr, /cannot reach Temporal at 127\.0\.0\.1:9/);
+
+      rmSync(path.join(dir, '.data'), { recursive: true });
+      const unprepared = await runCasesIn(dir, ['show', id], {});
+      assert.equal(unprepared.code, 2);
+      assert.match(unprepared.stderr, /^Invalid configuration: PAYLOAD_KEYS is missing/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('schedule-stuck-check creates the daily schedule once and updates it after', async () => {

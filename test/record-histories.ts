@@ -19,10 +19,13 @@ import { WithStartWorkflowOperation } from '@temporalio/client';
 import { newcomerCaseWorkflow } from '../workflows';
 import type * as d from '../workflows/definitions';
 import { caseOpenedUpdate, caseWorkflowId } from '../workflows/definitions';
+import { caseStartMetadata } from '../workflows/static-summary';
 import { euBooking, vvrBooking } from './fixtures/bookings';
 import { actors, stepOutcome, waitForCase, waitingOn, type CaseHandle } from './harness/case-driver';
 import { sandboxAdmin } from './harness/sandbox-admin';
-import { caseWorkers, startHarness, stopHarness, temporal, uniqueTaskQueue } from './harness/temporal';
+import { eventually } from './harness/eventually';
+import { caseWorkers, startHarness, stopHarness, temporal, testSettings, uniqueTaskQueue } from './harness/temporal';
+import type { CaseSettings } from '../workflows/settings';
 
 const historiesDir = path.resolve(__dirname, '..', '..', 'test', 'fixtures', 'histories');
 
@@ -33,6 +36,8 @@ interface Scenario {
   drive: (handle: CaseHandle, sandbox: StartedSandbox) => Promise<void>;
   /** What the finished case must show, so a fixture never records a journey other than its name says. */
   expect: Partial<Record<d.StepName | 'status', string>>;
+  /** Short clocks, as the tests set them (a no-show, a missed visit); the scenario then gets workers of its own. */
+  settings?: Partial<CaseSettings>;
 }
 
 // The fixture bookings have a fixed appointment date; a recording made after it would only show no-shows.
@@ -57,6 +62,13 @@ const cardOrderOf = (sandbox: StartedSandbox, caseId: string): string => {
   return card.orderId;
 };
 
+/** An appointment that starts now: with a short grace, a no-show in a second. */
+const startingNow = (): Booking['appointment'] => ({ location: 'MIC-Maastricht', startsAt: new Date().toISOString() });
+const inAnHour = (): string => new Date(Date.now() + 3_600_000).toISOString();
+const capture = (h: CaseHandle, captureReference: string) =>
+  h.executeUpdate(caseActions['capture-biometrics'].update, { args: [{ actor: actors.ind, captureReference }] });
+const shortClocks = { checkInGraceMs: 1_000, rescheduleWindowMs: 60_000 };
+
 const scenarios: Record<string, Scenario> = {
   'eu-citizen': {
     booking: () => euBooking({ appointment: inAWeek() }),
@@ -64,6 +76,25 @@ const scenarios: Record<string, Scenario> = {
       await checkIn(h);
       await waitingOn(h, 'expat:advice');
       await registered(h);
+      await h.executeUpdate(caseActions['record-advice'].update, { args: [{ actor: actors.expat, outcome: 'given' }] });
+    },
+    expect: { status: 'completed', brp: 'registered', advice: 'given' },
+  },
+  // The failing call's last error is read by a local activity while BRP is down (patch agency-last-error).
+  'brp-outage-recovered': {
+    booking: () => euBooking({ appointment: inAWeek() }),
+    drive: async (h, sandbox) => {
+      const admin = sandboxAdmin(sandbox.url);
+      await admin.faults({ agency: 'brp', outage: true });
+      await checkIn(h);
+      await waitForCase(h, (v) => v.agencyRetrying.includes('brp'), 'AgencyRetrying=brp');
+      await eventually(async () => {
+        const metadata = await h.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+        return /Last error/.test(metadata.currentDetails ?? '') ? true : undefined;
+      }, 60_000);
+      await admin.clearFaults();
+      await registered(h);
+      await waitingOn(h, 'expat:advice');
       await h.executeUpdate(caseActions['record-advice'].update, { args: [{ actor: actors.expat, outcome: 'given' }] });
     },
     expect: { status: 'completed', brp: 'registered', advice: 'given' },
@@ -242,6 +273,67 @@ const scenarios: Record<string, Scenario> = {
   },
 };
 
+// Recorded since the loose ends of issue 12: a no-show, a reschedule and a return visit need short clocks.
+Object.assign(scenarios, {
+  'no-show-closed': {
+    booking: () => vvrBooking({ appointment: startingNow(), services: ['residence-permit', 'biometrics'] }),
+    drive: async (h) => {
+      await waitForCase(h, (v) => v.status !== 'open', 'closed as a no-show', 60_000);
+    },
+    expect: { status: 'closed-no-show', 'check-in': 'no-show', permit: 'withdrawn' },
+    settings: { checkInGraceMs: 1_000, rescheduleWindowMs: 2_000 },
+  },
+  'no-show-rescheduled': {
+    booking: () => euBooking({ appointment: startingNow() }),
+    drive: async (h) => {
+      await waitingOn(h, 'booking-site:reschedule');
+      await h.executeUpdate(caseActions.reschedule.update, {
+        args: [{ actor: actors.bookingSite, startsAt: inAnHour() }],
+      });
+      await checkIn(h);
+      await registered(h);
+      await h.executeUpdate(caseActions['record-advice'].update, { args: [{ actor: actors.expat, outcome: 'given' }] });
+    },
+    expect: { status: 'completed', 'check-in': 'verified', brp: 'registered', advice: 'given' },
+    settings: shortClocks,
+  },
+  'return-visit-retake': {
+    booking: () => vvrBooking({ appointment: inAWeek(), services: ['residence-permit', 'biometrics'] }),
+    drive: async (h, sandbox) => {
+      await checkIn(h);
+      await waitingOn(h, 'ind:biometrics');
+      await capture(h, 'CAP-BLURRY-0005');
+      await waitForCase(h, (v) => v.steps.some((s) => s.detail === 'retake needed'), 'a retake needed');
+      const visit = (startsAt: string) =>
+        h.executeUpdate(caseActions['schedule-visit'].update, {
+          args: [{ actor: actors.bookingSite, purpose: 'biometrics-retake', startsAt }],
+        });
+      await visit(new Date(Date.now() + 1_000).toISOString());
+      await waitForCase(h, (v) => v.returnVisit?.state === 'missed', 'the visit missed');
+      await visit(inAnHour());
+      await capture(h, 'CAP-0006');
+      const view = await waitForCase(h, (v) => v.returnVisit?.state === 'done', 'the visit served');
+      await sandboxAdmin(sandbox.url).decide(view.results.indApplicationNumber ?? '', 'granted');
+      await waitingOn(h, 'ind:card');
+      await sandboxAdmin(sandbox.url).cardReady(cardOrderOf(sandbox, h.workflowId));
+      await waitingOn(h, 'desk:card-hand-over');
+      await h.executeUpdate(caseActions['hand-over-card'].update, { args: [{ actor: actors.desk }] });
+    },
+    expect: { status: 'completed', permit: 'granted', biometrics: 'accepted', card: 'handed-over' },
+    settings: shortClocks,
+  },
+  'refused-after-registration': {
+    booking: () =>
+      vvrBooking({ appointment: inAWeek(), services: ['brp-registration', 'residence-permit', 'biometrics'] }),
+    drive: async (h, sandbox) => {
+      await checkIn(h);
+      const view = await registered(h);
+      await sandboxAdmin(sandbox.url).decide(view.results.indApplicationNumber ?? '', 'refused', 'recorded for replay');
+    },
+    expect: { status: 'completed', permit: 'refused', brp: 'registered', biometrics: 'not-needed', card: 'not-issued' },
+  },
+} satisfies Record<string, Scenario>);
+
 const day = 86_400_000;
 const sponsorFiledNumber = `IND-SPONSOR-${Date.now().toString(36).toUpperCase()}`;
 
@@ -251,10 +343,14 @@ async function record(): Promise<Map<string, string>> {
   await startHarness();
   const sandbox = await startSandbox();
   try {
-    const taskQueue = uniqueTaskQueue('record-histories');
-    const workers = await caseWorkers(taskQueue, { sandboxUrl: sandbox.url });
-    await workers.runUntil(async () => {
-      for (const [name, scenario] of Object.entries(scenarios)) {
+    for (const [name, scenario] of Object.entries(scenarios)) {
+      // Each scenario on its own workers, with the clocks it needs (the deployment's settings are read at case start).
+      const taskQueue = uniqueTaskQueue('record-histories');
+      const workers = await caseWorkers(taskQueue, {
+        sandboxUrl: sandbox.url,
+        ...(scenario.settings ? { settings: testSettings(scenario.settings) } : {}),
+      });
+      await workers.runUntil(async () => {
         await scenario.before?.(sandbox);
         const handle = await bookAsTheApiDoes(taskQueue, scenario.booking());
         await scenario.drive(handle, sandbox);
@@ -268,8 +364,8 @@ async function record(): Promise<Map<string, string>> {
         // plain JSON.stringify of the History object writes timestamps as {seconds, nanos}, which it rejects.
         // Re-serialised without its indentation: a third smaller, and nobody edits a recorded history by hand.
         histories.set(name, JSON.stringify(JSON.parse(historyToJSON(await handle.fetchHistory()))));
-      }
-    });
+      });
+    }
   } finally {
     await sandbox.close();
     await stopHarness();
@@ -310,6 +406,7 @@ async function bookAsTheApiDoes(taskQueue: string, booking: Booking): Promise<Ca
     taskQueue,
     workflowId: caseWorkflowId(booking.bookingReference),
     args: [{ booking, bookedBy: actors.bookingSite.id }],
+    ...caseStartMetadata(booking),
     workflowIdConflictPolicy: 'FAIL',
   });
   await temporal().client.workflow.executeUpdateWithStart(caseOpenedUpdate, { startWorkflowOperation });

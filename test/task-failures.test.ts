@@ -10,6 +10,7 @@ import { testApp, tokens } from './harness/api';
 import { useCaseStack } from './harness/case-fixture';
 import { eventually } from './harness/eventually';
 import { runCases } from './harness/operator-cli';
+import { readmeQuery } from './harness/readme-links';
 import { temporal, testDataConverter } from './harness/temporal';
 
 describe('a case whose workflow cannot run (a bad deploy)', () => {
@@ -75,6 +76,9 @@ describe('a case whose workflow cannot run (a bad deploy)', () => {
         stuck.reasons.map((r) => r.kind),
         ['task-failing'],
       );
+      // The README's saved query, as an operator opens its link, lists the case too.
+      const saved = `${readmeQuery('`TemporalReportedProblems IS NOT NULL`')} AND WorkflowId = '${caseId}'`;
+      await eventually(async () => ((await temporal().client.workflow.count(saved)).count === 1 ? true : undefined));
       const listed = await runCases(['stuck'], { TEMPORAL_TASK_QUEUE: stack.taskQueue });
       assert.equal(listed.code, 0, listed.stderr);
       assert.match(listed.stdout, new RegExp(`${caseId} .*task-failing .*WorkflowWorkerUnhandledFailure`));

@@ -6,10 +6,11 @@ import * as d from '../workflows/definitions';
 import { vvrBooking } from './fixtures/bookings';
 import { actors, startCase, stepOutcome, waitForCase, waitingOn } from './harness/case-driver';
 import { useCaseStack } from './harness/case-fixture';
-import { temporal, testPayloadKeysSpec } from './harness/temporal';
+import { temporal, testPayloadKeysSpec, workflowBundleFile } from './harness/temporal';
 
 /** The real worker process, as `npm run start:worker` runs it. */
-function startWorkerProcess(taskQueue: string, sandboxUrl: string): ChildProcess {
+async function startWorkerProcess(taskQueue: string, sandboxUrl: string): Promise<ChildProcess> {
+  const bundlePath = await workflowBundleFile();
   return spawn(process.execPath, [path.resolve(__dirname, '..', 'worker', 'main.js')], {
     env: {
       PATH: process.env.PATH ?? '',
@@ -25,6 +26,7 @@ function startWorkerProcess(taskQueue: string, sandboxUrl: string): ChildProcess
       WORKER_HEALTH_ADDRESS: '',
       LOG_LEVEL: 'error',
       PAYLOAD_KEYS: testPayloadKeysSpec,
+      WORKFLOW_BUNDLE_PATH: bundlePath,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -43,7 +45,7 @@ describe('a worker killed in the middle of a case', () => {
   it('loses nothing and repeats no officer action when a new worker takes over', async () => {
     const { admin, sandbox, taskQueue } = stack;
     const booking = vvrBooking();
-    let worker = startWorkerProcess(taskQueue, sandbox.url);
+    let worker = await startWorkerProcess(taskQueue, sandbox.url);
     try {
       const handle = await startCase(taskQueue, booking);
       await waitForCase(handle, (v) => v.waitingOn.includes('desk:check-in'), 'check-in', 60_000);
@@ -58,7 +60,7 @@ describe('a worker killed in the middle of a case', () => {
 
       await kill(worker);
       await admin.decide(midway.results.indApplicationNumber!, 'granted');
-      worker = startWorkerProcess(taskQueue, sandbox.url);
+      worker = await startWorkerProcess(taskQueue, sandbox.url);
 
       await waitForCase(handle, (v) => v.waitingOn.includes('ind:card'), 'card ordered after the restart', 60_000);
       const card = [...sandbox.state.cards.values()].find((c) => c.caseRef === handle.workflowId);

@@ -3,6 +3,7 @@ import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createAgencyActivities, type ActivityDeps } from '../activities';
 import { createCaseSettingsActivities } from '../activities/case-settings';
+import { createRetryingCallActivities } from '../activities/retrying-calls';
 import { createStuckReportActivities, createStuckReportMetrics, type StuckReportMetrics } from './stuck-report';
 import type { CaseSettings } from '../workflows/settings';
 import { agencies } from '../domain/agency-failures';
@@ -25,6 +26,11 @@ interface CaseWorkerOptions {
   shutdownGraceMs?: number;
   /** Cases kept in memory between workflow tasks; the SDK's own default when absent. */
   maxCachedWorkflows?: number;
+  /**
+   * At most this long between two heartbeats an agency activity sends to Temporal (the SDK's own default, 80% of
+   * the heartbeat timeout, when absent). A cancelled poll learns of it with its next heartbeat's answer.
+   */
+  heartbeatThrottleMs?: number;
 }
 
 /** The path the bundler starts from: the compiled `workflows/index.js`. */
@@ -77,6 +83,9 @@ export async function createCaseWorkers(options: CaseWorkerOptions): Promise<Cas
     taskQueue: options.taskQueue,
     activities: {
       ...createCaseSettingsActivities(options.caseSettings),
+      ...createRetryingCallActivities(
+        Object.fromEntries(agencies.flatMap((agency) => Object.keys(activities[agency]).map((name) => [name, agency]))),
+      ),
       ...createStuckReportActivities({ metrics: options.stuckReportMetrics ?? createStuckReportMetrics() }),
     },
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
@@ -88,6 +97,9 @@ export async function createCaseWorkers(options: CaseWorkerOptions): Promise<Cas
       taskQueue: agencyTaskQueue(options.taskQueue, agency),
       activities: activities[agency],
       maxTaskQueueActivitiesPerSecond: rateLimits[agency],
+      ...(options.heartbeatThrottleMs !== undefined
+        ? { maxHeartbeatThrottleInterval: options.heartbeatThrottleMs }
+        : {}),
     }),
   );
   return new CaseWorkers(await Promise.all([caseWorker, ...agencyWorkers]));

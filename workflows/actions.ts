@@ -1,7 +1,7 @@
-import type { UpdateDefinition } from '@temporalio/common';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
-import { stepNames, visitPurposes, type Actor, type CaseView, type Role } from './definitions';
+import { roles, stepNames, visitPurposes, type Actor, type CaseView, type Role } from './definitions';
 
 const note = z.string().max(2000).optional();
 const reason = z.string().min(1).max(2000);
@@ -21,6 +21,11 @@ interface ActionSpec<Wire extends string, Body extends z.ZodObject> {
   /** Who may take the action; the API and the workflow's validators both enforce it. */
   roles: readonly Role[];
   summary: string;
+  /**
+   * Date fields the caller sets that must lie ahead, within a year (field → what it is, for the message). The API
+   * answers one out of bounds with a 422 naming the field, before the case sees it.
+   */
+  futureDates?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -37,6 +42,9 @@ export const idempotencyKeyReused = 'IdempotencyKeyReused';
 
 /** The failure type of a validator's refusal of a refusal without its reason: the API answers it with 422. */
 export const reasonRequired = 'ReasonRequired';
+
+/** The failure type of a validator's refusal of an actor whose role may not take the action: the API answers 403. */
+export const roleNotAllowed = 'RoleNotAllowed';
 
 /** The body with the actor: what the Update carries. (zod types an empty strict object as an index signature.) */
 type Carried<Body extends z.ZodObject> = (string extends keyof z.infer<Body> ? unknown : z.infer<Body>) & {
@@ -122,6 +130,7 @@ export const caseActions = {
     }),
     roles: ['ind-officer'],
     summary: 'Ask the newcomer for documents by a due date',
+    futureDates: { dueAt: 'the due date' },
   }),
   'documents-supplied': action({
     wireName: 'documentsSupplied',
@@ -152,6 +161,7 @@ export const caseActions = {
     body: z.strictObject({ startsAt: isoDateTime, location: z.string().min(1).max(64).optional() }),
     roles: ['booking-site'],
     summary: 'Move the appointment',
+    futureDates: { startsAt: 'the new appointment' },
   }),
   'schedule-visit': action({
     wireName: 'scheduleVisit',
@@ -163,6 +173,7 @@ export const caseActions = {
     }),
     roles: ['booking-site', 'desk-officer'],
     summary: 'Book the newcomer back at the desk after check-in: a biometrics retake or a card collection',
+    futureDates: { startsAt: 'the visit' },
   }),
   withdraw: action({
     wireName: 'withdraw',
@@ -193,4 +204,27 @@ export type ActionRequest<A extends ActionName> = Carried<CaseActions[A]['body']
 
 export function isActionName(value: string): value is ActionName {
   return Object.hasOwn(caseActions, value);
+}
+
+/** Whether `role` may take `action`: the one role matrix of the officer actions, for the API and the case alike. */
+export function mayTake(action: ActionName, role: Role): boolean {
+  return caseActions[action].roles.includes(role);
+}
+
+const ActorSchema = z.strictObject({ id: z.string().min(1).max(128), role: z.enum(roles) });
+
+/**
+ * The case's own check of who acts, in every Update's validator: the API checks the same matrix before it sends,
+ * but an Update can reach the case without the API (the Temporal UI's "Send an Update", `temporal workflow update
+ * execute`), with any `actor` typed by hand.
+ */
+export function refuseActorNotAllowed(action: ActionName, actor: unknown): void {
+  const parsed = ActorSchema.safeParse(actor);
+  const refuse = (message: string): never => {
+    throw ApplicationFailure.create({ type: roleNotAllowed, message, nonRetryable: true });
+  };
+  if (!parsed.success) refuse(`${caseActions[action].wireName} needs "actor": { "id", "role" } of a known role`);
+  else if (!mayTake(action, parsed.data.role)) {
+    refuse(`the role ${parsed.data.role} may not ${action}; only ${caseActions[action].roles.join(', ')} may`);
+  }
 }

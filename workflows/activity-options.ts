@@ -32,7 +32,12 @@ export function agencyCall(agency: Agency, settings: CaseSettings): ActivityOpti
     taskQueue: agencyTaskQueue(workflowInfo().taskQueue, agency),
     startToCloseTimeout: '30s',
     scheduleToCloseTimeout: settings.agencyRetryMaxMs,
-    retry: { ...backoff[agency], backoffCoefficient: 2, nonRetryableErrorTypes: businessFailures },
+    retry: {
+      ...backoff[agency],
+      ...(settings.agencyRetryIntervalCapMs ? { maximumInterval: settings.agencyRetryIntervalCapMs } : {}),
+      backoffCoefficient: 2,
+      nonRetryableErrorTypes: businessFailures,
+    },
   };
 }
 
@@ -43,8 +48,11 @@ export function longPoll(agency: Agency, settings: CaseSettings): ActivityOption
     startToCloseTimeout: '400 days',
     heartbeatTimeout: settings.pollHeartbeatTimeoutMs,
     retry: {
+      // The poll rides out agency errors itself; it ends without an answer only when its worker was lost (the
+      // heartbeat timeout) or starved. Polling again within a minute costs one request; waiting longer costs the
+      // newcomer the decision's news.
       initialInterval: '10s',
-      maximumInterval: '10m',
+      maximumInterval: '1m',
       backoffCoefficient: 2,
       nonRetryableErrorTypes: businessFailures,
     },

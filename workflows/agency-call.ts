@@ -9,6 +9,10 @@ import {
 import type { Agency } from '../domain/agency-failures';
 import type { CaseState } from './case-state';
 import type { StepName } from './definitions';
+import { lastAgencyError } from './agencies';
+import { readableDuration } from './summaries';
+
+const dayMs = 86_400_000;
 
 export const skipped = Symbol('skipped');
 
@@ -109,12 +113,17 @@ function failureReason(err: unknown): string {
 
 async function visiblyRetrying<T>(state: CaseState, agency: Agency, call: () => Promise<T>): Promise<T> {
   let marked = false;
+  const since = Date.now();
   const watch = new CancellationScope();
   const watching = watch
     .run(async () => {
-      await sleep(state.settings.agencyRetryVisibleAfterMs);
+      const after = state.settings.agencyRetryVisibleAfterMs;
+      await sleep(after, {
+        summary: `${agency.toUpperCase()} still failing? Flag AgencyRetrying after ${readableDuration(after)}`,
+      });
       marked = true;
-      state.markAgencyRetrying(agency, true);
+      state.markAgencyRetrying(agency, true, since);
+      if (state.readsAgencyErrors) await readLastErrors(state, agency, after);
     })
     .catch((err: unknown) => {
       if (!isCancellation(err)) throw err;
@@ -125,5 +134,21 @@ async function visiblyRetrying<T>(state: CaseState, agency: Agency, call: () => 
     watch.cancel();
     await watching;
     if (marked) state.markAgencyRetrying(agency, false);
+  }
+}
+
+/**
+ * Reads what Temporal's retries of the call last saw, for the current details, and again after doubling waits (at
+ * most a day apart), until the call succeeds or gives up and this scope is cancelled. A read that fails is skipped.
+ */
+async function readLastErrors(state: CaseState, agency: Agency, firstWait: number): Promise<void> {
+  for (let wait = firstWait; ; wait = Math.min(wait * 2, dayMs)) {
+    try {
+      const last = await lastAgencyError({ agency });
+      if (last) state.agencyLastError(agency, last);
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+    }
+    await sleep(wait, { summary: `Read the last ${agency.toUpperCase()} error again in ${readableDuration(wait)}` });
   }
 }

@@ -1,10 +1,13 @@
-import { ApplicationFailure, condition, patched, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, isCancellation, patched, workflowInfo } from '@temporalio/workflow';
 import type { Booking, Service } from '../domain/booking';
 import type { Milestone } from '../domain/emails';
 import { maxAheadMs, returnVisaLatestDay } from '../domain/dates';
 import { hasMvv, isEuCitizen } from '../domain/rules';
 import { idempotencyKeyReused, reasonRequired, type ActionName, type ActionRequest, type Idempotency } from './actions';
 import { caseView, SearchAttributeSync, type CaseSnapshot } from './case-view';
+import { personWaits, type AgencyTrouble, type Overdue } from './current-details';
+import { defaultCaseSettings } from './settings';
+import { readableDuration } from './summaries';
 import type {
   Actor,
   AuditEntry,
@@ -106,6 +109,14 @@ export class CaseState {
   private readonly _audit: AuditEntry[] = [];
   private readonly _deadlines = new Map<string, DeadlineView>();
   private readonly _agencyRetrying = new Map<string, number>();
+  /** Since when each agency's calls have been failing (while `AgencyRetrying`), and its last error when read. */
+  private readonly _agencyTrouble = new Map<string, AgencyTrouble>();
+  /** What each step waits on (a person, a call-back, an agency call) and since when. */
+  private readonly _waitingSince = new Map<StepName, { on: string; since: string }>();
+  /** Waits on a person past the person norm (`PersonOverdue`); watched in cases started since the patch. */
+  private readonly _overdue = new Map<StepName, Overdue>();
+  private personNormWatched = false;
+  private _readsAgencyErrors = false;
   private readonly _results: Record<string, string> = {};
   private _slaBreached = false;
   private _appointment: { location: string; startsAt: string };
@@ -188,7 +199,12 @@ export class CaseState {
     if (this._returnVisit?.purpose === 'card-collection') return this._card.handedOver;
     return this._biometrics.result !== 'retake-needed';
   }
-  endVisit(state: 'done' | 'missed'): void {
+  /** Whether what the return visit was for ended without it (biometrics not needed after all, the card not collected). */
+  visitObsolete(): boolean {
+    if (this._returnVisit?.purpose === 'card-collection') return this.done('card') && !this._card.handedOver;
+    return this.done('biometrics') && this._biometrics.result === 'retake-needed';
+  }
+  endVisit(state: 'done' | 'missed' | 'cancelled'): void {
     if (this._returnVisit) this._returnVisit = { ...this._returnVisit, state };
   }
   get appointmentVersion(): number {
@@ -528,6 +544,11 @@ export class CaseState {
   }
   setStep(name: StepName, patch: Omit<StepView, 'name'>): void {
     this._steps.set(name, { name, ...patch });
+    const on = patch.state === 'waiting' || patch.state === 'running' ? patch.waitingOn : undefined;
+    if (on === undefined) this._waitingSince.delete(name);
+    else if (this._waitingSince.get(name)?.on !== on) {
+      this._waitingSince.set(name, { on, since: new Date().toISOString() });
+    }
     this.sync();
   }
   finish(name: StepName, outcome: string, detail?: string): void {
@@ -536,8 +557,43 @@ export class CaseState {
   /** Waits on a person (or a call-back) for a step; resolves false when an operator skipped the step instead. */
   async waitOn(name: StepName, waitingOn: string, until: () => boolean, detail?: string): Promise<boolean> {
     this.setStep(name, { state: 'waiting', waitingOn, ...(detail ? { detail } : {}) });
-    await condition(() => until() || this.skipRequests.has(name));
+    const done = (): boolean => until() || this.skipRequests.has(name);
+    // Not one await more than before for the other waits: the order of a recorded case's commands rests on it.
+    if (this.personNormWatched && (personWaits as readonly string[]).includes(waitingOn)) {
+      const norm = this.personNorm(name, waitingOn, done);
+      await condition(done);
+      await norm;
+    } else await condition(done);
     return until();
+  }
+  /** Whether the case reads a failing agency call's last error (cases started since the patch). */
+  get readsAgencyErrors(): boolean {
+    return this._readsAgencyErrors;
+  }
+  readAgencyErrors(): void {
+    this._readsAgencyErrors = true;
+  }
+  /** From now on, a wait on a person past `personNormMs` flags `PersonOverdue` (cases started since the patch). */
+  watchPersonNorms(): void {
+    this.personNormWatched = true;
+  }
+  /**
+   * The person norm's timer beside a wait on a person: when it fires while the wait goes on, the case flags the
+   * wait overdue; the flag goes when the wait ends. One timer per such wait, cancelled when the person acts.
+   */
+  private async personNorm(name: StepName, waitingOn: string, done: () => boolean): Promise<void> {
+    const normMs = this._settings.personNormMs ?? defaultCaseSettings.personNormMs;
+    try {
+      const summary = `${waitingOn} norm ${readableDuration(normMs)}`;
+      if (await condition(done, normMs, { summary })) return;
+      this._overdue.set(name, { waitingOn, since: this._waitingSince.get(name)?.since ?? '', normMs });
+      this.sync();
+      await condition(done);
+    } catch (err) {
+      if (!isCancellation(err)) throw err;
+    } finally {
+      if (this._overdue.delete(name)) this.sync();
+    }
   }
   /** Marks a step skipped by an operator; returns true when it was. */
   skippedByOperator(name: StepName): boolean {
@@ -562,10 +618,22 @@ export class CaseState {
     this.retryRequests.delete(name);
     return 'retry';
   }
-  markAgencyRetrying(agency: string, retrying: boolean): void {
+  markAgencyRetrying(agency: string, retrying: boolean, since?: number): void {
     const count = (this._agencyRetrying.get(agency) ?? 0) + (retrying ? 1 : -1);
     if (count > 0) this._agencyRetrying.set(agency, count);
     else this._agencyRetrying.delete(agency);
+    const trouble = this._agencyTrouble.get(agency);
+    if (count <= 0) this._agencyTrouble.delete(agency);
+    else if (since !== undefined && (trouble === undefined || Date.parse(trouble.since) > since)) {
+      this._agencyTrouble.set(agency, { ...trouble, agency, since: new Date(since).toISOString() });
+    }
+    this.sync();
+  }
+  /** The last failed attempt of an agency call that keeps failing, as Temporal's retries saw it. */
+  agencyLastError(agency: string, lastError: NonNullable<AgencyTrouble['lastError']>): void {
+    const trouble = this._agencyTrouble.get(agency);
+    if (trouble === undefined) return;
+    this._agencyTrouble.set(agency, { ...trouble, lastError });
     this.sync();
   }
   setDeadline(name: string, dueAt: number, state: DeadlineView['state'], sla = true): void {
@@ -705,6 +773,10 @@ export class CaseState {
       },
       audit: this._audit,
       bookedBy: this.bookedBy,
+      waitingSince: Object.fromEntries([...this._waitingSince].map(([step, wait]) => [step, wait.since])),
+      overdue: [...this._overdue.values()],
+      agencyTrouble: [...this._agencyTrouble.values()],
+      retryMaxMs: this._settings.agencyRetryMaxMs,
     };
   }
 

@@ -1,4 +1,5 @@
-import { CancellationScope, upsertSearchAttributes } from '@temporalio/workflow';
+import { CancellationScope, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { caseOutcome, currentDetails, type AgencyTrouble, type Overdue } from './current-details';
 import { settled } from './settle';
 import type { Booking } from '../domain/booking';
 import type {
@@ -13,11 +14,13 @@ import type {
 import {
   AgencyRetrying,
   AppointmentAt,
+  CaseOutcome,
   CaseStatus,
   DeskLocation,
   Household,
   Municipality,
   NextDeadlineAt,
+  PersonOverdue,
   Purpose,
   SlaBreached,
   WaitingOn,
@@ -41,6 +44,14 @@ export interface CaseSnapshot {
   readonly bookedBy: string | undefined;
   /** The household to index in `Household`; undefined for cases that do not index it (started before it was). */
   readonly indexedHousehold?: string;
+  /** Since when each step waits on what it waits on (ISO), for the current details. */
+  readonly waitingSince?: Readonly<Partial<Record<StepView['name'], string>>>;
+  /** Waits on a person past the person norm (`PersonOverdue`). */
+  readonly overdue?: readonly Overdue[];
+  /** Agencies whose calls keep failing, since when, and their last error. */
+  readonly agencyTrouble?: readonly AgencyTrouble[];
+  /** After how long of failures an agency call is handed to an operator. */
+  readonly retryMaxMs?: number;
 }
 
 /** What an open case waits on now: each waiting step's `waitingOn`, once, sorted. */
@@ -101,6 +112,8 @@ export class SearchAttributeSync {
   /** Changes asked for; the writer waits until this stops moving. */
   private requested = 0;
   private writer?: Promise<void>;
+  /** Whether the last upsert set `PersonOverdue`, so the next one clears it. */
+  private overdueShown = false;
 
   constructor(private readonly snapshot: () => CaseSnapshot) {}
 
@@ -128,6 +141,9 @@ export class SearchAttributeSync {
   }
 
   private upsert(snapshot: CaseSnapshot): void {
+    // Not a command: the Temporal UI reads it through the SDK's metadata query, so it is written as often as
+    // the search attributes are considered, changed or not (the waits' times move when the attributes do not).
+    setCurrentDetails(currentDetails(snapshot));
     const open = snapshot.status === 'open';
     const running = snapshot.deadlines.filter((d) => d.state === 'running').map((d) => d.dueAt);
     const next = open && running.length > 0 ? running.sort()[0] : undefined;
@@ -139,6 +155,10 @@ export class SearchAttributeSync {
       next,
       sla: snapshot.slaBreached,
       retrying: [...snapshot.agencyRetrying],
+      outcome: caseOutcome(snapshot),
+      overdue: open
+        ? [...(snapshot.overdue ?? [])].sort((a, b) => a.since.localeCompare(b.since))[0]?.waitingOn
+        : undefined,
     };
     const serialised = JSON.stringify(values);
     if (serialised === this.last) return;
@@ -154,6 +174,11 @@ export class SearchAttributeSync {
       { key: SlaBreached, value: values.sla },
       { key: AgencyRetrying, value: values.retrying.length > 0 ? values.retrying : null },
       ...(snapshot.indexedHousehold ? [{ key: Household, value: snapshot.indexedHousehold }] : []),
+      // Cases that never set these (open ones before a norm passed, all before the attributes existed) leave them
+      // out, so the upsert of a recorded history stays as it was.
+      ...(values.outcome ? [{ key: CaseOutcome, value: values.outcome }] : []),
+      ...(values.overdue || this.overdueShown ? [{ key: PersonOverdue, value: values.overdue ?? null }] : []),
     ]);
+    this.overdueShown = values.overdue !== undefined;
   }
 }

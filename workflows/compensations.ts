@@ -4,6 +4,8 @@ export interface Compensation {
   needed: () => boolean;
   /** Undoes the effect; resolves what happened, in words, for the case's outcome (`IND application withdrawn`). */
   undo: () => Promise<string>;
+  /** Also undone when the case closes as a no-show (an application the desk filed), not only on withdrawal. */
+  onNoShow?: boolean;
 }
 
 /**
@@ -17,10 +19,11 @@ export class Compensations {
     this.registered.unshift(compensation);
   }
 
-  /** Undoes, newest first, what still needs undoing; returns what was undone. */
-  async undoAll(): Promise<string[]> {
+  /** Undoes, newest first, what still needs undoing (after a no-show: what says so); returns what was undone. */
+  async undoAll(ending: 'withdrawn' | 'closed-no-show' = 'withdrawn'): Promise<string[]> {
     const undone: string[] = [];
     for (const compensation of this.registered) {
+      if (ending === 'closed-no-show' && !compensation.onNoShow) continue;
       if (!compensation.needed()) continue;
       undone.push(await compensation.undo());
     }

@@ -1,5 +1,6 @@
 import { condition, isCancellation } from '@temporalio/workflow';
 import type { CaseState } from './case-state';
+import { deadlineSummary } from './summaries';
 
 export interface DeadlineOptions {
   /** The clock stops (met) once this holds. */
@@ -59,7 +60,10 @@ async function clock(
     state.setDeadline(name, startedAt + remaining, 'running');
     // A clock that started long enough ago has run out already: no timer for it.
     const settled =
-      remaining > 0 && (await condition(() => options.until() || paused() || extendedBy() !== extended, remaining));
+      remaining > 0 &&
+      (await condition(() => options.until() || paused() || extendedBy() !== extended, remaining, {
+        summary: deadlineSummary(name, remaining),
+      }));
     if (!settled) {
       state.setDeadline(name, startedAt + remaining, 'breached', options.sla ?? true);
       options.onBreach?.();

@@ -24,6 +24,11 @@ export interface NewcomerCaseInput {
   bookedBy?: string;
   /** Deadlines of this case; when omitted the worker's configuration is read once at case start and recorded. */
   settings?: CaseSettings;
+  /**
+   * A keyed hash of the booking and who booked it, taken by the API (api/booking-fingerprint.ts): what a repeated
+   * booking is compared with. It reveals no personal data; absent for cases started by hand or before it existed.
+   */
+  bookingFingerprint?: string;
 }
 
 export const caseStatuses = ['open', 'completed', 'rejected', 'withdrawn', 'closed-no-show'] as const;
@@ -114,8 +119,11 @@ export interface ReturnVisit {
   purpose: (typeof visitPurposes)[number];
   location: string;
   startsAt: string;
-  /** `missed`: nobody came by its start plus the check-in grace; the booking site or desk schedules another. */
-  state: 'scheduled' | 'done' | 'missed';
+  /**
+   * `missed`: nobody came by its start plus the check-in grace; the booking site or desk schedules another.
+   * `cancelled`: what it was for is no longer needed (a refused permit needs no retake or card).
+   */
+  state: 'scheduled' | 'done' | 'missed' | 'cancelled';
 }
 
 export interface CaseReferences {
@@ -154,11 +162,12 @@ export const indDecisionSignal = defineSignal<[IndDecisionEvent]>('indDecision')
 export const cardReadySignal = defineSignal<[CardReadyEvent]>('cardReady');
 export const biometricsQualitySignal = defineSignal<[BiometricsQualityEvent]>('biometricsQuality');
 
+/** The case's only query: what the API, the operator command and the Temporal UI's Queries tab show. */
 export const caseStatusQuery = defineQuery<CaseView>('caseStatus');
+export const caseStatusQueryDescription =
+  'The case without personal data: status, steps, what it waits on, deadlines, results and audit trail';
 /**
  * Sent with the start of a case (update-with-start): answers the case once it has read its settings and its
  * steps have begun, so a new booking is answered with what the case waits on, in one round trip.
  */
 export const caseOpenedUpdate = defineUpdate<CaseView>('caseOpened');
-/** The booking the case started from (personal data: for the codec-holding operator, not the API). */
-export const caseBookingQuery = defineQuery<Booking>('caseBooking');

@@ -1,6 +1,6 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import { condition, patched, setHandler } from '@temporalio/workflow';
-import { actionNames, caseActions, type ActionName, type ActionRequest } from './actions';
+import { actionNames, caseActions, refuseActorNotAllowed, type ActionName, type ActionRequest } from './actions';
 import { remarksOf, type ActionBehaviour, type CaseState } from './case-state';
 import * as d from './definitions';
 import { settled } from './settle';
@@ -8,8 +8,9 @@ import type { Notifier } from './notifications';
 
 /** Officers' updates (validated, audited), agencies' call-backs and the status query. */
 export function registerHandlers(state: CaseState, notifier: () => Notifier): void {
-  setHandler(d.caseStatusQuery, () => state.view());
-  setHandler(d.caseBookingQuery, () => state.booking);
+  // The only query, and the first the Temporal UI opens: it holds no personal data. (Cases used to answer
+  // `caseBooking` with the booking itself; a query leaves no trace in a history, so dropping it needs no patch.)
+  setHandler(d.caseStatusQuery, () => state.view(), { description: d.caseStatusQueryDescription });
   setHandler(d.caseOpenedUpdate, async () => {
     await condition(() => state.stepsBegun);
     await stepsReacted(state);
@@ -50,6 +51,7 @@ function registerAction<A extends ActionName>(state: CaseState, notifier: () => 
     },
     {
       validator: (r: ActionRequest<A>) => {
+        refuseActorNotAllowed(name, (r as { actor?: unknown } | undefined)?.actor);
         state.refuseReusedKey(r.idempotency);
         behaviour.validate(r);
       },

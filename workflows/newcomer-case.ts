@@ -13,7 +13,7 @@ import { checkInStep } from './steps/check-in';
 import { eligibilityStep } from './steps/eligibility';
 import { permitStep } from './steps/permit';
 import { returnVisits } from './steps/return-visits';
-import type { StepContext } from './steps/step-context';
+import type { CasePatches, StepContext } from './steps/step-context';
 import { defaultCaseSettings } from './settings';
 
 const system: Actor = { id: 'system', role: 'operator' };
@@ -28,9 +28,18 @@ export async function newcomerCaseWorkflow(input: NewcomerCaseInput): Promise<Ne
   // the activation that resolves a local activity does not replay reliably. Cases started before this waited
   // for the sponsor check before the desk could check them in.
   const checkInFirst = patched('check-in-before-eligibility');
+  const patches: CasePatches = {
+    municipalityTold: patched('municipality-told-of-refusal'),
+    noShowWithdraws: patched('no-show-withdraws-application'),
+    refusalEndsBiometrics: patched('refusal-ends-biometrics'),
+  };
   // Handlers first: a query or an update may arrive while the settings are still being read.
   const state = new CaseState(input.booking, input.settings ?? defaultCaseSettings, input.bookedBy);
   if (patched('one-search-attribute-upsert')) state.coalesceSearchAttributes();
+  // A wait on a person past the norm is flagged by a timer of its own (PersonOverdue); cases started before had none.
+  if (patched('person-norm')) state.watchPersonNorms();
+  // The current details name a failing agency's last error, read by a local activity; cases started before did not.
+  if (patched('agency-last-error')) state.readAgencyErrors();
   const late: { notifier?: Notifier } = {};
   registerHandlers(state, () => late.notifier!);
   if (!input.settings) state.useSettings(await loadCaseSettings());
@@ -40,7 +49,7 @@ export async function newcomerCaseWorkflow(input: NewcomerCaseInput): Promise<Ne
   state.sync();
   notifier.send('case-opened', { location: state.appointment.location, startsAt: state.appointment.startsAt });
 
-  const context: StepContext = { state, agencies, notifier, compensations: new Compensations() };
+  const context: StepContext = { state, agencies, notifier, compensations: new Compensations(), patches };
   const started: Promise<void>[] = [];
   const steps = new CancellationScope();
   state.beginSteps();
@@ -72,7 +81,7 @@ export async function newcomerCaseWorkflow(input: NewcomerCaseInput): Promise<Ne
   }
 
   if (status === 'withdrawn') state.close(status, await withdraw(context), system);
-  else if (status === 'closed-no-show') state.close(status, 'closed: no-show, not rescheduled in time', system);
+  else if (status === 'closed-no-show') state.close(status, await closeAsNoShow(context), system);
   else if (status === 'rejected') {
     const reason = `rejected: ${state.step('eligibility').detail}`;
     if (checkInFirst) {
@@ -131,6 +140,17 @@ async function withdraw({ state, compensations }: StepContext): Promise<string> 
   }
   const stays = state.results.bsn ? '; the BRP registration stays (a legal fact)' : '';
   return `withdrawn${undone.length ? `: ${undone.join(', ')}` : ''}${stays}`;
+}
+
+/**
+ * A no-show not rebooked in time: the application the desk filed for the newcomer is withdrawn as on a withdrawal
+ * (one the sponsor filed stays the sponsor's). Cases started before this rule left it pending at IND.
+ */
+async function closeAsNoShow({ compensations, patches }: StepContext): Promise<string> {
+  const closed = 'closed: no-show, not rescheduled in time';
+  if (!patches.noShowWithdraws) return closed;
+  const undone = await compensations.undoAll('closed-no-show');
+  return `${closed}${undone.length ? `; ${undone.join(', ')}` : ''}`;
 }
 
 function summary(state: CaseState): string {

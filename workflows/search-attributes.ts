@@ -22,6 +22,17 @@ export const Household = defineSearchAttributeKey('Household', SearchAttributeTy
 /** Agencies whose calls for this case keep failing past the detection time. */
 export const AgencyRetrying = defineSearchAttributeKey('AgencyRetrying', SearchAttributeType.KEYWORD_LIST);
 
+/**
+ * How the case ended, column-ready: `completed`, `completed: permit refused, card not-issued` (the wanted steps
+ * that did not end as asked, by step and outcome only), `rejected`, `withdrawn`, `no-show`. Unset while open.
+ */
+export const CaseOutcome = defineSearchAttributeKey('CaseOutcome', SearchAttributeType.KEYWORD);
+/**
+ * A wait on a person that has lasted past the case's person norm (`personNormMs`), set by the case when the norm's
+ * timer fires: the longest-waiting one, e.g. `desk:address`. Cleared when that person acts.
+ */
+export const PersonOverdue = defineSearchAttributeKey('PersonOverdue', SearchAttributeType.KEYWORD);
+
 export const caseSearchAttributes = [
   CaseStatus,
   WaitingOn,
@@ -33,4 +44,6 @@ export const caseSearchAttributes = [
   SlaBreached,
   AgencyRetrying,
   Household,
+  CaseOutcome,
+  PersonOverdue,
 ] as const;

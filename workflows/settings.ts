@@ -27,8 +27,18 @@ export interface CaseSettings {
   agencyRetryVisibleAfterMs: number;
   /** After this long of failing calls the step waits on an operator instead. */
   agencyRetryMaxMs: number;
+  /**
+   * At most this long between two attempts of an agency call; when absent, each agency's own cap (BRP and IND
+   * 10 minutes, Notify 5). Absent in the settings of cases started before it existed.
+   */
+  agencyRetryIntervalCapMs?: number;
   /** Heartbeat timeout of the polling fall-backs; a multiple of the poll interval. */
   pollHeartbeatTimeoutMs: number;
+  /**
+   * How long a step may wait on a person with no clock of its own (an identity in doubt, an address, biometrics,
+   * a return visa, advice) before the case flags `PersonOverdue`. Absent in the settings of cases started before.
+   */
+  personNormMs: number;
 }
 
 const minute = 60_000;
@@ -49,4 +59,5 @@ export const defaultCaseSettings: CaseSettings = {
   agencyRetryVisibleAfterMs: 5 * minute,
   agencyRetryMaxMs: 7 * day,
   pollHeartbeatTimeoutMs: 5 * minute,
+  personNormMs: 2 * day,
 };

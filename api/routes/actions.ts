@@ -5,6 +5,7 @@ import type { Actor, CaseView } from '../../workflows/definitions';
 import type { Authenticate } from '../auth';
 import { requirePermission } from '../auth';
 import type { CaseService } from '../case-service';
+import { dateOutOfBounds } from '../../domain/dates';
 import { HttpProblem } from '../problem';
 import { idempotencyKeyOf, idempotencyOf } from '../idempotency';
 import { viewFor } from '../case-views';
@@ -23,9 +24,27 @@ function actionParam(value: unknown): ActionName {
   return action;
 }
 
+/**
+ * Refuses a date the caller set that lies in the past or more than a year ahead: the request itself is wrong,
+ * whatever the case's state (422 naming the field, not the validator's 409), and the case never sees it.
+ */
+function refuseDatesOutOfBounds(action: ActionName, body: Record<string, unknown>): void {
+  const now = Date.now();
+  const invalidParams = Object.entries(caseActions[action].futureDates ?? {}).flatMap(([field, what]) => {
+    const value = body[field];
+    const reason = typeof value === 'string' ? dateOutOfBounds(value, what, now, now) : undefined;
+    return reason ? [{ name: field, reason }] : [];
+  });
+  if (invalidParams.length === 0) return;
+  throw new HttpProblem(422, 'Unprocessable Content', invalidParams.map((p) => p.reason).join('; '), {
+    invalidParams,
+  });
+}
+
 /** The action's Update with its request: the parsed body, the actor from the bearer token, the caller's key. */
 function actionUpdate<A extends ActionName>(action: A, body: unknown, actor: Actor, key: string) {
   const parsed = parse(caseActions[action].body, body ?? {});
+  refuseDatesOutOfBounds(action, parsed);
   const idempotency = idempotencyOf(key, action, parsed, actor);
   const request = { ...parsed, actor, idempotency } as ActionRequest<A>;
   // One cast for all actions: TypeScript cannot relate an indexed catalogue entry to its request type.

@@ -21,8 +21,16 @@ export interface CodecRouterDeps {
 }
 
 const base64 = z.string().max(4_000_000);
+/**
+ * What the Temporal CLI and UI send: a query or an update without arguments comes as `{}` (protobuf JSON leaves
+ * out an empty list), or with `"payloads": []` or `null`; each is no payloads, answered with none.
+ */
 const PayloadsSchema = z.object({
-  payloads: z.array(z.object({ metadata: z.record(z.string(), base64).optional(), data: base64.optional() })).max(1000),
+  payloads: z
+    .array(z.object({ metadata: z.record(z.string(), base64).nullish(), data: base64.nullish() }))
+    .max(1000)
+    .nullish()
+    .transform((payloads) => payloads ?? []),
 });
 
 const fromJson = (p: z.infer<typeof PayloadsSchema>['payloads'][number]): Payload => ({
@@ -82,7 +90,7 @@ export function codecRouter(deps: CodecRouterDeps): Router {
       if (operation !== 'decode' && operation !== 'encode') {
         throw new HttpProblem(404, 'Not Found', 'The codec answers /decode and /encode.');
       }
-      const { payloads } = parse(PayloadsSchema, req.body);
+      const { payloads } = parse(PayloadsSchema, req.body ?? {});
       const input = payloads.map(fromJson);
       const output = operation === 'decode' ? await deps.codec.decode(input) : await deps.codec.encode(input);
       res.json({ payloads: output.map(toJson) });

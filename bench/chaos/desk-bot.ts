@@ -165,10 +165,22 @@ export class DeskBot {
 
   /** What IND does on its own time, through the sandbox's `/_admin`; `done`: answers to a retry that mean "did it". */
   private async sandbox(botCase: BotCase, path: string, body: object, done: number[]): Promise<void> {
-    const applicationNumber = (await this.view(botCase)).results.indApplicationNumber;
+    const applicationNumber = await this.applicationNumber(botCase);
     const answer = await this.admin.request('POST', `/_admin${path}`, { body: { applicationNumber, ...body } });
     if (answer.status === 200 || (done.includes(answer.status) && answer.attempts > 1)) return;
     throw unexpected(path, answer);
+  }
+
+  /**
+   * The case's IND application number. A case a killed worker left mid-task answers for a moment from what Temporal
+   * indexed (no results, `needsOperator` set) until a worker runs it again: read it again, as an officer would.
+   */
+  private async applicationNumber(botCase: BotCase): Promise<string | undefined> {
+    for (;;) {
+      const view: Partial<CaseView> = await this.view(botCase);
+      if (view.results || this.stopped.aborted) return view.results?.indApplicationNumber;
+      await sleep(1000);
+    }
   }
 
   private async view(botCase: BotCase): Promise<CaseView> {

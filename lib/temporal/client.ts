@@ -11,7 +11,7 @@ import {
   type Connection,
 } from '@temporalio/client';
 import type { z } from 'zod';
-import { idempotencyKeyReused, reasonRequired } from '../../workflows/actions';
+import { idempotencyKeyReused, reasonRequired, roleNotAllowed } from '../../workflows/actions';
 import { payloadKeysOf, type EncryptionEnvSchema, type TemporalEnvSchema } from '../config';
 import { createDataConverter } from '../data-converter';
 
@@ -36,6 +36,8 @@ export type CaseCallFailure =
   | { kind: 'key-reused'; reason: string | undefined }
   /** The request is well formed but incomplete for what it asks (a refusal without its reason): nothing changed. */
   | { kind: 'unprocessable'; reason: string | undefined }
+  /** The case refused the actor: its role may not take the action (an Update sent past the API). */
+  | { kind: 'forbidden'; reason: string | undefined }
   | { kind: 'not-found' }
   | { kind: 'closed' }
   | { kind: 'timeout' }
@@ -58,12 +60,16 @@ export type CaseCallFailure =
 const transientCodes = new Set<number>([8, 10, 13, 2]);
 
 /** What a Temporal client error means for a case; undefined for an error that is not Temporal's to explain. */
-function classifyTemporalError(err: unknown): CaseCallFailure | undefined {
+export function classifyTemporalError(err: unknown): CaseCallFailure | undefined {
   if (err instanceof WorkflowUpdateFailedError) {
     if (isUnprocessedUpdate(err.cause)) return { kind: 'recovering' };
     const type = err.cause instanceof ApplicationFailure ? err.cause.type : undefined;
-    const kind = type === idempotencyKeyReused ? 'key-reused' : type === reasonRequired ? 'unprocessable' : 'rejected';
-    return { kind, reason: err.cause?.message };
+    const kinds: Record<string, 'key-reused' | 'unprocessable' | 'forbidden'> = {
+      [idempotencyKeyReused]: 'key-reused',
+      [reasonRequired]: 'unprocessable',
+      [roleNotAllowed]: 'forbidden',
+    };
+    return { kind: (type ? kinds[type] : undefined) ?? 'rejected', reason: err.cause?.message };
   }
   if (err instanceof WorkflowNotFoundError) {
     return /already completed/.test(err.message) ? { kind: 'closed' } : { kind: 'not-found' };

@@ -37,6 +37,10 @@ export interface VisibleCase {
   appointmentAt: Date | undefined;
   nextDeadlineAt: Date | undefined;
   slaBreached: boolean;
+  /** `PersonOverdue`: the wait on a person past the case's person norm, if any. */
+  personOverdue?: string;
+  /** `CaseOutcome`: how a closed case ended. */
+  outcome?: string;
   /** The booking site's opaque household reference, for cases that index it. */
   householdReference?: string;
   /** `TemporalReportedProblems`: empty while its workflow tasks succeed. */
@@ -55,6 +59,8 @@ export function visibleCase(caseId: string, attrs: TypedSearchAttributes): Visib
     appointmentAt: attrs.get(sa.AppointmentAt),
     nextDeadlineAt: attrs.get(sa.NextDeadlineAt),
     slaBreached: attrs.get(sa.SlaBreached) ?? false,
+    ...(attrs.get(sa.PersonOverdue) ? { personOverdue: attrs.get(sa.PersonOverdue) } : {}),
+    ...(attrs.get(sa.CaseOutcome) ? { outcome: attrs.get(sa.CaseOutcome) } : {}),
     ...(attrs.get(sa.Household) ? { householdReference: attrs.get(sa.Household) } : {}),
     reportedProblems: attrs.get(TemporalReportedProblems) ?? [],
   };

@@ -69,7 +69,8 @@ export async function startUiStack(options: { sandboxUrl: string }): Promise<UiS
         logger: createLogger({ name: 'test-browser-worker', level: 'warn' }),
         agencies: agencyConfig(options.sandboxUrl),
       },
-      caseSettings: testSettings({ agencyRetryVisibleAfterMs: 1_000 }),
+      // Long enough to stay stuck on BRP (not hand the step to an operator) for the whole suite, on a busy machine.
+      caseSettings: testSettings({ agencyRetryVisibleAfterMs: 1_000, agencyRetryMaxMs: 600_000 }),
       dataConverter,
       shutdownGraceMs: 2_000,
     });

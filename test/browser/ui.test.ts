@@ -1,14 +1,15 @@
 import { caseActions } from '../../workflows/actions';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { defaultStuckNorms, stuckQueries } from '../../operator/stuck';
 import { startSandbox, type StartedSandbox } from '../../sandbox/app';
 import { newcomerCaseWorkflow } from '../../workflows';
 import { caseWorkflowId } from '../../workflows/definitions';
+import { caseStartMetadata } from '../../workflows/static-summary';
 import { euBooking } from '../fixtures/bookings';
 import { actors, stepOutcome, waitForCase, waitingOn, type CaseHandle } from '../harness/case-driver';
 import { eventually } from '../harness/eventually';
 import { sandboxAdmin } from '../harness/sandbox-admin';
+import { readmeQuery } from '../harness/readme-links';
 import { launchChromium, screenshot } from './chromium';
 import { startUiStack, type UiStack } from './ui-stack';
 
@@ -19,6 +20,9 @@ async function codecAnswers(apiUrl: string): Promise<number> {
   return Number(line.exec(text)?.[1] ?? 0);
 }
 
+/** The columns the README tells operators to add to the workflow list. */
+const readmeColumns = ['CaseStatus', 'WaitingOn', 'AgencyRetrying', 'NextDeadlineAt', 'CaseOutcome'];
+
 describe('Temporal Web UI: an operator finds a case stuck on BRP and reads it decoded', function () {
   let sandbox: StartedSandbox | undefined;
   let stack: UiStack | undefined;
@@ -28,7 +32,8 @@ describe('Temporal Web UI: an operator finds a case stuck on BRP and reads it de
   let handle: CaseHandle;
   let runId: string;
   const booking = euBooking();
-  const stuckQuery = stuckQueries(new Date(), defaultStuckNorms)['agency-retrying'];
+  // The README's own saved query, as an operator opens it.
+  const stuckQuery = readmeQuery('`AgencyRetrying IS NOT NULL`');
   const openStuckQuery = () =>
     page.goto(`${ui.uiUrl}/namespaces/default/workflows?query=${encodeURIComponent(stuckQuery)}`);
 
@@ -44,6 +49,7 @@ describe('Temporal Web UI: an operator finds a case stuck on BRP and reads it de
       taskQueue: ui.taskQueue,
       workflowId: caseWorkflowId(booking.bookingReference),
       args: [{ booking }],
+      ...caseStartMetadata(booking),
     });
     handle = started;
     runId = started.firstExecutionRunId;
@@ -99,6 +105,65 @@ describe('Temporal Web UI: an operator finds a case stuck on BRP and reads it de
     assert.equal(response.status(), 200);
     assert.equal(await response.headerValue('access-control-allow-origin'), ui.uiUrl);
     assert.ok((await codecAnswers(ui.apiUrl)) > answersBefore, 'the API counted the codec calls of the UI');
+  });
+
+  it("the stuck case's page says in words that BRP is failing and what to do; its timeline names the activities", async function () {
+    this.timeout(120_000);
+    // The case has read Temporal's last error of its BRP call once it shows in the case's current details.
+    await eventually(async () => {
+      const metadata = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+      return /Last error/.test(metadata.currentDetails ?? '') ? true : undefined;
+    }, 60_000);
+    await page.goto(`${ui.uiUrl}/namespaces/default/workflows/${handle.workflowId}/${runId}/history`);
+    await page.getByText('Register at BRP 0935').first().waitFor({ timeout: 30_000 });
+    await screenshot(page, 'ui-case-timeline.png');
+    // The UI shows the summary and the current details under "User Metadata".
+    await page.getByText('User Metadata', { exact: true }).first().click();
+    // The UI renders markdown in frames of its own: read the text of every frame, as the operator sees it.
+    const text = await eventually(async () => {
+      const texts = await Promise.all(
+        page.frames().map((f) =>
+          f
+            .locator('body')
+            .innerText()
+            .catch(() => ''),
+        ),
+      );
+      const all = texts.join(' ').replace(/\s+/g, ' ');
+      return /BRP calls failing since \d{4}-\d\d-\d\d \d\d:\d\d UTC/.test(all) ? all : undefined;
+    }, 30_000);
+    assert.match(
+      text,
+      /BRP calls failing since [^.]*UTC; Temporal retries them with back-off\. Last error \(attempt \d+/,
+    );
+    assert.match(text, /down for maintenance/);
+    assert.ok(text.includes(`Case ${booking.bookingReference}: eu-citizen, municipality 0935, desk MIC-Maastricht`));
+    assert.match(text, /Next: check BRP/);
+    for (const personal of [booking.person.familyName, booking.person.email, booking.person.passportNumber]) {
+      assert.ok(!text.includes(personal), `${personal} is on the case's page`);
+    }
+    await screenshot(page, 'ui-case-explains-itself.png');
+  });
+
+  it("the list with the README's columns shows the stuck case open, waiting on agency:brp, with BRP retrying", async function () {
+    this.timeout(60_000);
+    // What "Configure Columns" keeps in the browser once the README's columns are added and Run ID, Type and End
+    // are removed to make room, as the README says.
+    const columns = ['Status', 'Workflow ID', ...readmeColumns, 'Start'];
+    await page.goto(ui.uiUrl);
+    const stored = JSON.stringify({ default: columns.map((label) => ({ label })) });
+    await page.evaluate(`localStorage.setItem('namespace-workflow-table-columns', ${JSON.stringify(stored)})`);
+    await openStuckQuery();
+    const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: handle.workflowId }) });
+    await row.waitFor({ timeout: 30_000 });
+    for (const column of readmeColumns) {
+      await page.getByRole('columnheader', { name: column }).first().waitFor({ timeout: 10_000 });
+    }
+    const cells = (await row.innerText()).replace(/\s+/g, ' ');
+    assert.match(cells, /\bopen\b/);
+    assert.match(cells, /agency:brp/);
+    assert.match(cells, /\bbrp\b/);
+    await screenshot(page, 'ui-stuck-list-columns.png');
   });
 
   it('no longer lists the case once BRP recovers', async function () {

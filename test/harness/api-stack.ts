@@ -9,6 +9,8 @@ export interface ApiStack {
   sandbox: StartedSandbox;
   /** supertest against the API listening on a real port, as the booking site and officers call it. */
   api: ReturnType<typeof request>;
+  /** Where it listens: `http://127.0.0.1:<port>`, for clients that are not supertest (the Temporal CLI's codec). */
+  url: string;
   stop(): Promise<void>;
 }
 
@@ -19,9 +21,11 @@ export async function startApiStack(taskQueue: string, options: { env?: NodeJS.P
   const running = workers.run();
   const server: Server = testApp({ taskQueue, env: options.env }).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     sandbox,
-    api: request(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
+    api: request(url),
+    url,
     async stop() {
       workers.shutdown();
       await running;

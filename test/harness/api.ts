@@ -58,6 +58,7 @@ export function testApp(options: TestAppOptions): Express {
     taskQueue: options.taskQueue,
     // Generous unless a test sets it, or a busy machine turns a booking's 201 into a 202 (no worker in time).
     actionTimeoutMs: options.actionTimeoutMs ?? (options.env?.ACTION_TIMEOUT_MS ? config.ACTION_TIMEOUT_MS : 60_000),
+    payloadKeys: parsePayloadKeys(testPayloadKeysSpec),
     codec: {
       codec: new AesGcmCodec(parsePayloadKeys(testPayloadKeysSpec)),
       corsOrigins: ['http://localhost:8233'],

@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { Booking } from '../../domain/booking';
+import { classifyTemporalError } from '../../lib/temporal/client';
 import { newcomerCaseWorkflow } from '../../workflows';
 import { caseStatusQuery, caseWorkflowId, type Actor, type CaseView } from '../../workflows/definitions';
 import type { CaseSettings } from '../../workflows/settings';
+import { caseStartMetadata } from '../../workflows/static-summary';
 import { eventually } from './eventually';
 import { temporal } from './temporal';
 
@@ -21,6 +24,7 @@ export async function startCase(taskQueue: string, booking: Booking, settings?: 
     taskQueue,
     workflowId: caseWorkflowId(booking.bookingReference),
     args: [{ booking, ...(settings ? { settings } : {}) }],
+    ...caseStartMetadata(booking),
   });
 }
 
@@ -49,3 +53,25 @@ export const waitingOn = (handle: CaseHandle, wait: string): Promise<CaseView> =
 
 export const stepOutcome = (view: CaseView, step: string): string | undefined =>
   view.steps.find((s) => s.name === step)?.outcome;
+
+/**
+ * Takes an officer's action straight through the Temporal client, and retries it as the API's client retries a
+ * 503: while Temporal retries a case's workflow task (its worker starved past the task's timeout on a busy
+ * machine, or killed) it refuses Updates for a moment. Every attempt carries the same Update id: Temporal applies
+ * an id once, so an attempt that did land before the refusal is answered, not applied again. Any other failure is
+ * thrown.
+ */
+export async function act<T>(take: (updateId: string) => Promise<T>, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  const updateId = randomUUID();
+  for (;;) {
+    try {
+      return await take(updateId);
+    } catch (err) {
+      const kind = classifyTemporalError(err)?.kind;
+      const retryable = kind === 'task-failing' || kind === 'recovering';
+      if (!retryable || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}

@@ -18,17 +18,18 @@ export function runCases(
   args: string[],
   env: { TEMPORAL_TASK_QUEUE: string; OPERATOR_ID?: string } & Record<string, string>,
 ): Promise<CliRun> {
+  return runCasesIn(process.cwd(), args, { ...temporal().env, PAYLOAD_KEYS: testPayloadKeysSpec, ...env });
+}
+
+/** The same in `cwd`, with only `env` (and PATH, HOME): as an operator beside `make dev` starts it, unprepared. */
+export function runCasesIn(cwd: string, args: string[], env: Record<string, string>): Promise<CliRun> {
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
       [cli, ...args],
       {
-        env: {
-          PATH: process.env.PATH ?? '',
-          ...temporal().env,
-          PAYLOAD_KEYS: testPayloadKeysSpec,
-          ...env,
-        },
+        cwd,
+        env: { PATH: process.env.PATH ?? '', HOME: cwd, ...env },
         timeout: 60_000,
       },
       (_err, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }),

@@ -1,3 +1,5 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
@@ -119,8 +121,9 @@ export function testSettings(overrides: Partial<CaseSettings> = {}): CaseSetting
     ...defaultCaseSettings,
     agencyRetryVisibleAfterMs: 2_000,
     agencyRetryMaxMs: 120_000,
-    // Heartbeats are throttled to 80% of this: short, so a cancelled poll learns of it quickly.
-    pollHeartbeatTimeoutMs: 1_000,
+    // Long enough that a starved worker on a busy machine does not lose its polls (each lost poll is retried after
+    // a back-off); a cancelled poll still learns of it quickly, as the workers heartbeat every 500 ms at most.
+    pollHeartbeatTimeoutMs: 15_000,
     ...overrides,
   };
 }
@@ -131,6 +134,22 @@ let bundle: Promise<WorkflowBundle> | undefined;
 function workflowBundle(): Promise<WorkflowBundle> {
   bundle ??= bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('ERROR') });
   return bundle;
+}
+
+let bundleFile: Promise<string> | undefined;
+
+/**
+ * The same bundle in a file, for a worker process of a test (`WORKFLOW_BUNDLE_PATH`): without it the process
+ * bundles the workflows itself as it starts, which took more than a minute on a machine at load 19.
+ */
+export function workflowBundleFile(): Promise<string> {
+  bundleFile ??= workflowBundle().then(({ code }) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'one-stop-bundle-'));
+    const file = path.join(dir, 'workflow-bundle.js');
+    writeFileSync(file, code);
+    return file;
+  });
+  return bundleFile;
 }
 
 export interface CaseWorkersOptions {
@@ -157,6 +176,7 @@ export async function caseWorkers(taskQueue: string, options: CaseWorkersOptions
     dataConverter: options.dataConverter ?? testDataConverter,
     workflowBundle: await workflowBundle(),
     shutdownGraceMs: 2_000,
+    heartbeatThrottleMs: 500,
     ...(options.stuckReportMetrics ? { stuckReportMetrics: options.stuckReportMetrics } : {}),
   });
 }

@@ -60,4 +60,25 @@ describe('codec server for the Temporal UI and CLI', () => {
       .expect(200);
     assert.ok(!Buffer.from(String(encoded.body.payloads[0].data), 'base64').toString('latin1').includes('Z1234567'));
   });
+
+  it('answers what the Temporal CLI sends for a call without arguments: no payloads, an empty or null list', async () => {
+    for (const operation of ['encode', 'decode']) {
+      for (const body of [{}, { payloads: [] }, { payloads: null }]) {
+        const res = await request(app)
+          .post(`/codec/${operation}`)
+          .set('authorization', tokens.operator)
+          .send(body)
+          .expect(200);
+        assert.deepEqual(res.body, { payloads: [] }, `${operation} ${JSON.stringify(body)}`);
+      }
+      const empty = await request(app).post(`/codec/${operation}`).set('authorization', tokens.operator).expect(200);
+      assert.deepEqual(empty.body, { payloads: [] }, `${operation} without a body`);
+    }
+    const bad = await request(app)
+      .post('/codec/decode')
+      .set('authorization', tokens.operator)
+      .send({ payloads: 'all of them' })
+      .expect(400);
+    assert.match(String(bad.headers['content-type']), /^application\/problem\+json/);
+  });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { parseApiEnv } from '../../api/config';
 import { ApiEnvSchema, ConfigError, parseEnv, WorkerEnvSchema } from '../../lib/config';
+import { caseSettingsFrom } from '../../lib/case-settings-config';
 import { SandboxEnvSchema } from '../../sandbox/config';
 import { testPayloadKeysSpec } from '../fixtures/payload-key';
 
@@ -124,6 +125,21 @@ describe('configuration: a production API refuses what must be refused', () => {
     refused(
       () => parseApiEnv({ ...keys, JWT_SECRET: production.JWT_SECRET, JWT_JWKS_URL: 'https://x.example/jwks' }),
       /JWT_SECRET and JWT_JWKS_URL are both set/,
+    );
+  });
+});
+
+describe('configuration: the agency retry interval cap', () => {
+  it('caps the wait between two attempts of an agency call; unset, each agency keeps its own cap', () => {
+    const capped = caseSettingsFrom(parseEnv(WorkerEnvSchema, { ...keys, CASE_AGENCY_RETRY_INTERVAL_CAP: '10s' }));
+    assert.equal(capped.agencyRetryIntervalCapMs, 10_000);
+    assert.equal(caseSettingsFrom(parseEnv(WorkerEnvSchema, keys)).agencyRetryIntervalCapMs, undefined);
+  });
+
+  it('refuses a cap shorter than the first retry interval (2 s), naming the variable', () => {
+    refused(
+      () => parseEnv(WorkerEnvSchema, { ...keys, CASE_AGENCY_RETRY_INTERVAL_CAP: '1s' }),
+      /CASE_AGENCY_RETRY_INTERVAL_CAP.*at least 2s/,
     );
   });
 });

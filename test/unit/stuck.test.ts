@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
-import { classifyCase, defaultStuckNorms, stuckQueries, type CaseVisibility } from '../../operator/stuck';
+import {
+  classifyCase,
+  defaultStuckNorms,
+  stuckQueries,
+  stuckQueryLinks,
+  type CaseVisibility,
+} from '../../operator/stuck';
 
 describe('operator command: the classification of a stuck case', () => {
   const now = new Date('2030-03-10T12:00:00Z');
@@ -76,28 +82,53 @@ describe('operator command: the classification of a stuck case', () => {
     assert.deepEqual(kinds(open({ nextDeadlineAt: new Date(now.getTime() - 30_000) })), [], 'within the grace');
   });
 
-  it('the saved queries, exactly as the Temporal UI takes them', () => {
+  it('the saved queries, exactly as the Temporal UI takes them, carry no timestamp', () => {
     const scope = "WorkflowType = 'newcomerCaseWorkflow' AND ExecutionStatus = 'Running' AND CaseStatus = 'open'";
-    const q = stuckQueries(now, defaultStuckNorms);
+    const q = stuckQueries();
     assert.equal(q['agency-retrying'], `${scope} AND AgencyRetrying IS NOT NULL`);
     assert.equal(
       q['task-failing'],
-      "WorkflowType = 'newcomerCaseWorkflow' AND ExecutionStatus = 'Running' AND " +
-        "TemporalReportedProblems IN ('category=WorkflowTaskFailed', 'category=WorkflowTaskTimedOut')",
+      "WorkflowType = 'newcomerCaseWorkflow' AND ExecutionStatus = 'Running' AND TemporalReportedProblems IS NOT NULL",
     );
     assert.equal(
       q['waiting-on-operator'],
       `${scope} AND WaitingOn IN ('operator:eligibility', 'operator:permit', 'operator:check-in', 'operator:brp', ` +
         `'operator:biometrics', 'operator:card', 'operator:return-visa', 'operator:advice')`,
     );
+    assert.equal(q['past-deadline'], `${scope} AND SlaBreached = true`);
+    assert.equal(q['waiting-on-person'], `${scope} AND PersonOverdue IS NOT NULL`);
+    for (const query of Object.values(q)) assert.doesNotMatch(query, /\d{4}-\d\d-\d\d/);
+  });
+
+  it('each saved query is a link into the Temporal UI', () => {
+    const [first] = stuckQueryLinks('http://localhost:8233/');
+    assert.equal(first?.kind, 'task-failing');
     assert.equal(
-      q['past-deadline'],
-      `${scope} AND (NextDeadlineAt < '2030-03-10T11:59:00.000Z' OR SlaBreached = true)`,
+      first?.url,
+      'http://localhost:8233/namespaces/default/workflows?query=WorkflowType%20%3D%20%27newcomerCaseWorkflow%27%20AND%20' +
+        'ExecutionStatus%20%3D%20%27Running%27%20AND%20TemporalReportedProblems%20IS%20NOT%20NULL',
     );
     assert.equal(
-      q['waiting-on-person'],
-      `${scope} AND (WaitingOn IN ('desk:check-in', 'desk:identity', 'desk:address', 'ind:biometrics', ` +
-        `'ind:return-visa', 'expat:advice') AND AppointmentAt < '2030-03-08T12:00:00.000Z')`,
+      decodeURIComponent(new URL(first?.url ?? '').searchParams.get('query') ?? ''),
+      stuckQueries()['task-failing'],
+    );
+  });
+
+  it('a case past its person norm is waiting on a person, whenever its appointment was', () => {
+    const reasons = classifyCase(
+      open({ waitingOn: ['desk:address'], personOverdue: 'desk:address' }),
+      now,
+      defaultStuckNorms,
+    );
+    assert.deepEqual(
+      reasons.map((r) => [r.kind, r.why, r.next]),
+      [
+        [
+          'waiting-on-person',
+          "waiting on desk:address past the case's person norm (PersonOverdue)",
+          'call the desk / reassign',
+        ],
+      ],
     );
   });
 });

@@ -22,6 +22,17 @@ describe('api: what a failed update means to the caller', () => {
     assert.equal(problem.detail, 'check-in is not possible now');
   });
 
+  it("answers 403 with the case's reason when the case refused the actor's role", async () => {
+    const refusal = ApplicationFailure.create({
+      message: 'the role desk-officer may not retry-step; only operator may',
+      type: 'RoleNotAllowed',
+      nonRetryable: true,
+    });
+    const problem = await answerTo(new WorkflowUpdateFailedError('Workflow Update failed', refusal));
+    assert.equal(problem.status, 403);
+    assert.equal(problem.detail, 'the role desk-officer may not retry-step; only operator may');
+  });
+
   it('answers 503, to be retried, when Temporal rejected the update because no worker processed it', async () => {
     // Seen in `npm run chaos`: a worker killed while the update was on its way; the workflow never judged it.
     const unprocessed = ApplicationFailure.create({

@@ -10,21 +10,26 @@ import type { StepContext } from './step-context';
  * reports poor quality later, until the card is ordered. An MVV holder gave them at the embassy: an IND officer
  * judges those prints, and unusable ones need a capture like anyone else's.
  */
-export async function biometricsStep({ state, agencies }: StepContext): Promise<void> {
+export async function biometricsStep({ state, agencies, patches }: StepContext): Promise<void> {
   if (state.wants('biometrics')) {
     if (!(await checkedInWithApplication(state, 'biometrics'))) return;
   } else if (!(await embassyPrintsUnusable(state))) return;
   const applicationNumber = state.permit.applicationNumber;
   if (!applicationNumber) return state.finish('biometrics', 'not-possible', 'no IND application to link them to');
 
+  // IND makes no card on a refused permit, so nobody need come for a capture. Cases started before this rule
+  // waited for one all the same.
+  const noCard = (): string | undefined => (patches.refusalEndsBiometrics ? noCardToMake(state) : undefined);
   for (;;) {
     const previous = state.biometrics.captureReference;
     const captured = await state.waitOn(
       'biometrics',
       'ind:biometrics',
-      () => state.biometrics.captureReference !== previous,
+      () => state.biometrics.captureReference !== previous || noCard() !== undefined,
       state.biometrics.result === 'retake-needed' ? 'retake needed' : captureDetail(state),
     );
+    const why = noCard();
+    if (why !== undefined) return state.finish('biometrics', 'not-needed', why);
     if (!captured && state.skippedByOperator('biometrics')) return;
     const captureReference = state.biometrics.captureReference!;
     const submitted = await withAgency(state, 'biometrics', 'ind', () =>
@@ -39,6 +44,15 @@ export async function biometricsStep({ state, agencies }: StepContext): Promise<
     await condition(() => retakeNeeded() || state.card.orderId !== undefined || state.done('card'));
     if (!retakeNeeded()) return;
   }
+}
+
+/** Why no card will be made for these biometrics (the permit refused, inadmissible or never decided), if so. */
+function noCardToMake(state: CaseState): string | undefined {
+  if (!state.wants('residence-permit')) return undefined;
+  const { status } = state.permit;
+  if (status === 'refused' || status === 'inadmissible') return `the permit was ${status}: no card will be made`;
+  if (state.done('permit') && status !== 'granted') return `the permit step ended ${state.step('permit').outcome}`;
+  return undefined;
 }
 
 const captureDetail = (state: CaseState): string | undefined =>

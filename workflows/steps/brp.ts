@@ -18,7 +18,8 @@ function lawfulStay(state: CaseState): 'shown' | 'not-shown' | 'unknown' {
  * BRP first registration in the municipality of residence, once the newcomer is checked in and lawful stay is
  * shown. An address the municipality rejects goes to a desk officer (accept, refer to RNI, refuse).
  */
-export async function brpStep({ state, agencies, notifier }: StepContext): Promise<void> {
+export async function brpStep(context: StepContext): Promise<void> {
+  const { state, agencies, notifier } = context;
   if (!state.wants('brp-registration')) return state.finish('brp', 'not-wanted');
   state.setStep('brp', { state: 'blocked', detail: 'waits for check-in and lawful stay' });
   await condition(() => (state.checkInSettled || state.done('check-in')) && lawfulStay(state) !== 'unknown');
@@ -35,6 +36,7 @@ export async function brpStep({ state, agencies, notifier }: StepContext): Promi
 
   const bsnNorm = runDeadline(state, 'bsn-service-norm', state.settings.bsnNormMs, { until: () => state.done('brp') });
   let addressVerifiedByOfficer = false;
+  let registrationId: string | undefined;
   for (;;) {
     try {
       const registration = await withAgency(
@@ -55,6 +57,7 @@ export async function brpStep({ state, agencies, notifier }: StepContext): Promi
       if (registration === skipped) state.finish('brp', 'skipped', state.skipReason('brp'));
       else {
         state.addResults({ bsn: registration.bsn });
+        registrationId = registration.registrationId;
         state.finish('brp', 'registered');
         notifier.send('brp-registered', { municipality: state.booking.residence.municipalityCode });
       }
@@ -84,4 +87,37 @@ export async function brpStep({ state, agencies, notifier }: StepContext): Promi
     }
   }
   await bsnNorm;
+  if (registrationId !== undefined && context.patches.municipalityTold) {
+    await tellMunicipalityOfRefusal(context, registrationId);
+  }
+}
+
+/**
+ * The registration rested on a pending permit: when IND refuses it (or finds it inadmissible), the municipality is
+ * told, and decides on the registration itself; the newcomer hears what that means. The step stays `registered`.
+ */
+async function tellMunicipalityOfRefusal({ state, agencies, notifier }: StepContext, registrationId: string) {
+  if (!state.wants('residence-permit')) return;
+  await condition(() => state.permitDecided || state.done('permit'));
+  const { status, decidedAt } = state.permit;
+  if (status !== 'refused' && status !== 'inadmissible') return;
+  const municipality = state.booking.residence.municipalityCode;
+  const told = await withAgency(state, 'brp', 'brp', () =>
+    agencies.brp.reportResidenceDecisionToBrp({
+      caseId: state.caseId,
+      municipalityCode: municipality,
+      registrationId,
+      decision: status,
+      decidedAt: decidedAt ?? new Date().toISOString(),
+    }),
+  );
+  if (told === skipped) {
+    return state.finish(
+      'brp',
+      'registered',
+      `the municipality was not told of the permit ${status} (${state.skipReason('brp')})`,
+    );
+  }
+  state.finish('brp', 'registered', `municipality ${municipality} told of the permit ${status}`);
+  notifier.send('municipality-informed', { decision: status, municipality });
 }

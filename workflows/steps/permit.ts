@@ -5,6 +5,7 @@ import { pollBeside, skipped, undoneAtAgency, withAgency } from '../agency-call'
 import { maxAheadMs } from '../../domain/dates';
 import { legalTermDeadline } from '../case-state';
 import { runDeadline } from '../deadlines';
+import { readableDuration } from '../summaries';
 import type { Actor } from '../definitions';
 import type { StepContext } from './step-context';
 
@@ -66,6 +67,8 @@ export async function permitStep({ state, agencies, notifier, compensations }: S
       state.finish('permit', 'withdrawn');
       return 'IND application withdrawn';
     },
+    // The desk filed it for the newcomer; one the sponsor filed is the sponsor's to withdraw.
+    onNoShow: tevApplication === undefined,
   });
   if (grantedWithMvv) {
     state.linkGrantedWithMvv(applicationNumber);
@@ -138,10 +141,10 @@ export async function permitStep({ state, agencies, notifier, compensations }: S
       continue;
     }
     state.setStep('permit', { state: 'waiting', waitingOn: 'newcomer:documents', detail: `documents due ${dueAt}` });
-    const settled = await condition(
-      () => state.permit.documentsDueAt !== dueAt || !undecided(),
-      Math.max(Date.parse(dueAt) - Date.now(), 1),
-    );
+    const dueIn = Math.max(Date.parse(dueAt) - Date.now(), 1);
+    const settled = await condition(() => state.permit.documentsDueAt !== dueAt || !undecided(), dueIn, {
+      summary: `Requested documents due ${readableDuration(dueIn)}`,
+    });
     if (settled) continue;
     if (!overdueToInd) {
       state.decidePermit('inadmissible', ind, 'documents not supplied by the due date');

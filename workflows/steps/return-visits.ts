@@ -8,7 +8,9 @@ import type { StepContext } from './step-context';
  * A new visit restarts the clock. Ends with the case's other steps (`stepsDone`); issues no command until a
  * visit is scheduled.
  */
-export async function returnVisits({ state }: StepContext, stepsDone: () => boolean): Promise<void> {
+export async function returnVisits({ state, patches }: StepContext, stepsDone: () => boolean): Promise<void> {
+  // Cases started before a refused permit ended the biometrics step kept a visit's clock until the case ended.
+  const obsolete = (): boolean => patches.refusalEndsBiometrics && state.visitObsolete();
   let seen = state.visitVersion;
   for (;;) {
     await condition(() => state.visitVersion !== seen || stepsDone());
@@ -17,12 +19,13 @@ export async function returnVisits({ state }: StepContext, stepsDone: () => bool
     const visit = state.returnVisit!;
     const dueIn = Date.parse(visit.startsAt) + state.settings.checkInGraceMs - Date.now();
     const clock = await runDeadline(state, 'return-visit', Math.max(dueIn, 1), {
-      until: () => state.visitServed() || state.visitVersion !== seen || stepsDone(),
+      until: () => state.visitServed() || state.visitVersion !== seen || stepsDone() || obsolete(),
       sla: false,
     });
     if (state.visitVersion !== seen) continue;
-    state.endVisit(clock === 'breached' ? 'missed' : 'done');
-    if (clock === 'breached') state.record({ id: 'system', role: 'operator' }, 'return-visit-missed', visit.purpose);
+    const ended = clock === 'breached' ? 'missed' : !state.visitServed() && obsolete() ? 'cancelled' : 'done';
+    state.endVisit(ended);
+    if (ended !== 'done') state.record({ id: 'system', role: 'operator' }, `return-visit-${ended}`, visit.purpose);
     state.sync();
   }
 }

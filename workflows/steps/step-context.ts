@@ -3,6 +3,19 @@ import type { CaseState } from '../case-state';
 import type { Compensations } from '../compensations';
 import type { Notifier } from '../notifications';
 
+/**
+ * Rules a running case must not pick up midway, each read as a patch in the case's first activation: true for cases
+ * started since the rule.
+ */
+export interface CasePatches {
+  /** A permit refused or inadmissible after the BRP registration is reported to the municipality. */
+  municipalityTold: boolean;
+  /** A no-show closure withdraws the IND application the desk filed. */
+  noShowWithdraws: boolean;
+  /** A permit refused (or no card to make otherwise) ends a biometrics step still waiting for a capture. */
+  refusalEndsBiometrics: boolean;
+}
+
 /** What every step of a case works with. */
 export interface StepContext {
   state: CaseState;
@@ -10,4 +23,5 @@ export interface StepContext {
   notifier: Notifier;
   /** Where a step registers the undo of an agency effect, right after the effect. */
   compensations: Compensations;
+  patches: CasePatches;
 }

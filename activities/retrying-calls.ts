@@ -1,0 +1,38 @@
+import { Context } from '@temporalio/activity';
+import type { Agency } from '../domain/agency-failures';
+
+/** The last failed attempt of an agency call that Temporal keeps retrying. */
+export interface LastAgencyError {
+  message: string;
+  attempt: number;
+  /** When that attempt ended (ISO). */
+  at?: string;
+}
+
+/**
+ * Runs on the case worker as a local activity: what Temporal's retries of the case's own agency calls last saw.
+ * The workflow cannot see a retried activity's failures (Temporal retries it on the server), so a case whose
+ * agency keeps failing reads them from its own pending activities, to say in its current details what went wrong.
+ * `agencyOf` maps each activity type to its agency (the agency workers' activities).
+ */
+export function createRetryingCallActivities(agencyOf: Readonly<Record<string, Agency>>) {
+  return {
+    async lastAgencyError(input: { agency: Agency }): Promise<LastAgencyError | undefined> {
+      const { client, info } = Context.current();
+      const execution = info.workflowExecution;
+      if (!execution) return undefined;
+      const description = await client.workflow.getHandle(execution.workflowId, execution.runId).describe();
+      const failing = (description.raw.pendingActivities ?? [])
+        .filter((p) => agencyOf[p.activityType?.name ?? ''] === input.agency && p.lastFailure?.message)
+        .sort((a, b) => (b.attempt ?? 0) - (a.attempt ?? 0))[0];
+      if (!failing?.lastFailure?.message) return undefined;
+      const ended = failing.lastAttemptCompleteTime?.seconds;
+      return {
+        message: failing.lastFailure.message,
+        attempt: failing.attempt ?? 0,
+        ...(ended != null ? { at: new Date(Number(ended) * 1000).toISOString() } : {}),
+      };
+    },
+  };
+}
+export type RetryingCallActivities = ReturnType<typeof createRetryingCallActivities>;

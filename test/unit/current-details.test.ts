@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import type { CaseSnapshot } from '../../workflows/case-view';
+import { caseOutcome, currentDetails, withoutPersonalData } from '../../workflows/current-details';
+import type { StepView } from '../../workflows/definitions';
+import { caseStartMetadata } from '../../workflows/static-summary';
+import { readableDuration } from '../../workflows/summaries';
+import { vvrBooking } from '../fixtures/bookings';
+
+describe('the case in words for the Temporal UI', () => {
+  const booking = vvrBooking();
+  const { person, residence } = booking;
+  const personal = [
+    person.givenNames,
+    person.familyName,
+    person.email,
+    person.passportNumber,
+    person.dateOfBirth,
+    residence.address.street,
+    residence.address.postcode,
+    '123456782',
+  ];
+  const step = (name: StepView['name'], patch: Omit<StepView, 'name'>): StepView => ({ name, ...patch });
+  const snapshot = (patch: Partial<CaseSnapshot>): CaseSnapshot => ({
+    caseId: `case-${booking.bookingReference}`,
+    booking,
+    status: 'open',
+    outcome: undefined,
+    appointment: booking.appointment,
+    steps: [step('eligibility', { state: 'done', outcome: 'eligible' })],
+    deadlines: [],
+    slaBreached: false,
+    agencyRetrying: [],
+    results: { bsn: '123456782' },
+    references: {},
+    audit: [],
+    bookedBy: undefined,
+    ...patch,
+  });
+
+  it('blanks the personal data an agency puts in its error, in any case of letters', () => {
+    const hostile = `brp answered 503: ${person.familyName.toUpperCase()}, ${person.givenNames} (${person.email}, born ${person.dateOfBirth}, passport ${person.passportNumber}, ${residence.address.street} 12 ${residence.address.postcode}, BSN 123456782) could not be registered`;
+    const clean = withoutPersonalData(hostile, booking, { bsn: '123456782' });
+    for (const value of personal) assert.ok(!clean.toLowerCase().includes(value.toLowerCase()), `${value} in ${clean}`);
+    assert.match(clean, /^brp answered 503: \[personal data\]/);
+  });
+
+  it('says what is wrong and what to do for each way a case is stuck, without personal data', () => {
+    const text = currentDetails(
+      snapshot({
+        steps: [
+          step('eligibility', { state: 'done', outcome: 'eligible' }),
+          step('brp', { state: 'running', waitingOn: 'agency:brp' }),
+          step('card', {
+            state: 'waiting',
+            waitingOn: 'operator:card',
+            detail: `card not collected by ${person.familyName}`,
+          }),
+          step('advice', { state: 'waiting', waitingOn: 'expat:advice' }),
+        ],
+        deadlines: [
+          { name: 'ind-decision-legal-term', dueAt: '2030-01-10T09:00:00.000Z', state: 'breached' },
+          { name: 'bsn-service-norm', dueAt: '2030-01-13T09:00:00.000Z', state: 'running' },
+        ],
+        waitingSince: { brp: '2030-01-10T08:00:00.000Z', advice: '2030-01-08T08:00:00.000Z' },
+        agencyTrouble: [
+          {
+            agency: 'brp',
+            since: '2030-01-10T08:00:00.000Z',
+            lastError: { message: `brp answered 503 for ${person.email}`, attempt: 7, at: '2030-01-10T08:20:00.000Z' },
+          },
+        ],
+        overdue: [{ waitingOn: 'expat:advice', since: '2030-01-08T08:00:00.000Z', normMs: 2 * 86_400_000 }],
+        retryMaxMs: 7 * 86_400_000,
+      }),
+    );
+    const problems = text.split('\n').filter((l) => l.startsWith('**Problem:**'));
+    assert.deepEqual(problems, [
+      '**Problem:** BRP calls failing since 2030-01-10 08:00 UTC; Temporal retries them with back-off. Last error (attempt 7, 2030-01-10 08:20 UTC): brp answered 503 for [personal data]. **Next:** check BRP; the case goes on by itself when it answers again, and waits on an operator after 7 d of failures.',
+      `**Problem:** the card step waits on an operator: card not collected by [personal data]. **Next:** \`npm run cases -- skip case-${booking.bookingReference} card <reason>\` (it ends not-collected).`,
+      '**Problem:** IND legal term breached on 2030-01-10 09:00 UTC (SlaBreached). **Next:** escalate to IND.',
+      '**Problem:** waiting on expat:advice since 2030-01-08 08:00 UTC, past the norm of 2 d (PersonOverdue). **Next:** call the Expat Centre, or reassign.',
+    ]);
+    assert.match(text, /\*\*Next deadline:\*\* BSN service norm, due 2030-01-13 09:00 UTC\./);
+    assert.match(text, /- brp: running on agency:brp since 2030-01-10 08:00 UTC/);
+    for (const value of personal) assert.ok(!text.includes(value), `${value} in the current details`);
+  });
+
+  it('a case that moves along has no problem line; a closed one says how it ended', () => {
+    assert.doesNotMatch(currentDetails(snapshot({})), /Problem/);
+    const closed = currentDetails(snapshot({ status: 'withdrawn', outcome: 'withdrawn: IND application withdrawn' }));
+    assert.match(closed, /^\*\*Case withdrawn\.\*\* withdrawn: IND application withdrawn/);
+  });
+
+  it('CaseOutcome names the steps that did not end as asked, by step and outcome only', () => {
+    const done = (name: StepView['name'], outcome: string): StepView =>
+      step(name, { state: 'done', outcome, detail: person.familyName });
+    assert.equal(caseOutcome({ status: 'open', steps: [] }), undefined);
+    assert.equal(
+      caseOutcome({ status: 'completed', steps: [done('permit', 'granted'), done('brp', 'registered')] }),
+      'completed',
+    );
+    assert.equal(
+      caseOutcome({
+        status: 'completed',
+        steps: [done('permit', 'refused'), done('card', 'not-issued'), done('advice', 'given')],
+      }),
+      'completed: permit refused, card not-issued',
+    );
+    assert.equal(caseOutcome({ status: 'closed-no-show', steps: [] }), 'no-show');
+    assert.equal(caseOutcome({ status: 'rejected', steps: [] }), 'rejected');
+  });
+
+  it('the static summary and details at start carry no personal data', () => {
+    const { staticSummary, staticDetails } = caseStartMetadata(booking);
+    assert.equal(
+      staticSummary,
+      `Case ${booking.bookingReference}: highly-skilled-migrant, municipality 0935, desk MIC-Maastricht`,
+    );
+    for (const value of [...personal, person.nationality]) {
+      assert.ok(!`${staticSummary}\n${staticDetails}`.includes(value), `${value} in the static metadata`);
+    }
+  });
+
+  it('durations read as people write them', () => {
+    assert.deepEqual([90 * 86_400_000, 2 * 86_400_000 + 4 * 3_600_000, 35 * 60_000, 5_000, 250].map(readableDuration), [
+      '90 d',
+      '2 d 4 h',
+      '35 min',
+      '5 s',
+      '250 ms',
+    ]);
+  });
+});

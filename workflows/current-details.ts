@@ -1,0 +1,194 @@
+import type { Booking } from '../domain/booking';
+import type { CaseSnapshot } from './case-view';
+import type { DeadlineView, StepView } from './definitions';
+import { deadlineLabel, readableDuration } from './summaries';
+
+/**
+ * Waits on a person that have no clock of their own: the person norm (`personNormMs`) watches them and flags
+ * `PersonOverdue`. Left out because a clock of their own flags them: `desk:check-in` (no-show), `ind:decision`
+ * (legal term), `ind:card` (card ready norm), `desk:card-hand-over` (escalation to `operator:card`),
+ * `newcomer:documents` (due date), `booking-site:reschedule` (reschedule window).
+ */
+export const personWaits = [
+  'desk:identity',
+  'desk:address',
+  'ind:biometrics',
+  'ind:embassy-prints',
+  'ind:return-visa',
+  'expat:advice',
+] as const;
+
+/** An agency whose calls keep failing for this case (`AgencyRetrying`). */
+export interface AgencyTrouble {
+  agency: string;
+  /** When the failing call began. */
+  since: string;
+  /** Temporal's last failed attempt, once the case has read it. */
+  lastError?: { message: string; attempt: number; at?: string };
+}
+
+/** A wait on a person past the person norm. */
+export interface Overdue {
+  waitingOn: string;
+  since: string;
+  normMs: number;
+}
+
+const who: Record<string, string> = {
+  desk: 'the desk',
+  ind: 'the IND officers',
+  expat: 'the Expat Centre',
+  newcomer: 'the newcomer',
+  'booking-site': 'the booking site',
+};
+
+/** Deadlines whose breach an operator escalates, and to whom. */
+const escalateTo: Record<string, string> = {
+  'ind-decision-legal-term': 'IND',
+  'ind-decision-sponsor-target': 'IND',
+  'bsn-service-norm': 'the municipality',
+  'card-ready-service-norm': 'IND',
+};
+
+/** `2026-11-30T12:03:10.000Z` → `2026-11-30 12:03 UTC`. */
+export function readableTime(iso: string): string {
+  return /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(iso) ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` : iso;
+}
+
+const longest = 300;
+
+/**
+ * Text from outside the case's code (an agency's error, a step's detail) with every piece of the booking's personal
+ * data blanked: the current details must never show it, whatever an agency puts in its answer.
+ */
+export function withoutPersonalData(text: string, booking: Booking, results: Readonly<Record<string, string>>): string {
+  const { person, residence } = booking;
+  const personal = [
+    person.givenNames,
+    ...person.givenNames.split(/\s+/),
+    person.familyName,
+    person.dateOfBirth,
+    person.passportNumber,
+    person.email,
+    residence.address.street,
+    residence.address.postcode,
+    ...(results.bsn ? [results.bsn] : []),
+  ].filter((value) => value.length >= 3);
+  let clean = text;
+  for (const value of [...new Set(personal)].sort((a, b) => b.length - a.length)) {
+    clean = clean.replace(new RegExp(value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), '[personal data]');
+  }
+  return clean.length > longest ? `${clean.slice(0, longest)}…` : clean;
+}
+
+function problems(s: CaseSnapshot): string[] {
+  const clean = (text: string): string => withoutPersonalData(text, s.booking, s.results);
+  const lines: string[] = [];
+  for (const trouble of s.agencyTrouble ?? []) {
+    const agency = trouble.agency.toUpperCase();
+    const last = trouble.lastError
+      ? ` Last error (attempt ${trouble.lastError.attempt}${trouble.lastError.at ? `, ${readableTime(trouble.lastError.at)}` : ''}): ${clean(trouble.lastError.message)}.`
+      : '';
+    const handOver = s.retryMaxMs ? ` after ${readableDuration(s.retryMaxMs)} of failures` : '';
+    lines.push(
+      `**Problem:** ${agency} calls failing since ${readableTime(trouble.since)}; Temporal retries them with back-off.${last} ` +
+        `**Next:** check ${agency}; the case goes on by itself when it answers again${handOver ? `, and waits on an operator${handOver}` : ''}.`,
+    );
+  }
+  for (const step of s.steps.filter((x) => x.state !== 'done' && x.waitingOn?.startsWith('operator:'))) {
+    const since = s.waitingSince?.[step.name];
+    const next =
+      step.name === 'card'
+        ? `\`npm run cases -- skip ${s.caseId} card <reason>\` (it ends not-collected)`
+        : `\`npm run cases -- retry ${s.caseId} ${step.name}\` once the cause is fixed, or ` +
+          `\`npm run cases -- skip ${s.caseId} ${step.name} <reason>\``;
+    lines.push(
+      `**Problem:** the ${step.name} step waits on an operator${since ? ` since ${readableTime(since)}` : ''}` +
+        `${step.detail ? `: ${clean(step.detail)}` : ''}. **Next:** ${next}.`,
+    );
+  }
+  for (const d of s.deadlines.filter((x) => x.state === 'breached' && escalateTo[x.name])) {
+    lines.push(
+      `**Problem:** ${deadlineLabel(d.name)} breached on ${readableTime(d.dueAt)} (SlaBreached). ` +
+        `**Next:** escalate to ${escalateTo[d.name]}.`,
+    );
+  }
+  for (const o of s.overdue ?? []) {
+    const person = who[o.waitingOn.split(':')[0] ?? ''] ?? 'the desk';
+    lines.push(
+      `**Problem:** waiting on ${o.waitingOn} since ${readableTime(o.since)}, past the norm of ${readableDuration(o.normMs)} ` +
+        `(PersonOverdue). **Next:** call ${person}, or reassign.`,
+    );
+  }
+  return lines;
+}
+
+function stepLine(step: StepView, s: CaseSnapshot): string {
+  const since = s.waitingSince?.[step.name];
+  if (step.state === 'done') return `- ${step.name}: ${step.outcome ?? 'done'}`;
+  if (step.state === 'not-wanted') return `- ${step.name}: not wanted`;
+  const on = step.waitingOn ? ` on ${step.waitingOn}` : '';
+  const detail = step.detail ? ` (${withoutPersonalData(step.detail, s.booking, s.results)})` : '';
+  return `- ${step.name}: ${step.state}${on}${since ? ` since ${readableTime(since)}` : ''}${detail}`;
+}
+
+function nextDeadline(deadlines: readonly DeadlineView[]): DeadlineView | undefined {
+  return [...deadlines].filter((d) => d.state === 'running').sort((a, b) => a.dueAt.localeCompare(b.dueAt))[0];
+}
+
+/**
+ * The case in words, for the Temporal UI's "current details" (markdown): its status, what it waits on and since
+ * when, its next deadline, and a problem line with what to do for each way it can be stuck. Never personal data:
+ * references, codes, step names and outcomes, times; text from outside the code goes through `withoutPersonalData`.
+ */
+export function currentDetails(s: CaseSnapshot): string {
+  const b = s.booking;
+  const header = `Booking ${b.bookingReference} · ${b.stay.purpose} · municipality ${b.residence.municipalityCode} · desk ${s.appointment.location}`;
+  if (s.status !== 'open') {
+    const outcome = s.outcome ? withoutPersonalData(s.outcome, b, s.results) : s.status;
+    return [`**Case ${s.status}.** ${outcome}`, '', header, '', ...s.steps.map((x) => stepLine(x, s))].join('\n');
+  }
+  const lines = problems(s);
+  const waits = s.steps
+    .filter((x) => x.state !== 'done' && x.waitingOn)
+    .map((x) => `${x.waitingOn}${s.waitingSince?.[x.name] ? ` since ${readableTime(s.waitingSince[x.name]!)}` : ''}`);
+  const next = nextDeadline(s.deadlines);
+  return [
+    ...(lines.length > 0 ? [...lines, ''] : []),
+    `**Case open**, ${waits.length > 0 ? `waiting on ${[...new Set(waits)].join(', ')}` : 'waiting on nothing'}.`,
+    '',
+    next
+      ? `**Next deadline:** ${deadlineLabel(next.name)}, due ${readableTime(next.dueAt)}.`
+      : '**Next deadline:** none running.',
+    '',
+    header,
+    '',
+    ...s.steps.map((x) => stepLine(x, s)),
+  ].join('\n');
+}
+
+/** What fell short in a completed case: the wanted steps that did not end as asked. */
+const asAsked = new Set([
+  'eligible',
+  'granted',
+  'verified',
+  'registered',
+  'referred-to-rni',
+  'accepted',
+  'embassy-prints',
+  'not-needed',
+  'handed-over',
+  'issued',
+  'given',
+  'declined',
+  'not-wanted',
+]);
+
+/** `CaseOutcome`: how the case ended, by step names and outcomes only; undefined while it is open. */
+export function caseOutcome(s: Pick<CaseSnapshot, 'status' | 'steps'>): string | undefined {
+  if (s.status === 'open') return undefined;
+  if (s.status === 'closed-no-show') return 'no-show';
+  if (s.status !== 'completed') return s.status;
+  const short = s.steps.filter((x) => x.state === 'done' && x.outcome && !asAsked.has(x.outcome));
+  return short.length === 0 ? 'completed' : `completed: ${short.map((x) => `${x.name} ${x.outcome}`).join(', ')}`;
+}
