@@ -16,6 +16,7 @@ import { casesRouter } from './routes/cases';
 import { codecRouter, type CodecRouterDeps } from './routes/codec';
 import { docsRouter } from './routes/docs';
 import { householdsRouter } from './routes/households';
+import { deskRouter, type DeskOptions } from './desk/router';
 
 export interface AppDeps {
   client: Client;
@@ -35,6 +36,8 @@ export interface AppDeps {
   payloadKeys?: PayloadKeys;
   /** The codec server for the Temporal UI and CLI; omitted: no /codec routes. */
   codec?: Omit<CodecRouterDeps, 'authenticate'>;
+  /** The officers' console at /desk; omitted: no console. */
+  desk?: DeskOptions;
 }
 
 /** Request bodies are small JSON documents; anything larger is refused with 413. */
@@ -64,6 +67,18 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
+  const cases = new CaseService({
+    client: deps.client,
+    connection: deps.connection,
+    taskQueue: deps.taskQueue,
+    actionTimeoutMs: deps.actionTimeoutMs,
+    payloadKeys: deps.payloadKeys,
+  });
+  // Before the JSON-only body rule: the console's forms post as HTML forms do.
+  if (deps.desk) {
+    app.use('/desk', deskRouter({ ...deps.desk, cases, authenticate: deps.authenticate, logger: deps.logger }));
+  }
+
   app.use((req, _res, next) => {
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
     if (hasBody && !req.is('application/json')) {
@@ -73,13 +88,6 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use(express.json({ limit: bodyLimit, strict: true }));
 
-  const cases = new CaseService({
-    client: deps.client,
-    connection: deps.connection,
-    taskQueue: deps.taskQueue,
-    actionTimeoutMs: deps.actionTimeoutMs,
-    payloadKeys: deps.payloadKeys,
-  });
   app.use(
     '/v1/cases',
     casesRouter({

@@ -151,6 +151,14 @@ export class CaseService {
     }
   }
 
+  /**
+   * The booking the case started with, read from the first event of its history: no worker needs to run. Personal
+   * data: the desk console shows the newcomer's name in a page's body, and nowhere else.
+   */
+  async booking(caseId: string): Promise<Booking | undefined> {
+    return this.bounded(caseId, async () => (await startedInput(this.deps.client, caseId))?.booking);
+  }
+
   /** Runs an Update; the workflow's validator decides, and its reason becomes the 409. */
   async act<A>(caseId: string, run: (handle: ReturnType<Client['workflow']['getHandle']>) => Promise<A>): Promise<A> {
     return this.bounded(caseId, () => run(this.deps.client.workflow.getHandle(caseId)));

@@ -9,6 +9,7 @@ import { diagnoseTemporalConnection } from '../lib/temporal/diagnose';
 import { createApp } from './app';
 import { createAuthenticator } from './auth';
 import { authOptionsOf, parseApiEnv } from './config';
+import { deskOptionsOf } from './desk/config';
 
 runMain(() => {
   const config = parseApiEnv();
@@ -36,6 +37,7 @@ runMain(() => {
       urlToken: config.CODEC_URL_TOKEN,
     },
     authenticate: createAuthenticator(authOptionsOf(config)),
+    desk: deskOptionsOf(config),
   });
 
   // The connection is lazy, so a refused TLS setting would show only as 503s on /readyz: say why once, at start.

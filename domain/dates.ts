@@ -46,6 +46,15 @@ function deskMidnight(date: string): number {
   return utcMidnight - deskOffsetMinutes(first) * 60_000;
 }
 
+/** A time on the desk's clock (`YYYY-MM-DDTHH:mm`, as a form's date-time field sends it) as an instant. */
+export function deskLocalTime(local: string): Date | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(local)) return undefined;
+  const asUtc = Date.parse(`${local}:00Z`);
+  if (Number.isNaN(asUtc)) return undefined;
+  const first = asUtc - deskOffsetMinutes(asUtc) * 60_000;
+  return new Date(asUtc - deskOffsetMinutes(first) * 60_000);
+}
+
 /** The instants `[from, to)` of a day (`YYYY-MM-DD`) on the desk's clock. */
 export function deskDayBounds(date: string): { from: Date; to: Date } {
   const next = new Date(Date.parse(`${date}T00:00:00Z`) + day).toISOString().slice(0, 10);

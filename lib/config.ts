@@ -110,6 +110,22 @@ export const ApiEnvSchema = TemporalEnvSchema.extend(LogEnvSchema.shape)
     CODEC_CORS_ORIGINS: z.string().default('http://localhost:8233,http://127.0.0.1:8233'),
     /** A secret that stands in for an operator token in the codec URL (/codec/t/<secret>), for a UI without login. */
     CODEC_URL_TOKEN: emptyIsNone(z.string().min(24, 'expected at least 24 characters')),
+    /** The desk whose day list the console opens with. */
+    DESK_LOCATION: z
+      .string()
+      .regex(/^[A-Za-z0-9 ._-]{1,64}$/, 'expected a desk location such as MIC-Maastricht')
+      .default('MIC-Maastricht'),
+    /** How long a console session lasts from sign-in. */
+    DESK_SESSION_TTL: duration.default(8 * 3_600_000),
+    /** The console's OpenID Connect provider (its issuer URL); unset: no organisation sign-in. */
+    DESK_OIDC_ISSUER: emptyIsNone(z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' })),
+    DESK_OIDC_CLIENT_ID: emptyIsNone(z.string()),
+    /** Unset: a public client, protected by PKCE alone. */
+    DESK_OIDC_CLIENT_SECRET: emptyIsNone(z.string()),
+    /** The console's callback as registered at the provider, `https://…/desk/oidc/callback`. */
+    DESK_OIDC_REDIRECT_URL: emptyIsNone(z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' })),
+    /** The ID token's claim that names the officer's role. */
+    DESK_OIDC_ROLE_CLAIM: z.string().min(1).default('role'),
   });
 export type ApiConfig = z.infer<typeof ApiEnvSchema>;
 

@@ -131,6 +131,7 @@ async function startStack(supervisor: Supervisor, config: z.infer<typeof DevEnvS
   say('');
   say('The one-stop-shop case orchestrator is running:');
   say(`  API           http://localhost:${config.API_PORT}   (GET /docs, /openapi.json, /healthz, /readyz)`);
+  say(`  Desk console  http://localhost:${config.API_PORT}/desk   (sign in with a development role)`);
   say(`  Temporal UI   http://localhost:${config.TEMPORAL_UI_PORT}`);
   say(`  Temporal      ${temporalAddress}   (namespace default)`);
   say(`  Agency sandbox ${sandboxUrl}   (GET /_admin/ledger, PUT /_admin/faults; state in .data/sandbox-state.json)`);

@@ -53,6 +53,30 @@ function actionUpdate<A extends ActionName>(action: A, body: unknown, actor: Act
 }
 
 /**
+ * Takes an officer action on a case: the body parsed by the catalogue's schema, applied at most once per key, the
+ * workflow's validator deciding. The API's route and the desk console both come through here; the caller has
+ * checked the role matrix.
+ */
+export async function takeAction(
+  cases: CaseService,
+  request: { caseId: string; action: ActionName; body: unknown; actor: Actor; key: string },
+): Promise<CaseView> {
+  const {
+    update,
+    request: carried,
+    idempotency,
+  } = actionUpdate(request.action, request.body, request.actor, request.key);
+  return cases.act(request.caseId, (handle) =>
+    handle.executeUpdate(update, {
+      args: [carried],
+      // A retry of the same request under the same key is the same Update: applied at most once, answered
+      // alike. The same key with another request is another Update, which the case's validator refuses.
+      updateId: `${request.action}:${request.key}:${idempotency.fingerprint}`,
+    }),
+  );
+}
+
+/**
  * `POST /v1/cases/{caseId}/actions/{action}`: each action of the catalogue is the workflow Update it names, and
  * the workflow's validator decides whether it is possible now. Answers the case view after the action.
  */
@@ -69,15 +93,8 @@ export function actionsRouter({ cases, authenticate }: { cases: CaseService; aut
       const caseId = caseIdParam(req.params.caseId);
       const action = actionParam(req.params.action);
       const key = idempotencyKeyOf(req, res);
-      const { update, request, idempotency } = actionUpdate(action, req.body, res.locals.actor as Actor, key);
-      const view = await cases.act(caseId, (handle) =>
-        handle.executeUpdate(update, {
-          args: [request],
-          // A retry of the same request under the same key is the same Update: applied at most once, answered
-          // alike. The same key with another request is another Update, which the case's validator refuses.
-          updateId: `${action}:${key}:${idempotency.fingerprint}`,
-        }),
-      );
+      const actor = res.locals.actor as Actor;
+      const view = await takeAction(cases, { caseId, action, body: req.body, actor, key });
       res.json(viewFor(res.locals.actor as Actor, view));
     },
   );

@@ -26,7 +26,7 @@ export function caseIdParam(value: unknown): string {
 }
 
 /** The visibility query of a work list. Values are pattern-checked by the schema, so they cannot leave the quotes. */
-function listQuery(q: ListCasesQuery): string {
+export function listQuery(q: Omit<ListCasesQuery, 'pageSize'>): string {
   const conditions = [caseWorkflowsQuery];
   if (q.status) conditions.push(`CaseStatus = '${q.status}'`);
   if (q.waitingOn) conditions.push(`WaitingOn = '${q.waitingOn}'`);

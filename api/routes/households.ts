@@ -25,20 +25,28 @@ export function householdsRouter({ cases, authenticate }: HouseholdsRouterDeps):
     const reference = String(req.params.householdReference);
     const unknown = new HttpProblem(404, 'Not Found', `There is no household ${reference.slice(0, 80)}.`);
     if (!householdReferencePattern.test(reference)) throw unknown;
-    const actor = res.locals.actor as Actor;
-    const found = await cases.listAll(`${caseWorkflowsQuery} AND Household = '${reference}'`, maxMembers);
-    const ordered = found.sort(
-      (a, b) =>
-        (a.appointmentAt?.getTime() ?? Infinity) - (b.appointmentAt?.getTime() ?? Infinity) ||
-        a.caseId.localeCompare(b.caseId),
-    );
-    const members = (await Promise.all(ordered.map(async (c) => visibleTo(actor, await cases.view(c.caseId))))).filter(
-      (view): view is RoleView => view !== undefined,
-    );
+    const members = await householdMembers(cases, res.locals.actor as Actor, reference);
     if (members.length === 0) throw unknown;
     res.json({ householdReference: reference, members });
   });
   return router;
+}
+
+/**
+ * Every member's case the actor may see, earliest appointment first; none for a reference that is not one. The API
+ * and the desk console's case page both read a household through here.
+ */
+export async function householdMembers(cases: CaseService, actor: Actor, reference: string): Promise<RoleView[]> {
+  if (!householdReferencePattern.test(reference)) return [];
+  const found = await cases.listAll(`${caseWorkflowsQuery} AND Household = '${reference}'`, maxMembers);
+  const ordered = found.sort(
+    (a, b) =>
+      (a.appointmentAt?.getTime() ?? Infinity) - (b.appointmentAt?.getTime() ?? Infinity) ||
+      a.caseId.localeCompare(b.caseId),
+  );
+  return (await Promise.all(ordered.map(async (c) => visibleTo(actor, await cases.view(c.caseId))))).filter(
+    (view): view is RoleView => view !== undefined,
+  );
 }
 
 function visibleTo(actor: Actor, view: Parameters<typeof viewFor>[1]): RoleView | undefined {

@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import { createApp } from '../../api/app';
 import { createAuthenticator } from '../../api/auth';
 import { authOptionsOf, parseApiEnv } from '../../api/config';
+import { deskOptionsOf } from '../../api/desk/config';
 import { AesGcmCodec, parsePayloadKeys } from '../../lib/encryption';
 import { createLogger, type Logger } from '../../lib/logger';
 import type { Role } from '../../workflows/definitions';
@@ -64,6 +65,7 @@ export function testApp(options: TestAppOptions): Express {
       urlToken: testCodecUrlToken,
     },
     authenticate: createAuthenticator(authOptionsOf(config)),
+    desk: deskOptionsOf(config),
   });
 }
 

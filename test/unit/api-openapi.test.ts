@@ -80,7 +80,8 @@ describe('api: OpenAPI document and docs page', () => {
   });
 
   it('documents every route the app serves, and every documented operation is served', async () => {
-    const served = servedRoutes(app);
+    // The desk console's pages and forms are for people in a browser, not part of the API's contract.
+    const served = servedRoutes(app).filter((route) => !route.path.startsWith('/desk'));
     const documented = documentedOperations(doc);
     assert.ok(served.length >= 8, `express reported only ${served.length} routes`);
     for (const route of served) {

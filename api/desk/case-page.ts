@@ -1,0 +1,265 @@
+import { randomUUID } from 'node:crypto';
+import type { ActionName } from '../../workflows/actions';
+import type { AuditEntry, CaseView } from '../../workflows/definitions';
+import type { RoleView } from '../case-views';
+import { actionsAnswering, consoleActions, formFields, turnOf, type FormField } from './action-forms';
+import { html, type Html } from './html';
+import { label, messages, type Messages } from './i18n';
+import { csrfField, deskDateTime, layout, type PageContext } from './layout';
+
+/** What went wrong with the action the officer just sent, shown beside its form. */
+export interface ActionOutcome {
+  action: ActionName;
+  ok: boolean;
+  /** The case's reason (409), the fields (400) or the service's message. */
+  message?: string;
+  title?: string;
+  invalidFields?: { name: string; reason: string }[];
+  /** What the officer typed, kept for a second try. */
+  values?: Record<string, unknown>;
+}
+
+export interface CaseModel {
+  view: RoleView;
+  name?: string;
+  household: { caseId: string; name?: string; status?: string }[];
+  outcome?: ActionOutcome;
+}
+
+const isFullView = (view: RoleView): view is CaseView => 'audit' in view && 'steps' in view;
+
+export function casePage(ctx: PageContext, model: CaseModel): Html {
+  const t = messages[ctx.lang];
+  const view = model.view;
+  const title = model.name ?? view.caseId;
+  const body = html`<p class="utrecht-paragraph">
+      <a class="utrecht-link utrecht-link--html-a" href="/desk">${t.backToDayList}</a>
+    </p>
+    <h1 class="utrecht-heading-1">${title}</h1>
+    <p class="utrecht-paragraph desk-muted">
+      ${view.caseId} · ${view.status}${'outcome' in view && view.outcome ? ` · ${view.outcome}` : ''}
+    </p>
+    ${model.outcome?.ok ? html`<div class="utrecht-alert utrecht-alert--ok" role="status" id="action-done"><p class="utrecht-paragraph">${t.done(t.actions[model.outcome.action])}</p></div>` : ''}
+    ${isFullView(view) ? fullCase(ctx, view, model) : html`<div class="utrecht-alert utrecht-alert--warning" role="status"><p class="utrecht-paragraph">${'needsOperator' in view ? view.needsOperator.detail : ''}</p></div>`}`;
+  return layout(ctx, title, body);
+}
+
+function fullCase(ctx: PageContext, view: CaseView, model: CaseModel): Html {
+  const t = messages[ctx.lang];
+  return html`<dl class="utrecht-data-list desk-facts">
+      <div class="utrecht-data-list__item">
+        <dt class="utrecht-data-list__item-key">${t.appointment}</dt>
+        <dd class="utrecht-data-list__item-value">
+          ${deskDateTime(view.appointment.startsAt, ctx.lang)}, ${view.appointment.location}
+        </dd>
+      </div>
+      ${
+        view.returnVisit
+          ? html`<div class="utrecht-data-list__item">
+              <dt class="utrecht-data-list__item-key">${t.returnVisit}</dt>
+              <dd class="utrecht-data-list__item-value">
+                ${deskDateTime(view.returnVisit.startsAt, ctx.lang)}, ${view.returnVisit.location}
+                (${label(t.values, view.returnVisit.purpose)}, ${view.returnVisit.state})
+              </dd>
+            </div>`
+          : ''
+      }
+      <div class="utrecht-data-list__item">
+        <dt class="utrecht-data-list__item-key">${t.waitsOn}</dt>
+        <dd class="utrecht-data-list__item-value" id="waits-on">
+          ${view.waitingOn.length === 0 ? t.nothing : view.waitingOn.map((w) => `${label(t.waits, w)} (${label(t.turns, turnOf(w))})`).join(', ')}
+        </dd>
+      </div>
+    </dl>
+    ${actionsSection(ctx, view, model.outcome)}
+    <section aria-labelledby="steps-heading">
+      <h2 class="utrecht-heading-2" id="steps-heading">${t.steps}</h2>
+      <ol class="utrecht-ordered-list desk-timeline">
+        ${view.steps
+          .filter((s) => s.state !== 'not-wanted')
+          .map(
+            (s) =>
+              html`<li class="utrecht-ordered-list__item desk-step desk-step--${s.state}">
+                <strong>${label(t.stepNames, s.name)}</strong>:
+                ${label(t.stepStates, s.state)}${s.outcome ? ` · ${s.outcome}` : ''}${s.waitingOn ? ` · ${t.waitsOn.toLowerCase()} ${label(t.waits, s.waitingOn)}` : ''}${s.detail ? html` <span class="desk-muted">${s.detail}</span>` : ''}
+              </li>`,
+          )}
+      </ol>
+    </section>
+    <section aria-labelledby="deadlines-heading">
+      <h2 class="utrecht-heading-2" id="deadlines-heading">${t.deadlines}</h2>
+      ${
+        view.deadlines.length === 0
+          ? html`<p class="utrecht-paragraph">${t.nothing}</p>`
+          : html`<ul class="utrecht-unordered-list">
+              ${view.deadlines.map((d) => html`<li class="utrecht-unordered-list__item">${d.name}: ${t.due.toLowerCase()} ${deskDateTime(d.dueAt, ctx.lang)} (${d.state})</li>`)}
+            </ul>`
+      }
+    </section>
+    <section aria-labelledby="results-heading">
+      <h2 class="utrecht-heading-2" id="results-heading">${t.results}</h2>
+      ${
+        Object.keys(view.results).length === 0
+          ? html`<p class="utrecht-paragraph">${t.noResults}</p>`
+          : html`<dl class="utrecht-data-list" id="results">
+              ${Object.entries(view.results).map(
+                ([k, v]) =>
+                  html`<div class="utrecht-data-list__item">
+                    <dt class="utrecht-data-list__item-key">${label(t.resultNames, k)}</dt>
+                    <dd class="utrecht-data-list__item-value" data-result="${k}">${v}</dd>
+                  </div>`,
+              )}
+            </dl>`
+      }
+    </section>
+    <section aria-labelledby="household-heading">
+      <h2 class="utrecht-heading-2" id="household-heading">${t.household}</h2>
+      ${
+        model.household.length === 0
+          ? html`<p class="utrecht-paragraph">${t.noHousehold}</p>`
+          : html`<ul class="utrecht-unordered-list">
+              ${model.household.map((m) => html`<li class="utrecht-unordered-list__item"><a class="utrecht-link utrecht-link--html-a" href="/desk/cases/${m.caseId}">${m.name ?? m.caseId}</a> (${m.status ?? ''})</li>`)}
+            </ul>`
+      }
+    </section>
+    ${auditSection(t, ctx, view.audit)}`;
+}
+
+function auditSection(t: Messages, ctx: PageContext, audit: AuditEntry[]): Html {
+  return html`<section aria-labelledby="audit-heading">
+    <h2 class="utrecht-heading-2" id="audit-heading">${t.audit}</h2>
+    <table class="utrecht-table" id="audit">
+      <thead class="utrecht-table__header">
+        <tr class="utrecht-table__row">
+          <th class="utrecht-table__header-cell" scope="col">${t.at}</th>
+          <th class="utrecht-table__header-cell" scope="col">${t.who}</th>
+          <th class="utrecht-table__header-cell" scope="col">${t.what}</th>
+          <th class="utrecht-table__header-cell" scope="col">${t.reason}</th>
+          <th class="utrecht-table__header-cell" scope="col">${t.note}</th>
+        </tr>
+      </thead>
+      <tbody class="utrecht-table__body">
+        ${audit.map(
+          (a) =>
+            html`<tr class="utrecht-table__row">
+              <td class="utrecht-table__cell">${deskDateTime(a.at, ctx.lang)}</td>
+              <td class="utrecht-table__cell">${a.actor.id} (${t.roles[a.actor.role] ?? a.actor.role})</td>
+              <td class="utrecht-table__cell">${a.action}${a.detail ? `: ${a.detail}` : ''}</td>
+              <td class="utrecht-table__cell">${a.reason ?? ''}</td>
+              <td class="utrecht-table__cell">${a.note ?? ''}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+  </section>`;
+}
+
+function actionsSection(ctx: PageContext, view: CaseView, outcome: ActionOutcome | undefined): Html {
+  const t = messages[ctx.lang];
+  const role = ctx.session!.actor.role;
+  const actions = consoleActions(role);
+  if (actions.length === 0) return html`<p class="utrecht-paragraph">${t.readOnly}</p>`;
+  if (view.status !== 'open') return html`<p class="utrecht-paragraph">${t.closed}</p>`;
+  const now = actionsAnswering(view.waitingOn);
+  const first = actions.filter((a) => now.has(a));
+  const others = actions.filter((a) => !now.has(a));
+  const open = outcome !== undefined && !outcome.ok && others.includes(outcome.action);
+  return html`<section aria-labelledby="next-heading" class="desk-actions">
+    <h2 class="utrecht-heading-2" id="next-heading">${t.nextSteps}</h2>
+    ${first.length === 0 ? html`<p class="utrecht-paragraph">${t.noNextSteps}</p>` : first.map((a) => actionForm(ctx, view, a, outcome))}
+    ${
+      others.length === 0
+        ? ''
+        : html`<details class="desk-other-actions" ${open ? html` open` : ''}>
+            <summary>${t.otherActions}</summary>
+            ${others.map((a) => actionForm(ctx, view, a, outcome))}
+          </details>`
+    }
+  </section>`;
+}
+
+function actionForm(ctx: PageContext, view: CaseView, action: ActionName, outcome: ActionOutcome | undefined): Html {
+  const t = messages[ctx.lang];
+  const mine = outcome && outcome.action === action && !outcome.ok ? outcome : undefined;
+  const id = `action-${action}`;
+  const errorOf = (name: string): string | undefined => mine?.invalidFields?.find((f) => f.name === name)?.reason;
+  const valueOf = (name: string): string => (typeof mine?.values?.[name] === 'string' ? mine.values[name] : '');
+  return html`<form
+    method="post"
+    action="/desk/cases/${view.caseId}/actions/${action}"
+    class="utrecht-form desk-action"
+    id="${id}"
+    aria-labelledby="${id}-title"
+  >
+    <h3 class="utrecht-heading-3" id="${id}-title">${t.actions[action]}</h3>
+    ${
+      mine
+        ? html`<div class="utrecht-alert utrecht-alert--error" role="alert" id="${id}-error">
+            <p class="utrecht-paragraph"><strong>${mine.title ?? t.notNow}:</strong> ${mine.message ?? ''}</p>
+          </div>`
+        : ''
+    }
+    ${csrfField(ctx.session)}<input type="hidden" name="_key" value="${randomUUID()}" />
+    ${formFields(action).map((f) => fieldMarkup(t, id, f, valueOf(f.name), errorOf(f.name)))}
+    <button type="submit" class="utrecht-button utrecht-button--primary-action">${t.actions[action]}</button>
+  </form>`;
+}
+
+function fieldMarkup(t: Messages, formId: string, field: FormField, value: string, error: string | undefined): Html {
+  const id = `${formId}-${field.name}`;
+  const labelText = html`${label(t.fields, field.name)}${field.required ? '' : html` <span class="desk-muted">(${t.optional})</span>`}`;
+  const described = error ? `${id}-error` : field.name === 'reason' && !field.required ? `${id}-hint` : undefined;
+  const aria = html`${described ? html` aria-describedby="${described}"` : ''}${error ? html` aria-invalid="true"` : ''}`;
+  const errorLine = error
+    ? html`<p class="utrecht-form-field-error-message" id="${id}-error">${error}</p>`
+    : field.name === 'reason' && !field.required
+      ? html`<p class="utrecht-form-field-description" id="${id}-hint">${t.reasonHint}</p>`
+      : '';
+  // Radios are not `required`: the theme paints an untouched required group as invalid. The case's schema says
+  // what is missing, beside the field, when the form comes back.
+  if (field.kind === 'choice') {
+    return html`<fieldset class="utrecht-form-fieldset utrecht-form-field" ${aria}>
+      <legend class="utrecht-form-fieldset__legend utrecht-form-label">${labelText}</legend>
+      ${errorLine}${field.options!.map(
+        (option, i) =>
+          html`<div class="utrecht-form-field utrecht-form-field--radio">
+            <input
+              class="utrecht-radio-button utrecht-radio-button--html-input"
+              type="radio"
+              id="${id}-${i}"
+              name="${field.name}"
+              value="${option}"
+              ${option === value ? html` checked` : ''}
+            />
+            <label class="utrecht-form-label utrecht-form-label--radio" for="${id}-${i}"
+              >${label(t.values, option)}</label
+            >
+          </div>`,
+      )}
+    </fieldset>`;
+  }
+  const control =
+    field.kind === 'long-text' || field.kind === 'lines'
+      ? html`<textarea
+          class="utrecht-textarea utrecht-textarea--html-textarea"
+          id="${id}"
+          name="${field.name}"
+          rows="3"
+          ${field.required ? html` required` : ''}${aria}
+        >
+${value}</textarea>`
+      : html`<input
+          class="utrecht-textbox utrecht-textbox--html-input"
+          id="${id}"
+          name="${field.name}"
+          value="${value}"
+          type="${field.kind === 'integer' ? 'number' : field.kind === 'date-time' ? 'datetime-local' : 'text'}"
+          ${field.min !== undefined ? html` min="${field.min}"` : ''}${field.max !== undefined ? html` max="${field.max}"` : ''}${field.required ? html` required` : ''}${aria}
+        />`;
+  return html`<div class="utrecht-form-field">
+    <label class="utrecht-form-label" for="${id}"
+      >${labelText}${field.kind === 'lines' ? ` (${t.onePerLine})` : ''}</label
+    >
+    ${errorLine}${control}
+  </div>`;
+}

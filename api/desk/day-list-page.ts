@@ -1,0 +1,107 @@
+import { turnOf } from './action-forms';
+import { html, type Html } from './html';
+import { label, messages } from './i18n';
+import { deskTime, layout, type PageContext } from './layout';
+
+/** One appointment of the day list. `name` is personal data: it appears in the page body only. */
+export interface DayRow {
+  caseId: string;
+  appointmentAt?: Date;
+  name?: string;
+  status?: string;
+  waitingOn: string[];
+  problem: boolean;
+}
+
+export const dayFilters = ['all', 'mine', 'problems'] as const;
+export type DayFilter = (typeof dayFilters)[number];
+
+export interface DayListModel {
+  date: string;
+  location: string;
+  filter: DayFilter;
+  rows: DayRow[];
+  refreshSeconds: number;
+}
+
+export function dayListPage(ctx: PageContext, model: DayListModel): Html {
+  const t = messages[ctx.lang];
+  const option = (value: string, text: string, selected: boolean): Html =>
+    html`<option value="${value}" ${selected ? html` selected` : ''}>${text}</option>`;
+  const body = html`<h1 class="utrecht-heading-1">${t.dayList}</h1>
+    <form method="get" action="/desk" class="desk-filters">
+      <div class="utrecht-form-field">
+        <label class="utrecht-form-label" for="date">${t.date}</label>
+        <input
+          class="utrecht-textbox utrecht-textbox--html-input"
+          type="date"
+          id="date"
+          name="date"
+          value="${model.date}"
+          required
+        />
+      </div>
+      <div class="utrecht-form-field">
+        <label class="utrecht-form-label" for="location">${t.location}</label>
+        <input
+          class="utrecht-textbox utrecht-textbox--html-input"
+          type="text"
+          id="location"
+          name="location"
+          value="${model.location}"
+          required
+        />
+      </div>
+      <div class="utrecht-form-field">
+        <label class="utrecht-form-label" for="filter">${t.filter}</label>
+        <select class="utrecht-select utrecht-select--html-select" id="filter" name="filter">
+          ${(['all', 'mine', 'problems'] as const).map((f) => option(f, t.filters[f], f === model.filter))}
+        </select>
+      </div>
+      <button type="submit" class="utrecht-button utrecht-button--primary-action">${t.show}</button>
+    </form>
+    <section id="day-list" data-refresh-seconds="${model.refreshSeconds}" aria-labelledby="day-list-heading">
+      <h2 class="utrecht-heading-2" id="day-list-heading">${t.filters[model.filter]}</h2>
+      <p class="utrecht-paragraph desk-muted">${t.lastUpdated(deskTime(new Date(), ctx.lang))}</p>
+      ${model.rows.length === 0 ? html`<p class="utrecht-paragraph">${t.noAppointments}</p>` : dayTable(ctx, model.rows)}
+    </section>`;
+  return layout(ctx, t.dayList, body);
+}
+
+function dayTable(ctx: PageContext, rows: DayRow[]): Html {
+  const t = messages[ctx.lang];
+  return html`<table class="utrecht-table desk-day-table">
+    <thead class="utrecht-table__header">
+      <tr class="utrecht-table__row">
+        <th class="utrecht-table__header-cell" scope="col">${t.time}</th>
+        <th class="utrecht-table__header-cell" scope="col">${t.newcomer}</th>
+        <th class="utrecht-table__header-cell" scope="col">${t.waitsOn}</th>
+        <th class="utrecht-table__header-cell" scope="col">${t.turn}</th>
+        <th class="utrecht-table__header-cell" scope="col">${t.status}</th>
+      </tr>
+    </thead>
+    <tbody class="utrecht-table__body">
+      ${rows.map(
+        (row) =>
+          html`<tr class="utrecht-table__row" data-case-id="${row.caseId}">
+            <td class="utrecht-table__cell">${deskTime(row.appointmentAt, ctx.lang)}</td>
+            <td class="utrecht-table__cell">
+              <a class="utrecht-link utrecht-link--html-a" href="/desk/cases/${row.caseId}"
+                >${row.name ?? row.caseId}</a
+              >
+              <span class="desk-muted">${row.caseId}</span>
+            </td>
+            <td class="utrecht-table__cell">
+              ${row.waitingOn.length === 0 ? t.nothing : row.waitingOn.map((w) => label(t.waits, w)).join(', ')}
+            </td>
+            <td class="utrecht-table__cell">
+              ${[...new Set(row.waitingOn.map((w) => label(t.turns, turnOf(w))))].join(', ')}
+            </td>
+            <td class="utrecht-table__cell">
+              ${row.status ?? ''}${row.problem ? html` <strong class="desk-problem">${t.problem}</strong>` : ''}
+            </td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
+}

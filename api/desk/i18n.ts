@@ -1,0 +1,407 @@
+import type { ActionName } from '../../workflows/actions';
+import type { Role } from '../../workflows/definitions';
+
+export const languages = ['nl', 'en'] as const;
+export type Lang = (typeof languages)[number];
+
+export const isLang = (value: unknown): value is Lang => value === 'nl' || value === 'en';
+
+/** The language of a request without a chosen one: the first of ours the browser names, else Dutch. */
+export function langOf(acceptLanguage: string | undefined): Lang {
+  for (const tag of (acceptLanguage ?? '').split(',')) {
+    const primary = tag.trim().slice(0, 2).toLowerCase();
+    if (isLang(primary)) return primary;
+  }
+  return 'nl';
+}
+
+type Labels = Record<string, string>;
+
+interface Messages {
+  appName: string;
+  skipToContent: string;
+  signIn: string;
+  signInTitle: string;
+  signInDev: string;
+  signInDevHint: string;
+  signInOidc: string;
+  signInNone: string;
+  signOut: string;
+  signedInAs: (actor: string, role: string) => string;
+  otherLanguage: string;
+  dayList: string;
+  date: string;
+  location: string;
+  show: string;
+  filter: string;
+  filters: Record<'all' | 'mine' | 'problems', string>;
+  lastUpdated: (time: string) => string;
+  noAppointments: string;
+  time: string;
+  newcomer: string;
+  caseCol: string;
+  waitsOn: string;
+  turn: string;
+  status: string;
+  nothing: string;
+  problem: string;
+  backToDayList: string;
+  appointment: string;
+  returnVisit: string;
+  nextSteps: string;
+  noNextSteps: string;
+  otherActions: string;
+  readOnly: string;
+  closed: string;
+  steps: string;
+  deadlines: string;
+  due: string;
+  results: string;
+  noResults: string;
+  audit: string;
+  at: string;
+  who: string;
+  what: string;
+  reason: string;
+  note: string;
+  household: string;
+  noHousehold: string;
+  submit: string;
+  optional: string;
+  onePerLine: string;
+  reasonHint: string;
+  done: (action: string) => string;
+  notNow: string;
+  invalid: string;
+  unprocessable: string;
+  unavailable: string;
+  errorTitle: string;
+  requestId: string;
+  roles: Record<Role, string>;
+  turns: Labels;
+  waits: Labels;
+  stepNames: Labels;
+  stepStates: Labels;
+  actions: Record<ActionName, string>;
+  fields: Labels;
+  values: Labels;
+  resultNames: Labels;
+}
+
+const en: Messages = {
+  appName: 'One-stop desk',
+  skipToContent: 'Skip to content',
+  signIn: 'Sign in',
+  signInTitle: 'Sign in to the desk console',
+  signInDev: 'Development sign-in',
+  signInDevHint: 'Only in development: pick the role to work in.',
+  signInOidc: 'Sign in with your organisation account',
+  signInNone: 'No sign-in is configured for this console.',
+  signOut: 'Sign out',
+  signedInAs: (actor, role) => `Signed in as ${actor} (${role})`,
+  otherLanguage: 'Nederlands',
+  dayList: 'Day list',
+  date: 'Date',
+  location: 'Desk',
+  show: 'Show',
+  filter: 'Show cases',
+  filters: { all: 'All appointments', mine: 'Waiting on me', problems: 'Problem cases' },
+  lastUpdated: (time) => `Updated at ${time}; refreshes by itself.`,
+  noAppointments: 'No appointments match.',
+  time: 'Time',
+  newcomer: 'Newcomer',
+  caseCol: 'Case',
+  waitsOn: 'Waits on',
+  turn: 'Whose turn',
+  status: 'Status',
+  nothing: 'nothing',
+  problem: 'Problem',
+  backToDayList: 'Back to the day list',
+  appointment: 'Appointment',
+  returnVisit: 'Return visit',
+  nextSteps: 'Your next step',
+  noNextSteps: 'The case waits on nobody in your role right now.',
+  otherActions: 'Other actions of your role',
+  readOnly: 'Operators read cases here; they repair them with the operator command.',
+  closed: 'The case is closed; it takes no more actions.',
+  steps: 'Steps',
+  deadlines: 'Running deadlines',
+  due: 'Due',
+  results: 'Results',
+  noResults: 'No results yet.',
+  audit: 'Audit trail',
+  at: 'When',
+  who: 'Who',
+  what: 'What',
+  reason: 'Reason',
+  note: 'Note',
+  household: 'Household',
+  noHousehold: 'No other members.',
+  submit: 'Submit',
+  optional: 'optional',
+  onePerLine: 'one per line',
+  reasonHint: 'Required when you refuse.',
+  done: (action) => `Done: ${action}. The case as it is now:`,
+  notNow: 'Not possible now',
+  invalid: 'Check the fields',
+  unprocessable: 'Not accepted',
+  unavailable: 'The service does not answer right now; try again shortly. Nothing was lost.',
+  errorTitle: 'Something went wrong',
+  requestId: 'Request id',
+  roles: {
+    'booking-site': 'booking site',
+    'desk-officer': 'desk officer',
+    'ind-officer': 'IND officer',
+    'expat-advisor': 'expat advisor',
+    agency: 'agency',
+    operator: 'operator',
+  },
+  turns: {
+    desk: 'desk officer',
+    ind: 'IND',
+    expat: 'expat advisor',
+    newcomer: 'newcomer',
+    operator: 'operator',
+    agency: 'agency',
+    'booking-site': 'booking site',
+  },
+  waits: {
+    'desk:check-in': 'check-in',
+    'desk:identity': 'identity check',
+    'desk:address': 'address decision',
+    'desk:card-hand-over': 'card hand-over',
+    'ind:biometrics': 'biometrics',
+    'ind:embassy-prints': 'embassy prints',
+    'ind:decision': 'permit decision',
+    'ind:card': 'residence card',
+    'ind:return-visa': 'return visa',
+    'expat:advice': 'advice session',
+    'newcomer:documents': 'documents',
+    'booking-site:reschedule': 'a new appointment',
+  },
+  stepNames: {
+    eligibility: 'Eligibility',
+    permit: 'Residence permit',
+    'check-in': 'Check-in',
+    brp: 'BRP registration',
+    biometrics: 'Biometrics',
+    card: 'Residence card',
+    'return-visa': 'Return visa',
+    advice: 'Advice',
+  },
+  stepStates: { 'not-wanted': 'not wanted', blocked: 'blocked', waiting: 'waiting', running: 'running', done: 'done' },
+  actions: {
+    'check-in': 'Check in',
+    'resolve-identity': 'Resolve identity',
+    'resolve-address': 'Decide on the address',
+    'capture-biometrics': 'Record biometrics capture',
+    'record-biometrics-quality': 'Record biometrics quality',
+    'record-embassy-prints': 'Judge embassy prints',
+    'record-permit-decision': 'Record permit decision',
+    'extend-decision-term': 'Extend decision term',
+    'request-documents': 'Request documents',
+    'documents-supplied': 'Documents supplied',
+    'decide-return-visa': 'Decide on the return visa',
+    'hand-over-card': 'Hand over the card',
+    'record-advice': 'Record advice',
+    reschedule: 'Reschedule',
+    'schedule-visit': 'Schedule a return visit',
+    withdraw: 'Withdraw',
+    'retry-step': 'Retry step',
+    'skip-step': 'Skip step',
+  },
+  fields: {
+    identity: 'Identity',
+    note: 'Note',
+    reason: 'Reason',
+    decision: 'Decision',
+    captureReference: 'Capture reference',
+    result: 'Result',
+    quality: 'Quality',
+    days: 'Days',
+    documents: 'Documents',
+    dueAt: 'Due at',
+    outcome: 'Outcome',
+    purpose: 'Purpose',
+    startsAt: 'Starts at',
+    location: 'Desk',
+    step: 'Step',
+  },
+  values: {},
+  resultNames: { bsn: 'BSN', indApplicationNumber: 'IND application number', returnVisa: 'Return visa' },
+};
+
+const nl: Messages = {
+  ...en,
+  appName: 'Eén-loketbalie',
+  skipToContent: 'Naar de inhoud',
+  signIn: 'Inloggen',
+  signInTitle: 'Inloggen op de baliecomputer',
+  signInDev: 'Inloggen voor ontwikkeling',
+  signInDevHint: 'Alleen tijdens ontwikkeling: kies de rol waarin u werkt.',
+  signInOidc: 'Inloggen met uw organisatieaccount',
+  signInNone: 'Voor deze console is geen inlogmethode ingesteld.',
+  signOut: 'Uitloggen',
+  signedInAs: (actor, role) => `Ingelogd als ${actor} (${role})`,
+  otherLanguage: 'English',
+  dayList: 'Daglijst',
+  date: 'Datum',
+  location: 'Balie',
+  show: 'Tonen',
+  filter: 'Zaken tonen',
+  filters: { all: 'Alle afspraken', mine: 'Wachten op mij', problems: 'Probleemzaken' },
+  lastUpdated: (time) => `Bijgewerkt om ${time}; ververst vanzelf.`,
+  noAppointments: 'Geen afspraken gevonden.',
+  time: 'Tijd',
+  newcomer: 'Nieuwkomer',
+  caseCol: 'Zaak',
+  waitsOn: 'Wacht op',
+  turn: 'Aan de beurt',
+  status: 'Status',
+  nothing: 'niets',
+  problem: 'Probleem',
+  backToDayList: 'Terug naar de daglijst',
+  appointment: 'Afspraak',
+  returnVisit: 'Vervolgafspraak',
+  nextSteps: 'Uw volgende stap',
+  noNextSteps: 'De zaak wacht nu op niemand in uw rol.',
+  otherActions: 'Andere handelingen van uw rol',
+  readOnly: 'Beheerders lezen zaken hier; herstellen doen zij met het beheercommando.',
+  closed: 'De zaak is gesloten; er zijn geen handelingen meer mogelijk.',
+  steps: 'Stappen',
+  deadlines: 'Lopende termijnen',
+  due: 'Uiterlijk',
+  results: 'Resultaten',
+  noResults: 'Nog geen resultaten.',
+  audit: 'Logboek',
+  at: 'Wanneer',
+  who: 'Wie',
+  what: 'Wat',
+  reason: 'Reden',
+  note: 'Notitie',
+  household: 'Huishouden',
+  noHousehold: 'Geen andere leden.',
+  submit: 'Versturen',
+  optional: 'optioneel',
+  onePerLine: 'één per regel',
+  reasonHint: 'Verplicht bij een weigering.',
+  done: (action) => `Gedaan: ${action}. De zaak zoals die nu is:`,
+  notNow: 'Nu niet mogelijk',
+  invalid: 'Controleer de velden',
+  unprocessable: 'Niet aanvaard',
+  unavailable: 'De dienst antwoordt nu niet; probeer het zo opnieuw. Er is niets verloren.',
+  errorTitle: 'Er ging iets mis',
+  requestId: 'Verzoeknummer',
+  roles: {
+    'booking-site': 'boekingssite',
+    'desk-officer': 'baliemedewerker',
+    'ind-officer': 'IND-medewerker',
+    'expat-advisor': 'expat-adviseur',
+    agency: 'instantie',
+    operator: 'beheerder',
+  },
+  turns: {
+    desk: 'baliemedewerker',
+    ind: 'IND',
+    expat: 'expat-adviseur',
+    newcomer: 'nieuwkomer',
+    operator: 'beheerder',
+    agency: 'instantie',
+    'booking-site': 'boekingssite',
+  },
+  waits: {
+    'desk:check-in': 'aanmelding',
+    'desk:identity': 'identiteitscontrole',
+    'desk:address': 'besluit over het adres',
+    'desk:card-hand-over': 'uitreiking van de pas',
+    'ind:biometrics': 'biometrie',
+    'ind:embassy-prints': 'vingerafdrukken van de ambassade',
+    'ind:decision': 'besluit op de aanvraag',
+    'ind:card': 'verblijfsdocument',
+    'ind:return-visa': 'terugkeervisum',
+    'expat:advice': 'adviesgesprek',
+    'newcomer:documents': 'documenten',
+    'booking-site:reschedule': 'een nieuwe afspraak',
+  },
+  stepNames: {
+    eligibility: 'Toelaatbaarheid',
+    permit: 'Verblijfsvergunning',
+    'check-in': 'Aanmelding',
+    brp: 'Inschrijving BRP',
+    biometrics: 'Biometrie',
+    card: 'Verblijfsdocument',
+    'return-visa': 'Terugkeervisum',
+    advice: 'Advies',
+  },
+  stepStates: {
+    'not-wanted': 'niet gevraagd',
+    blocked: 'geblokkeerd',
+    waiting: 'wacht',
+    running: 'loopt',
+    done: 'klaar',
+  },
+  actions: {
+    'check-in': 'Aanmelden',
+    'resolve-identity': 'Identiteit vaststellen',
+    'resolve-address': 'Besluiten over het adres',
+    'capture-biometrics': 'Biometrie vastleggen',
+    'record-biometrics-quality': 'Kwaliteit biometrie vastleggen',
+    'record-embassy-prints': 'Vingerafdrukken ambassade beoordelen',
+    'record-permit-decision': 'Besluit op de aanvraag vastleggen',
+    'extend-decision-term': 'Beslistermijn verlengen',
+    'request-documents': 'Documenten opvragen',
+    'documents-supplied': 'Documenten ontvangen',
+    'decide-return-visa': 'Besluiten over het terugkeervisum',
+    'hand-over-card': 'Pas uitreiken',
+    'record-advice': 'Advies vastleggen',
+    reschedule: 'Verzetten',
+    'schedule-visit': 'Vervolgafspraak maken',
+    withdraw: 'Intrekken',
+    'retry-step': 'Stap opnieuw proberen',
+    'skip-step': 'Stap overslaan',
+  },
+  fields: {
+    identity: 'Identiteit',
+    note: 'Notitie',
+    reason: 'Reden',
+    decision: 'Besluit',
+    captureReference: 'Referentie van de opname',
+    result: 'Uitkomst',
+    quality: 'Kwaliteit',
+    days: 'Dagen',
+    documents: 'Documenten',
+    dueAt: 'Uiterlijk op',
+    outcome: 'Uitkomst',
+    purpose: 'Doel',
+    startsAt: 'Begint om',
+    location: 'Balie',
+    step: 'Stap',
+  },
+  values: {
+    verified: 'vastgesteld',
+    'in-doubt': 'twijfel',
+    'not-verified': 'niet vastgesteld',
+    accept: 'aanvaarden',
+    'refer-to-rni': 'doorverwijzen naar de RNI',
+    refuse: 'weigeren',
+    accepted: 'goedgekeurd',
+    'retake-needed': 'opnieuw nodig',
+    usable: 'bruikbaar',
+    unusable: 'onbruikbaar',
+    granted: 'verleend',
+    refused: 'geweigerd',
+    inadmissible: 'niet-ontvankelijk',
+    issue: 'verlenen',
+    given: 'gegeven',
+    declined: 'afgeslagen',
+    'biometrics-retake': 'biometrie opnieuw',
+    'card-collection': 'pas ophalen',
+  },
+  resultNames: { bsn: 'BSN', indApplicationNumber: 'IND-aanvraagnummer', returnVisa: 'Terugkeervisum' },
+};
+
+export const messages: Record<Lang, Messages> = { nl, en };
+export type { Messages };
+
+/** A label from a table, or the value itself when the table has none (a new step, wait or value). */
+export const label = (table: Labels, key: string): string => table[key] ?? key;
