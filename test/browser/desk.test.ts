@@ -46,8 +46,10 @@ describe('the desk console in a browser: officers take a VVR and an EU case to t
   const visited: string[] = [];
   const elsewhere: string[] = [];
   const refused: string[] = [];
-  // A week ahead, on the desk's clock: the EU newcomer comes first, so the day list's order is seen.
-  const appointmentDay = deskToday(new Date(Date.now() + 7 * 86_400_000));
+  // On the desk's clock, on a day no other suite books (their bookings are a week ahead, and all suites share one
+  // Temporal server, so that day's list holds a hundred other cases): the EU newcomer comes first, so the day
+  // list's order is seen.
+  const appointmentDay = deskToday(new Date(Date.now() + 311 * 86_400_000));
   const at = (time: string) => ({
     location: 'MIC-Maastricht',
     startsAt: deskLocalTime(`${appointmentDay}T${time}`)!.toISOString(),
