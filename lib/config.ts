@@ -117,6 +117,12 @@ export const ApiEnvSchema = TemporalEnvSchema.extend(LogEnvSchema.shape)
       .default('MIC-Maastricht'),
     /** How long a console session lasts from sign-in. */
     DESK_SESSION_TTL: duration.default(8 * 3_600_000),
+    /** How long a console session lasts without the officer doing anything. */
+    DESK_SESSION_IDLE: duration.default(3_600_000),
+    /** Seals the console's session cookies (AES-256-GCM); the same for every replica; required in production. */
+    DESK_SESSION_SECRET: emptyIsNone(z.string().min(32, 'expected at least 32 random characters')),
+    /** The file of signed-out console sessions, kept until they expire; shared by every replica; unset: memory. */
+    DESK_SIGN_OUTS_FILE: emptyIsNone(z.string()),
     /** The console's OpenID Connect provider (its issuer URL); unset: no organisation sign-in. */
     DESK_OIDC_ISSUER: emptyIsNone(z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' })),
     DESK_OIDC_CLIENT_ID: emptyIsNone(z.string()),

@@ -81,10 +81,9 @@ export async function renderCase(
   ctx: PageContext,
   caseId: string,
   outcome?: ActionOutcome,
-  after?: Parameters<typeof viewFor>[1],
 ): Promise<string> {
   const actor = ctx.session!.actor;
-  const view = viewFor(actor, after ?? (await cases.view(caseId)));
+  const view = viewFor(actor, await cases.view(caseId));
   const reference = 'householdReference' in view ? view.householdReference : undefined;
   const others = reference
     ? (await householdMembers(cases, actor, reference)).filter((member) => member.caseId !== caseId)

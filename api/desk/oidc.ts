@@ -1,7 +1,7 @@
 import * as oidc from 'openid-client';
 import { roles, type Actor, type Role } from '../../workflows/definitions';
 import { consoleRoles } from './action-forms';
-import type { PendingSignIn, SessionStore } from './session';
+import type { PendingSignIn, Sessions } from './session';
 
 export interface OidcOptions {
   /** The provider's issuer URL; its discovery document is read at the first sign-in. */
@@ -63,10 +63,10 @@ export class OidcSignIn {
   }
 
   /** Where to send the officer, and what to remember until they return. */
-  async start(store: SessionStore): Promise<{ url: URL; pending: PendingSignIn }> {
+  async start(sessions: Sessions): Promise<{ url: URL; pending: PendingSignIn }> {
     const config = await this.discover();
     const codeVerifier = oidc.randomPKCECodeVerifier();
-    const pending = store.startSignIn({ codeVerifier, state: oidc.randomState(), nonce: oidc.randomNonce() });
+    const pending = sessions.startSignIn({ codeVerifier, state: oidc.randomState(), nonce: oidc.randomNonce() });
     const url = oidc.buildAuthorizationUrl(config, {
       redirect_uri: this.options.redirectUrl,
       scope: 'openid',
