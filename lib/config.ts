@@ -81,6 +81,11 @@ export const ApiEnvSchema = TemporalEnvSchema.extend(LogEnvSchema.shape)
   .extend({
     API_HOST: listenHost,
     API_PORT: port.default(3000),
+    /**
+     * The proxies in front of the API whose X-Forwarded-Proto and -Host it believes (express's `trust proxy`):
+     * a number of hops, or addresses and subnets (`loopback`, `10.0.0.0/8`); unset: none.
+     */
+    API_TRUST_PROXY: emptyIsNone(z.string()),
     /** How long /readyz waits for Temporal before it answers 503, in milliseconds. */
     READINESS_TIMEOUT_MS: milliseconds(1).default(2000),
     /** How long an officer action or a case query may wait for a worker before the API answers 503. */
