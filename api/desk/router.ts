@@ -117,7 +117,9 @@ export function deskRouter(deps: DeskDeps): Router {
   };
 
   router.get('/sign-in', (req, res) => {
-    res.type('html').send(String(signInPage(ctxOf(req), { dev: deps.devSignIn, oidc: deps.oidc !== undefined })));
+    // An officer still signed in sees it as such, and its language switch carries the session's token.
+    const ctx = ctxOf(req, sessionOf(req));
+    res.type('html').send(String(signInPage(ctx, { dev: deps.devSignIn, oidc: deps.oidc !== undefined })));
   });
 
   router.post('/sign-in', async (req, res) => {
@@ -159,20 +161,29 @@ export function deskRouter(deps: DeskDeps): Router {
     }
   });
 
-  router.post('/sign-out', signedIn, (req, res) => {
-    sessions.end(sessionIn(res));
+  // A session that has already ended (expired, signed out in another tab) signs out all the same: the officer
+  // wanted out and is. Only a live session needs its CSRF token, so no other page can sign an officer out.
+  router.post('/sign-out', (req, res) => {
+    const session = sessionOf(req);
+    if (session && !sameToken((req.body as Record<string, unknown>)._csrf, session.csrfToken)) {
+      throw new HttpProblem(403, 'Forbidden', 'This form is not from your session; reload the page and try again.');
+    }
+    if (session) sessions.end(session);
     clearCookie(req, res, sessionCookie);
     res.redirect(303, '/desk/sign-in');
   });
 
+  // The language is the browser's, not the session's: a form of an ended or another session changes nothing and
+  // returns to the page, which sends an officer without a session to sign in.
   router.post('/language', (req, res) => {
     const body = req.body as Record<string, unknown>;
     const session = sessionOf(req);
-    if (session && !sameToken(body._csrf, session.csrfToken)) {
-      throw new HttpProblem(403, 'Forbidden', 'This form is not from your session; reload the page and try again.');
+    if (!session || sameToken(body._csrf, session.csrfToken)) {
+      setCookie(req, res, langCookie, body.lang === 'en' ? 'en' : 'nl', {
+        sameSite: 'Strict',
+        maxAgeSeconds: 365 * 86_400,
+      });
     }
-    const lang = body.lang === 'en' ? 'en' : 'nl';
-    setCookie(req, res, langCookie, lang, { sameSite: 'Strict', maxAgeSeconds: 365 * 86_400 });
     res.redirect(303, returnPath(body.return));
   });
 

@@ -107,6 +107,51 @@ describe('desk console: sealed sessions survive a restart and work on any replic
     }
   });
 
+  it('signs out an ended session without a fuss, and a language form of one returns to the page', async () => {
+    const app = offlineTestApp(env);
+    const expired = sealedCookie({ expiresAt: Date.now() - 1000 });
+    const out = await request(app).post('/desk/sign-out').set('cookie', expired).type('form').send({ _csrf: 'x' });
+    assert.equal(out.status, 303);
+    assert.equal(out.headers.location, '/desk/sign-in');
+    assert.match(String(out.headers['set-cookie']), /desk-session=; .*Max-Age=0/);
+    const signedOut = await signIn(app, 'dev-desk-officer');
+    const first = { _csrf: signedOut.csrf };
+    await request(app).post('/desk/sign-out').set('cookie', signedOut.cookie).type('form').send(first).expect(303);
+    const twice = await request(app).post('/desk/sign-out').set('cookie', signedOut.cookie).type('form').send(first);
+    assert.equal(twice.status, 303, 'a second tab signs out of a session already ended');
+
+    const lang = await request(app)
+      .post('/desk/language')
+      .set('cookie', expired)
+      .type('form')
+      .send({ _csrf: 'forged-csrf', lang: 'en', return: '/desk/cases/case-BK-DESK-PROBE-1' });
+    assert.equal(lang.status, 303);
+    assert.equal(lang.headers.location, '/desk/cases/case-BK-DESK-PROBE-1');
+    assert.match(String(lang.headers['set-cookie']), /desk-lang=en/);
+    const next = await request(app).get(String(lang.headers.location)).set('cookie', expired).expect(303);
+    assert.equal(next.headers.location, '/desk/sign-in');
+  });
+
+  it("ignores a language form that is not of the officer's live session, and takes one that is", async () => {
+    const app = offlineTestApp(env);
+    const { cookie, csrf } = await signIn(app, 'dev-desk-officer');
+    const forged = await request(app)
+      .post('/desk/language')
+      .set('cookie', cookie)
+      .type('form')
+      .send({ _csrf: 'another-session', lang: 'en', return: '/desk' });
+    assert.equal(forged.status, 303);
+    assert.doesNotMatch(String(forged.headers['set-cookie'] ?? ''), /desk-lang/);
+    const own = await request(app).get('/desk/sign-in').set('cookie', cookie);
+    assert.match(own.text, new RegExp(`name="_csrf" value="${csrf}"`), "the sign-in page's switch carries the token");
+    const taken = await request(app)
+      .post('/desk/language')
+      .set('cookie', cookie)
+      .type('form')
+      .send({ _csrf: csrf, lang: 'en', return: '/desk' });
+    assert.match(String(taken.headers['set-cookie']), /desk-lang=en/);
+  });
+
   it("renews the idle clock on an officer's page, not on the day list's own refresh", async () => {
     const app = offlineTestApp(env);
     const cookie = sealedCookie({ seenAt: Date.now() - 5 * 60_000 });
