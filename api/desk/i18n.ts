@@ -27,6 +27,7 @@ interface Messages {
   signInOidc: string;
   signInNone: string;
   signOut: string;
+  sessionEnded: string;
   signedInAs: (actor: string, role: string) => string;
   otherLanguage: string;
   dayList: string;
@@ -132,6 +133,7 @@ const en: Messages = {
   signInOidc: 'Sign in with your organisation account',
   signInNone: 'No sign-in is configured for this console.',
   signOut: 'Sign out',
+  sessionEnded: 'Your session has ended, so this form was not sent. Sign in again, then repeat the step.',
   signedInAs: (actor, role) => `Signed in as ${actor} (${role})`,
   otherLanguage: 'Nederlands',
   dayList: 'Day list',
@@ -358,6 +360,7 @@ const nl: Messages = {
   signInOidc: 'Inloggen met uw organisatieaccount',
   signInNone: 'Voor deze console is geen inlogmethode ingesteld.',
   signOut: 'Uitloggen',
+  sessionEnded: 'Uw sessie is afgelopen; dit formulier is daarom niet verstuurd. Log opnieuw in en herhaal de stap.',
   signedInAs: (actor, role) => `Ingelogd als ${actor} (${role})`,
   otherLanguage: 'English',
   dayList: 'Daglijst',

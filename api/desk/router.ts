@@ -97,7 +97,7 @@ export function deskRouter(deps: DeskDeps): Router {
     const session = sessionOf(req);
     if (!session) {
       if (req.method === 'GET') return res.redirect(303, '/desk/sign-in');
-      throw new HttpProblem(401, 'Unauthorized', messages[langOfRequest(req)].signInTitle);
+      throw new HttpProblem(401, 'Unauthorized', messages[langOfRequest(req)].sessionEnded);
     }
     if (
       req.method === 'POST' &&
