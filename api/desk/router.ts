@@ -113,6 +113,10 @@ export function deskRouter(deps: DeskDeps): Router {
   const sessionIn = (res: Response): DeskSession => res.locals.session as DeskSession;
 
   const beginSession = (req: Request, res: Response, actor: Actor): void => {
+    // Signing in again (another role, another officer at the same browser) ends the session the cookie held, so no
+    // copy of the old cookie outlives it.
+    const previous = sessionOf(req);
+    if (previous) sessions.end(previous);
     sendSession(req, res, sessions.create(actor));
   };
 

@@ -76,6 +76,19 @@ describe('desk console: sealed sessions survive a restart and work on any replic
     assert.doesNotMatch(readFileSync(env.DESK_SIGN_OUTS_FILE!, 'utf8'), /desk-officer|csrf/);
   });
 
+  it('ends the previous session when the same browser signs in again', async () => {
+    const app = offlineTestApp(env);
+    const { cookie } = await signIn(app, 'dev-desk-officer');
+    const again = await request(app)
+      .post('/desk/sign-in')
+      .set('cookie', cookie)
+      .type('form')
+      .send({ token: 'dev-ind-officer' })
+      .expect(303);
+    assert.match(String(again.headers['set-cookie']), /^desk-session=v1\./);
+    assert.ok(!(await signedInWith(app, cookie)), "the desk officer's cookie no longer opens");
+  });
+
   it('refuses a tampered cookie, one sealed with another key, and a sealed value of another purpose', async () => {
     const app = offlineTestApp(env);
     const { cookie } = await signIn(app, 'dev-desk-officer');
