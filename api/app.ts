@@ -38,6 +38,8 @@ export interface AppDeps {
   codec?: Omit<CodecRouterDeps, 'authenticate'>;
   /** The officers' console at /desk; omitted: no console. */
   desk?: DeskOptions;
+  /** Express's `trust proxy` (API_TRUST_PROXY): whose X-Forwarded-Proto makes a request https; default none. */
+  trustProxy?: number | string | false;
 }
 
 /** Request bodies are small JSON documents; anything larger is refused with 413. */
@@ -49,6 +51,9 @@ const requestIdPattern = /^[A-Za-z0-9._-]{1,128}$/;
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // The console's cookies are Secure and __Host- only when the request is https, which behind a proxy only its
+  // X-Forwarded-Proto can tell.
+  app.set('trust proxy', deps.trustProxy ?? false);
   app.use(versionAndCaching, securityHeaders);
   const metrics = createHttpMetrics();
   app.use(metrics.record);

@@ -6,6 +6,7 @@ import type { PayloadKeys } from '../lib/encryption';
 import { boundedCalls, type BoundedCall } from '../lib/temporal/client';
 import {
   listCasePage,
+  newcomerNameMemo,
   unrunnableCase,
   type CasePage,
   type UnrunnableCaseView,
@@ -58,6 +59,9 @@ export class CaseService {
       workflowId: caseId,
       args: [{ booking, bookedBy, ...this.fingerprintOf(booking, bookedBy) }],
       ...caseStartMetadata(booking),
+      // The day list's name in the same search as the rest of the row; encrypted by the payload codec like the
+      // booking itself, and read by nothing but the desk console.
+      memo: { [newcomerNameMemo]: `${booking.person.givenNames} ${booking.person.familyName}` },
       workflowIdConflictPolicy: 'FAIL',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
     });
@@ -109,19 +113,22 @@ export class CaseService {
   }
 
   /** One page of a visibility query, bounded in time like every other call. */
-  async list(request: { query: string; pageSize: number; nextPageToken?: Uint8Array }): Promise<CasePage> {
-    return this.bounded('(list)', () => listCasePage(this.deps.client, request));
+  async list(
+    request: { query: string; pageSize: number; nextPageToken?: Uint8Array },
+    options: { newcomerNames?: boolean } = {},
+  ): Promise<CasePage> {
+    return this.bounded('(list)', () => listCasePage(this.deps.client, request, options));
   }
 
   /**
    * Every case a visibility query matches, for lists the API sorts itself (Temporal's SQL visibility has no
    * ORDER BY). More than `limit` is refused with a 422 rather than sorted in part.
    */
-  async listAll(query: string, limit: number): Promise<VisibleCase[]> {
+  async listAll(query: string, limit: number, options: { newcomerNames?: boolean } = {}): Promise<VisibleCase[]> {
     const cases: VisibleCase[] = [];
     let nextPageToken: Uint8Array | undefined;
     do {
-      const page = await this.list({ query, pageSize: 100, nextPageToken });
+      const page = await this.list({ query, pageSize: 100, nextPageToken }, options);
       cases.push(...page.cases);
       if (cases.length > limit) {
         throw new HttpProblem(

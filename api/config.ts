@@ -1,3 +1,4 @@
+import express from 'express';
 import { ApiEnvSchema, ConfigError, parseEnv, type ApiConfig } from '../lib/config';
 import type { AuthOptions } from './auth';
 
@@ -8,6 +9,7 @@ import type { AuthOptions } from './auth';
  */
 export function parseApiEnv(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const config = parseEnv(ApiEnvSchema, env);
+  trustProxyOf(config);
   if (config.JWT_SECRET && config.JWT_JWKS_URL) {
     throw new ConfigError(
       'Invalid configuration: JWT_SECRET and JWT_JWKS_URL are both set: keep the one your issuer uses',
@@ -44,4 +46,29 @@ export function authOptionsOf(config: ApiConfig): AuthOptions {
     audience: config.JWT_AUDIENCE,
     maxLifetimeMs: config.JWT_MAX_LIFETIME,
   };
+}
+
+/**
+ * Express's `trust proxy` of API_TRUST_PROXY: a number of hops, or a list of addresses and subnets; false when
+ * unset. Checked here, so that a typo stops the start instead of the first request.
+ */
+export function trustProxyOf(config: ApiConfig): number | string | false {
+  const value = config.API_TRUST_PROXY?.trim();
+  if (!value) return false;
+  const setting = /^\d+$/.test(value) ? Number(value) : value;
+  if (setting === 'true' || setting === 'false') {
+    throw new ConfigError(
+      `Invalid configuration: API_TRUST_PROXY="${value}": expected the number of proxies or their addresses ` +
+        '(loopback, 10.0.0.0/8): trusting every sender would let any client claim https',
+    );
+  }
+  try {
+    express().set('trust proxy', setting);
+  } catch (err) {
+    throw new ConfigError(
+      `Invalid configuration: API_TRUST_PROXY="${value}": ${(err as Error).message}; expected a number of proxies ` +
+        'or addresses and subnets such as loopback, 10.0.0.0/8',
+    );
+  }
+  return setting;
 }

@@ -8,7 +8,7 @@ import { temporalTarget } from '../lib/temporal/connection';
 import { diagnoseTemporalConnection } from '../lib/temporal/diagnose';
 import { createApp } from './app';
 import { createAuthenticator } from './auth';
-import { authOptionsOf, parseApiEnv } from './config';
+import { authOptionsOf, parseApiEnv, trustProxyOf } from './config';
 import { deskOptionsOf } from './desk/config';
 
 runMain(() => {
@@ -19,6 +19,7 @@ runMain(() => {
   const connection = Connection.lazy(temporal.connectionOptions);
   const client = createCaseClient(connection, { ...config, TEMPORAL_NAMESPACE: temporal.namespace });
   const payloadKeys = payloadKeysOf(config);
+  const desk = deskOptionsOf(config);
   const app = createApp({
     client,
     connection,
@@ -37,7 +38,12 @@ runMain(() => {
       urlToken: config.CODEC_URL_TOKEN,
     },
     authenticate: createAuthenticator(authOptionsOf(config)),
-    desk: deskOptionsOf(config),
+    desk,
+    trustProxy: trustProxyOf(config),
+  });
+  // The provider may be down for a while without the API being wrong: logged, not fatal, and asked again at sign-in.
+  void desk.oidc?.check().then((problem) => {
+    if (problem) logger.error(`Desk console sign-in: ${problem}`);
   });
 
   // The connection is lazy, so a refused TLS setting would show only as 503s on /readyz: say why once, at start.

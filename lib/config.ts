@@ -81,6 +81,11 @@ export const ApiEnvSchema = TemporalEnvSchema.extend(LogEnvSchema.shape)
   .extend({
     API_HOST: listenHost,
     API_PORT: port.default(3000),
+    /**
+     * The proxies in front of the API whose X-Forwarded-Proto and -Host it believes (express's `trust proxy`):
+     * a number of hops, or addresses and subnets (`loopback`, `10.0.0.0/8`); unset: none.
+     */
+    API_TRUST_PROXY: emptyIsNone(z.string()),
     /** How long /readyz waits for Temporal before it answers 503, in milliseconds. */
     READINESS_TIMEOUT_MS: milliseconds(1).default(2000),
     /** How long an officer action or a case query may wait for a worker before the API answers 503. */
@@ -117,6 +122,12 @@ export const ApiEnvSchema = TemporalEnvSchema.extend(LogEnvSchema.shape)
       .default('MIC-Maastricht'),
     /** How long a console session lasts from sign-in. */
     DESK_SESSION_TTL: duration.default(8 * 3_600_000),
+    /** How long a console session lasts without the officer doing anything. */
+    DESK_SESSION_IDLE: duration.default(3_600_000),
+    /** Seals the console's session cookies (AES-256-GCM); the same for every replica; required in production. */
+    DESK_SESSION_SECRET: emptyIsNone(z.string().min(32, 'expected at least 32 random characters')),
+    /** The file of signed-out console sessions, kept until they expire; shared by every replica; unset: memory. */
+    DESK_SIGN_OUTS_FILE: emptyIsNone(z.string()),
     /** The console's OpenID Connect provider (its issuer URL); unset: no organisation sign-in. */
     DESK_OIDC_ISSUER: emptyIsNone(z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' })),
     DESK_OIDC_CLIENT_ID: emptyIsNone(z.string()),

@@ -64,6 +64,10 @@ async function startStack(supervisor: Supervisor, config: z.infer<typeof DevEnvS
   const sandboxAdminToken = developmentSecret(path.join(dataDir, 'sandbox-admin-token'), () =>
     randomBytes(24).toString('base64url'),
   );
+  // Seals the console's session cookies: kept, so that a restarted API keeps its officers signed in.
+  const deskSessionSecret = developmentSecret(path.join(dataDir, 'desk-session-secret'), () =>
+    randomBytes(32).toString('base64url'),
+  );
 
   say(`starting Temporal dev server on ${temporalAddress} (data in .data/temporal.db, log in .data/logs/)...`);
   await supervisor.start({
@@ -118,6 +122,8 @@ async function startStack(supervisor: Supervisor, config: z.infer<typeof DevEnvS
         API_PORT: String(config.API_PORT),
         PAYLOAD_KEYS: payloadKeys,
         CODEC_URL_TOKEN: codecUrlToken,
+        DESK_SESSION_SECRET: deskSessionSecret,
+        DESK_SIGN_OUTS_FILE: path.join(dataDir, 'desk-sign-outs'),
         CODEC_CORS_ORIGINS: `http://localhost:${config.TEMPORAL_UI_PORT},http://127.0.0.1:${config.TEMPORAL_UI_PORT}`,
       },
     },

@@ -46,7 +46,7 @@ const deskJs = `(function () {
   var seconds = Number(list.getAttribute('data-refresh-seconds')) || 30;
   setInterval(function () {
     if (document.visibilityState !== 'visible') return;
-    fetch(location.href, { credentials: 'same-origin', headers: { accept: 'text/html' } })
+    fetch(location.href, { credentials: 'same-origin', headers: { accept: 'text/html', 'x-desk-refresh': '1' } })
       .then(function (res) { return res.ok ? res.text() : Promise.reject(res.status); })
       .then(function (text) {
         var fresh = new DOMParser().parseFromString(text, 'text/html').getElementById('day-list');

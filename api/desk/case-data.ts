@@ -45,7 +45,9 @@ async function nameOf(cases: CaseService, caseId: string): Promise<string | unde
 }
 
 export async function dayRows(cases: CaseService, actor: Actor, location: string, date: string): Promise<DayRow[]> {
-  const found = await cases.listAll(listQuery({ location, appointmentDate: date }), sortedListLimit);
+  const found = await cases.listAll(listQuery({ location, appointmentDate: date }), sortedListLimit, {
+    newcomerNames: true,
+  });
   found.sort(
     (a, b) =>
       (a.appointmentAt?.getTime() ?? Infinity) - (b.appointmentAt?.getTime() ?? Infinity) ||
@@ -53,9 +55,11 @@ export async function dayRows(cases: CaseService, actor: Actor, location: string
   );
   return Promise.all(
     found.map(async (visible) => {
+      // One call per case: the fresh view. The name came with the search, from the case's memo; only a case
+      // started before the memo held it costs a second call, to the first event of its history.
       const [view, name] = await Promise.all([
         cases.view(visible.caseId).catch(() => undefined),
-        nameOf(cases, visible.caseId),
+        visible.newcomerName ?? nameOf(cases, visible.caseId),
       ]);
       const fresh = view && !isUnrunnable(view) ? viewFor(actor, view) : undefined;
       const waitingOn = fresh && 'waitingOn' in fresh ? fresh.waitingOn : visible.waitingOn;
@@ -81,10 +85,9 @@ export async function renderCase(
   ctx: PageContext,
   caseId: string,
   outcome?: ActionOutcome,
-  after?: Parameters<typeof viewFor>[1],
 ): Promise<string> {
   const actor = ctx.session!.actor;
-  const view = viewFor(actor, after ?? (await cases.view(caseId)));
+  const view = viewFor(actor, await cases.view(caseId));
   const reference = 'householdReference' in view ? view.householdReference : undefined;
   const others = reference
     ? (await householdMembers(cases, actor, reference)).filter((member) => member.caseId !== caseId)

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ActionName } from '../../workflows/actions';
+import { isActionName, type ActionName } from '../../workflows/actions';
 import type { AuditEntry, CaseView } from '../../workflows/definitions';
 import type { RoleView } from '../case-views';
 import { actionsAnswering, consoleActions, formFields, turnOf, type FormField } from './action-forms';
@@ -37,7 +37,7 @@ export function casePage(ctx: PageContext, model: CaseModel): Html {
     </p>
     <h1 class="utrecht-heading-1">${title}</h1>
     <p class="utrecht-paragraph desk-muted">
-      ${view.caseId} · ${view.status}${'outcome' in view && view.outcome ? ` · ${view.outcome}` : ''}
+      ${view.caseId} · ${label(t.statuses, view.status)}${'outcome' in view && view.outcome ? ` · ${view.outcome}` : ''}
     </p>
     ${model.outcome?.ok ? html`<div class="utrecht-alert utrecht-alert--ok" role="status" id="action-done"><p class="utrecht-paragraph">${t.done(t.actions[model.outcome.action])}</p></div>` : ''}
     ${isFullView(view) ? fullCase(ctx, view, model) : html`<div class="utrecht-alert utrecht-alert--warning" role="status"><p class="utrecht-paragraph">${'needsOperator' in view ? view.needsOperator.detail : ''}</p></div>`}`;
@@ -59,7 +59,7 @@ function fullCase(ctx: PageContext, view: CaseView, model: CaseModel): Html {
               <dt class="utrecht-data-list__item-key">${t.returnVisit}</dt>
               <dd class="utrecht-data-list__item-value">
                 ${deskDateTime(view.returnVisit.startsAt, ctx.lang)}, ${view.returnVisit.location}
-                (${label(t.values, view.returnVisit.purpose)}, ${view.returnVisit.state})
+                (${label(t.values, view.returnVisit.purpose)}, ${label(t.visitStates, view.returnVisit.state)})
               </dd>
             </div>`
           : ''
@@ -81,7 +81,7 @@ function fullCase(ctx: PageContext, view: CaseView, model: CaseModel): Html {
             (s) =>
               html`<li class="utrecht-ordered-list__item desk-step desk-step--${s.state}">
                 <strong>${label(t.stepNames, s.name)}</strong>:
-                ${label(t.stepStates, s.state)}${s.outcome ? ` · ${s.outcome}` : ''}${s.waitingOn ? ` · ${t.waitsOn.toLowerCase()} ${label(t.waits, s.waitingOn)}` : ''}${s.detail ? html` <span class="desk-muted">${s.detail}</span>` : ''}
+                ${label(t.stepStates, s.state)}${s.outcome ? ` · ${label(t.outcomes, s.outcome)}` : ''}${s.waitingOn ? ` · ${t.waitsOn.toLowerCase()} ${label(t.waits, s.waitingOn)}` : ''}${s.detail ? html` <span class="desk-muted">${s.detail}</span>` : ''}
               </li>`,
           )}
       </ol>
@@ -92,7 +92,7 @@ function fullCase(ctx: PageContext, view: CaseView, model: CaseModel): Html {
         view.deadlines.length === 0
           ? html`<p class="utrecht-paragraph">${t.nothing}</p>`
           : html`<ul class="utrecht-unordered-list">
-              ${view.deadlines.map((d) => html`<li class="utrecht-unordered-list__item">${d.name}: ${t.due.toLowerCase()} ${deskDateTime(d.dueAt, ctx.lang)} (${d.state})</li>`)}
+              ${view.deadlines.map((d) => html`<li class="utrecht-unordered-list__item">${label(t.deadlineNames, d.name)}: ${t.due.toLowerCase()} ${deskDateTime(d.dueAt, ctx.lang)} (${label(t.deadlineStates, d.state)})</li>`)}
             </ul>`
       }
     </section>
@@ -118,7 +118,7 @@ function fullCase(ctx: PageContext, view: CaseView, model: CaseModel): Html {
         model.household.length === 0
           ? html`<p class="utrecht-paragraph">${t.noHousehold}</p>`
           : html`<ul class="utrecht-unordered-list">
-              ${model.household.map((m) => html`<li class="utrecht-unordered-list__item"><a class="utrecht-link utrecht-link--html-a" href="/desk/cases/${m.caseId}">${m.name ?? m.caseId}</a> (${m.status ?? ''})</li>`)}
+              ${model.household.map((m) => html`<li class="utrecht-unordered-list__item"><a class="utrecht-link utrecht-link--html-a" href="/desk/cases/${m.caseId}">${m.name ?? m.caseId}</a> (${m.status ? label(t.statuses, m.status) : ''})</li>`)}
             </ul>`
       }
     </section>
@@ -144,7 +144,9 @@ function auditSection(t: Messages, ctx: PageContext, audit: AuditEntry[]): Html 
             html`<tr class="utrecht-table__row">
               <td class="utrecht-table__cell">${deskDateTime(a.at, ctx.lang)}</td>
               <td class="utrecht-table__cell">${a.actor.id} (${t.roles[a.actor.role] ?? a.actor.role})</td>
-              <td class="utrecht-table__cell">${a.action}${a.detail ? `: ${a.detail}` : ''}</td>
+              <td class="utrecht-table__cell">
+                ${isActionName(a.action) ? t.actions[a.action] : label(t.events, a.action)}${a.detail ? `: ${a.detail}` : ''}
+              </td>
               <td class="utrecht-table__cell">${a.reason ?? ''}</td>
               <td class="utrecht-table__cell">${a.note ?? ''}</td>
             </tr>`,

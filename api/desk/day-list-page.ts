@@ -98,7 +98,7 @@ function dayTable(ctx: PageContext, rows: DayRow[]): Html {
               ${[...new Set(row.waitingOn.map((w) => label(t.turns, turnOf(w))))].join(', ')}
             </td>
             <td class="utrecht-table__cell">
-              ${row.status ?? ''}${row.problem ? html` <strong class="desk-problem">${t.problem}</strong>` : ''}
+              ${row.status ? label(t.statuses, row.status) : ''}${row.problem ? html` <strong class="desk-problem">${t.problem}</strong>` : ''}
             </td>
           </tr>`,
       )}

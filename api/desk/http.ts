@@ -28,7 +28,8 @@ export const refuseOtherSites: RequestHandler = (req, _res, next) => {
   if (req.method !== 'POST') return next();
   const site = req.headers['sec-fetch-site'];
   const origin = req.headers.origin;
-  const ownOrigin = `${req.protocol}://${req.get('host')}`;
+  // Behind a trusted proxy (API_TRUST_PROXY) the origin the browser sees: https, and the proxy's host.
+  const ownOrigin = `${req.protocol}://${req.host}`;
   if ((site !== undefined && site !== 'same-origin') || (origin !== undefined && origin !== ownOrigin)) {
     throw new HttpProblem(403, 'Forbidden', 'Forms of the console are accepted only from the console itself.');
   }

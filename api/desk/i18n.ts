@@ -1,5 +1,5 @@
 import type { ActionName } from '../../workflows/actions';
-import type { Role } from '../../workflows/definitions';
+import type { Role, StepName } from '../../workflows/definitions';
 
 export const languages = ['nl', 'en'] as const;
 export type Lang = (typeof languages)[number];
@@ -27,6 +27,7 @@ interface Messages {
   signInOidc: string;
   signInNone: string;
   signOut: string;
+  sessionEnded: string;
   signedInAs: (actor: string, role: string) => string;
   otherLanguage: string;
   dayList: string;
@@ -82,11 +83,45 @@ interface Messages {
   waits: Labels;
   stepNames: Labels;
   stepStates: Labels;
+  /** A step's outcome, as the workflow finishes it (`handed-over`, `registered`, ...). */
+  outcomes: Labels;
+  statuses: Labels;
+  deadlineNames: Labels;
+  deadlineStates: Labels;
+  visitStates: Labels;
+  /** What the audit trail records besides the officers' actions: agencies' answers and the case's own events. */
+  events: Labels;
   actions: Record<ActionName, string>;
   fields: Labels;
   values: Labels;
   resultNames: Labels;
 }
+
+const enStepNames: Record<StepName, string> = {
+  eligibility: 'Eligibility',
+  permit: 'Residence permit',
+  'check-in': 'Check-in',
+  brp: 'BRP registration',
+  biometrics: 'Biometrics',
+  card: 'Residence card',
+  'return-visa': 'Return visa',
+  advice: 'Advice',
+};
+
+const nlStepNames: Record<StepName, string> = {
+  eligibility: 'Toelaatbaarheid',
+  permit: 'Verblijfsvergunning',
+  'check-in': 'Aanmelding',
+  brp: 'Inschrijving BRP',
+  biometrics: 'Biometrie',
+  card: 'Verblijfsdocument',
+  'return-visa': 'Terugkeervisum',
+  advice: 'Advies',
+};
+
+/** `operator:<step>`: an agency call of the step kept failing, or the agency refused it, and an operator acts. */
+const operatorWaits = (steps: Record<StepName, string>, prefix: string): Labels =>
+  Object.fromEntries(Object.entries(steps).map(([step, name]) => [`operator:${step}`, `${prefix}${name}`]));
 
 const en: Messages = {
   appName: 'One-stop desk',
@@ -98,6 +133,7 @@ const en: Messages = {
   signInOidc: 'Sign in with your organisation account',
   signInNone: 'No sign-in is configured for this console.',
   signOut: 'Sign out',
+  sessionEnded: 'Your session has ended, so this form was not sent. Sign in again, then repeat the step.',
   signedInAs: (actor, role) => `Signed in as ${actor} (${role})`,
   otherLanguage: 'Nederlands',
   dayList: 'Day list',
@@ -178,17 +214,22 @@ const en: Messages = {
     'expat:advice': 'advice session',
     'newcomer:documents': 'documents',
     'booking-site:reschedule': 'a new appointment',
+
+    ...operatorWaits(
+      {
+        eligibility: 'eligibility',
+        permit: 'permit application',
+        'check-in': 'check-in',
+        brp: 'BRP registration',
+        biometrics: 'biometrics',
+        card: 'residence card',
+        'return-visa': 'return visa',
+        advice: 'advice',
+      },
+      'operator: ',
+    ),
   },
-  stepNames: {
-    eligibility: 'Eligibility',
-    permit: 'Residence permit',
-    'check-in': 'Check-in',
-    brp: 'BRP registration',
-    biometrics: 'Biometrics',
-    card: 'Residence card',
-    'return-visa': 'Return visa',
-    advice: 'Advice',
-  },
+  stepNames: enStepNames,
   stepStates: { 'not-wanted': 'not wanted', blocked: 'blocked', waiting: 'waiting', running: 'running', done: 'done' },
   actions: {
     'check-in': 'Check in',
@@ -227,7 +268,84 @@ const en: Messages = {
     location: 'Desk',
     step: 'Step',
   },
-  values: {},
+  outcomes: {
+    verified: 'identity verified',
+    'in-doubt': 'identity in doubt',
+    'not-verified': 'identity not verified',
+    'no-show': 'no-show',
+    'appointment-released': 'appointment released',
+    accepted: 'accepted',
+    'embassy-prints': "embassy's prints used",
+    granted: 'granted',
+    refused: 'refused',
+    inadmissible: 'inadmissible',
+    withdrawn: 'withdrawn',
+    registered: 'registered',
+    'referred-to-rni': 'referred to the RNI',
+    'handed-over': 'handed over',
+    'not-collected': 'not collected',
+    'not-issued': 'not issued',
+    issued: 'issued',
+    'not-needed': 'not needed',
+    'not-possible': 'not possible',
+    'not-wanted': 'not wanted',
+    cancelled: 'cancelled',
+    skipped: 'skipped by an operator',
+    given: 'given',
+    declined: 'declined',
+  },
+  statuses: {
+    open: 'open',
+    completed: 'completed',
+    rejected: 'rejected',
+    withdrawn: 'withdrawn',
+    'closed-no-show': 'closed: no-show',
+  },
+  deadlineNames: {
+    'ind-decision-legal-term': 'IND legal decision term',
+    'ind-decision-sponsor-target': "IND's target for recognised sponsors",
+    'bsn-service-norm': 'BSN service norm',
+    'card-ready-service-norm': 'card ready service norm',
+    'card-collection-reminder': 'card collection reminder',
+    'card-collection': 'card collection escalation',
+    'check-in': 'check-in by the appointment plus grace',
+    'reschedule-after-no-show': 'rescheduling window after the no-show',
+    'return-visit': 'return visit by its start plus grace',
+  },
+  deadlineStates: { running: 'running', paused: 'paused', met: 'met', breached: 'breached' },
+  visitStates: { scheduled: 'scheduled', done: 'done', missed: 'missed', cancelled: 'cancelled' },
+  events: {
+    'card-ready': 'card ready',
+    'biometrics-quality': 'biometrics quality',
+    'permit-decision': 'permit decision',
+    'documents-overdue': 'documents overdue',
+    'case-closed': 'case closed',
+    'notification-failed': 'e-mail not sent',
+    escalated: 'escalated',
+    'return-visit-missed': 'return visit missed',
+    'return-visit-cancelled': 'return visit cancelled',
+  },
+  values: {
+    verified: 'verified',
+    'in-doubt': 'in doubt',
+    'not-verified': 'not verified',
+    accept: 'accept',
+    'refer-to-rni': 'refer to the RNI',
+    refuse: 'refuse',
+    accepted: 'accepted',
+    'retake-needed': 'retake needed',
+    usable: 'usable',
+    unusable: 'unusable',
+    granted: 'granted',
+    refused: 'refused',
+    inadmissible: 'inadmissible',
+    issue: 'issue',
+    given: 'given',
+    declined: 'declined',
+    'biometrics-retake': 'biometrics retake',
+    'card-collection': 'card collection',
+    ...enStepNames,
+  },
   resultNames: { bsn: 'BSN', indApplicationNumber: 'IND application number', returnVisa: 'Return visa' },
 };
 
@@ -242,6 +360,7 @@ const nl: Messages = {
   signInOidc: 'Inloggen met uw organisatieaccount',
   signInNone: 'Voor deze console is geen inlogmethode ingesteld.',
   signOut: 'Uitloggen',
+  sessionEnded: 'Uw sessie is afgelopen; dit formulier is daarom niet verstuurd. Log opnieuw in en herhaal de stap.',
   signedInAs: (actor, role) => `Ingelogd als ${actor} (${role})`,
   otherLanguage: 'English',
   dayList: 'Daglijst',
@@ -322,17 +441,21 @@ const nl: Messages = {
     'expat:advice': 'adviesgesprek',
     'newcomer:documents': 'documenten',
     'booking-site:reschedule': 'een nieuwe afspraak',
+    ...operatorWaits(
+      {
+        eligibility: 'toelaatbaarheid',
+        permit: 'vergunningaanvraag',
+        'check-in': 'aanmelding',
+        brp: 'inschrijving BRP',
+        biometrics: 'biometrie',
+        card: 'verblijfsdocument',
+        'return-visa': 'terugkeervisum',
+        advice: 'advies',
+      },
+      'beheerder: ',
+    ),
   },
-  stepNames: {
-    eligibility: 'Toelaatbaarheid',
-    permit: 'Verblijfsvergunning',
-    'check-in': 'Aanmelding',
-    brp: 'Inschrijving BRP',
-    biometrics: 'Biometrie',
-    card: 'Verblijfsdocument',
-    'return-visa': 'Terugkeervisum',
-    advice: 'Advies',
-  },
+  stepNames: nlStepNames,
   stepStates: {
     'not-wanted': 'niet gevraagd',
     blocked: 'geblokkeerd',
@@ -377,7 +500,65 @@ const nl: Messages = {
     location: 'Balie',
     step: 'Stap',
   },
+  outcomes: {
+    verified: 'identiteit vastgesteld',
+    'in-doubt': 'identiteit twijfelachtig',
+    'not-verified': 'identiteit niet vastgesteld',
+    'no-show': 'niet verschenen',
+    'appointment-released': 'afspraak vrijgegeven',
+    accepted: 'goedgekeurd',
+    'embassy-prints': 'vingerafdrukken van de ambassade gebruikt',
+    granted: 'verleend',
+    refused: 'geweigerd',
+    inadmissible: 'niet-ontvankelijk',
+    withdrawn: 'ingetrokken',
+    registered: 'ingeschreven',
+    'referred-to-rni': 'doorverwezen naar de RNI',
+    'handed-over': 'uitgereikt',
+    'not-collected': 'niet opgehaald',
+    'not-issued': 'niet afgegeven',
+    issued: 'afgegeven',
+    'not-needed': 'niet nodig',
+    'not-possible': 'niet mogelijk',
+    'not-wanted': 'niet gevraagd',
+    cancelled: 'geannuleerd',
+    skipped: 'overgeslagen door een beheerder',
+    given: 'gegeven',
+    declined: 'afgeslagen',
+  },
+  statuses: {
+    open: 'lopend',
+    completed: 'afgerond',
+    rejected: 'afgewezen',
+    withdrawn: 'ingetrokken',
+    'closed-no-show': 'gesloten: niet verschenen',
+  },
+  deadlineNames: {
+    'ind-decision-legal-term': 'wettelijke beslistermijn IND',
+    'ind-decision-sponsor-target': 'streeftermijn IND voor erkende referenten',
+    'bsn-service-norm': 'servicenorm BSN',
+    'card-ready-service-norm': 'servicenorm verblijfsdocument gereed',
+    'card-collection-reminder': 'herinnering ophalen verblijfsdocument',
+    'card-collection': 'escalatie ophalen verblijfsdocument',
+    'check-in': 'aanmelding uiterlijk bij de afspraak plus marge',
+    'reschedule-after-no-show': 'termijn om te verzetten na niet verschijnen',
+    'return-visit': 'vervolgafspraak uiterlijk bij aanvang plus marge',
+  },
+  deadlineStates: { running: 'loopt', paused: 'opgeschort', met: 'gehaald', breached: 'overschreden' },
+  visitStates: { scheduled: 'gepland', done: 'geweest', missed: 'gemist', cancelled: 'geannuleerd' },
+  events: {
+    'card-ready': 'verblijfsdocument gereed',
+    'biometrics-quality': 'kwaliteit biometrie',
+    'permit-decision': 'besluit op de aanvraag',
+    'documents-overdue': 'documenten te laat',
+    'case-closed': 'zaak gesloten',
+    'notification-failed': 'e-mail niet verstuurd',
+    escalated: 'geëscaleerd',
+    'return-visit-missed': 'vervolgafspraak gemist',
+    'return-visit-cancelled': 'vervolgafspraak geannuleerd',
+  },
   values: {
+    ...nlStepNames,
     verified: 'vastgesteld',
     'in-doubt': 'twijfel',
     'not-verified': 'niet vastgesteld',

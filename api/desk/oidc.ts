@@ -1,7 +1,7 @@
 import * as oidc from 'openid-client';
 import { roles, type Actor, type Role } from '../../workflows/definitions';
 import { consoleRoles } from './action-forms';
-import type { PendingSignIn, SessionStore } from './session';
+import type { PendingSignIn, Sessions } from './session';
 
 export interface OidcOptions {
   /** The provider's issuer URL; its discovery document is read at the first sign-in. */
@@ -62,11 +62,24 @@ export class OidcSignIn {
     return this.configuration;
   }
 
+  /**
+   * Reads the provider's discovery document now, so that an issuer that does not answer, or answers as another
+   * issuer, shows in the log at start instead of at the first officer's sign-in. Undefined: all well.
+   */
+  async check(): Promise<string | undefined> {
+    try {
+      await this.discover();
+      return undefined;
+    } catch (err) {
+      return `DESK_OIDC_ISSUER="${this.options.issuer}": its discovery document was not accepted (${(err as Error).message}); check the issuer URL`;
+    }
+  }
+
   /** Where to send the officer, and what to remember until they return. */
-  async start(store: SessionStore): Promise<{ url: URL; pending: PendingSignIn }> {
+  async start(sessions: Sessions): Promise<{ url: URL; pending: PendingSignIn }> {
     const config = await this.discover();
     const codeVerifier = oidc.randomPKCECodeVerifier();
-    const pending = store.startSignIn({ codeVerifier, state: oidc.randomState(), nonce: oidc.randomNonce() });
+    const pending = sessions.startSignIn({ codeVerifier, state: oidc.randomState(), nonce: oidc.randomNonce() });
     const url = oidc.buildAuthorizationUrl(config, {
       redirect_uri: this.options.redirectUrl,
       scope: 'openid',

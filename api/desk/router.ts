@@ -18,15 +18,8 @@ import { deskErrors, deskPolicy, refuseOtherSites } from './http';
 import { messages } from './i18n';
 import { deskToday, type PageContext } from './layout';
 import { SignInRefused, type OidcSignIn } from './oidc';
-import {
-  clearCookie,
-  langOfRequest,
-  readCookie,
-  sameToken,
-  SessionStore,
-  setCookie,
-  type DeskSession,
-} from './session';
+import { clearCookie, langOfRequest, readCookie, sameToken, setCookie } from './cookies';
+import type { DeskSession, Sessions } from './session';
 import { signedInPage, signInPage, type DevSignInChoice } from './simple-pages';
 
 export interface DeskOptions {
@@ -34,8 +27,8 @@ export interface DeskOptions {
   devSignIn: DevSignInChoice[];
   /** Sign-in through the organisation's OpenID Connect provider, when configured. */
   oidc?: OidcSignIn;
-  /** How long a session lasts from sign-in, in milliseconds. */
-  sessionTtlMs: number;
+  /** Sessions sealed into their cookies, and the sign-outs that keep a copied cookie refused. */
+  sessions: Sessions;
   /** The desk whose day list opens first. */
   location: string;
   /** How often the day list refreshes itself, in seconds. */
@@ -51,6 +44,10 @@ interface DeskDeps extends DeskOptions {
 const sessionCookie = 'desk-session';
 const pendingCookie = 'desk-oidc';
 const langCookie = 'desk-lang';
+const flashCookie = 'desk-flash';
+
+/** The day list's own refresh: it must not keep an officer who walked away signed in. */
+const isBackgroundRefresh = (req: Request): boolean => req.headers['x-desk-refresh'] === '1';
 
 const DayQuerySchema = z.object({
   date: z.iso.date().optional(),
@@ -70,7 +67,7 @@ const keyPattern = /^[A-Za-z0-9-]{8,64}$/;
 /** The desk console at `/desk`: server-rendered pages over the same case service, roles and actions as the API. */
 export function deskRouter(deps: DeskDeps): Router {
   const router = Router();
-  const store = new SessionStore(deps.sessionTtlMs);
+  const sessions = deps.sessions;
   const refreshSeconds = deps.refreshSeconds ?? 30;
 
   router.use((_req, res, next) => {
@@ -89,14 +86,18 @@ export function deskRouter(deps: DeskDeps): Router {
     session,
     here: returnPath(req.originalUrl),
   });
-  const sessionOf = (req: Request): DeskSession | undefined => store.get(readCookie(req, sessionCookie));
+  const sessionOf = (req: Request): DeskSession | undefined => sessions.open(readCookie(req, sessionCookie));
+  const sendSession = (req: Request, res: Response, session: DeskSession): void => {
+    const { value, maxAgeSeconds } = sessions.cookieOf(session);
+    setCookie(req, res, sessionCookie, value, { sameSite: 'Strict', maxAgeSeconds });
+  };
 
   /** The signed-in officer; a form must also carry the session's CSRF token. */
   const signedIn: RequestHandler = (req, res, next) => {
     const session = sessionOf(req);
     if (!session) {
       if (req.method === 'GET') return res.redirect(303, '/desk/sign-in');
-      throw new HttpProblem(401, 'Unauthorized', messages[langOfRequest(req)].signInTitle);
+      throw new HttpProblem(401, 'Unauthorized', messages[langOfRequest(req)].sessionEnded);
     }
     if (
       req.method === 'POST' &&
@@ -104,21 +105,25 @@ export function deskRouter(deps: DeskDeps): Router {
     ) {
       throw new HttpProblem(403, 'Forbidden', 'This form is not from your session; reload the page and try again.');
     }
-    res.locals.session = session;
+    const touched = isBackgroundRefresh(req) ? undefined : sessions.touched(session);
+    if (touched) sendSession(req, res, touched);
+    res.locals.session = touched ?? session;
     next();
   };
   const sessionIn = (res: Response): DeskSession => res.locals.session as DeskSession;
 
   const beginSession = (req: Request, res: Response, actor: Actor): void => {
-    const session = store.create(actor);
-    setCookie(req, res, sessionCookie, session.id, {
-      sameSite: 'Strict',
-      maxAgeSeconds: Math.floor(deps.sessionTtlMs / 1000),
-    });
+    // Signing in again (another role, another officer at the same browser) ends the session the cookie held, so no
+    // copy of the old cookie outlives it.
+    const previous = sessionOf(req);
+    if (previous) sessions.end(previous);
+    sendSession(req, res, sessions.create(actor));
   };
 
   router.get('/sign-in', (req, res) => {
-    res.type('html').send(String(signInPage(ctxOf(req), { dev: deps.devSignIn, oidc: deps.oidc !== undefined })));
+    // An officer still signed in sees it as such, and its language switch carries the session's token.
+    const ctx = ctxOf(req, sessionOf(req));
+    res.type('html').send(String(signInPage(ctx, { dev: deps.devSignIn, oidc: deps.oidc !== undefined })));
   });
 
   router.post('/sign-in', async (req, res) => {
@@ -132,14 +137,14 @@ export function deskRouter(deps: DeskDeps): Router {
 
   router.get('/sign-in/oidc', async (req, res) => {
     if (!deps.oidc) throw new HttpProblem(404, 'Not Found', messages[langOfRequest(req)].signInNone);
-    const { url, pending } = await deps.oidc.start(store);
-    setCookie(req, res, pendingCookie, pending.id, { sameSite: 'Lax', maxAgeSeconds: 600 });
+    const { url, pending } = await deps.oidc.start(sessions);
+    setCookie(req, res, pendingCookie, sessions.signInCookie(pending), { sameSite: 'Lax', maxAgeSeconds: 600 });
     res.redirect(303, url.href);
   });
 
   router.get('/oidc/callback', async (req, res) => {
     if (!deps.oidc) throw new HttpProblem(404, 'Not Found', messages[langOfRequest(req)].signInNone);
-    const pending = store.takeSignIn(readCookie(req, pendingCookie));
+    const pending = sessions.takeSignIn(readCookie(req, pendingCookie));
     clearCookie(req, res, pendingCookie);
     const refuse = (status: number, error: string): void => {
       res
@@ -160,20 +165,29 @@ export function deskRouter(deps: DeskDeps): Router {
     }
   });
 
-  router.post('/sign-out', signedIn, (req, res) => {
-    store.destroy(sessionIn(res).id);
+  // A session that has already ended (expired, signed out in another tab) signs out all the same: the officer
+  // wanted out and is. Only a live session needs its CSRF token, so no other page can sign an officer out.
+  router.post('/sign-out', (req, res) => {
+    const session = sessionOf(req);
+    if (session && !sameToken((req.body as Record<string, unknown>)._csrf, session.csrfToken)) {
+      throw new HttpProblem(403, 'Forbidden', 'This form is not from your session; reload the page and try again.');
+    }
+    if (session) sessions.end(session);
     clearCookie(req, res, sessionCookie);
     res.redirect(303, '/desk/sign-in');
   });
 
+  // The language is the browser's, not the session's: a form of an ended or another session changes nothing and
+  // returns to the page, which sends an officer without a session to sign in.
   router.post('/language', (req, res) => {
     const body = req.body as Record<string, unknown>;
     const session = sessionOf(req);
-    if (session && !sameToken(body._csrf, session.csrfToken)) {
-      throw new HttpProblem(403, 'Forbidden', 'This form is not from your session; reload the page and try again.');
+    if (!session || sameToken(body._csrf, session.csrfToken)) {
+      setCookie(req, res, langCookie, body.lang === 'en' ? 'en' : 'nl', {
+        sameSite: 'Strict',
+        maxAgeSeconds: 365 * 86_400,
+      });
     }
-    const lang = body.lang === 'en' ? 'en' : 'nl';
-    setCookie(req, res, langCookie, lang, { sameSite: 'Strict', maxAgeSeconds: 365 * 86_400 });
     res.redirect(303, returnPath(body.return));
   });
 
@@ -198,10 +212,10 @@ export function deskRouter(deps: DeskDeps): Router {
   router.get('/cases/:caseId', signedIn, async (req, res) => {
     const session = sessionIn(res);
     const caseId = caseIdParam(req.params.caseId);
-    const flash = session.flash?.caseId === caseId ? session.flash : undefined;
-    session.flash = undefined;
+    const flash = sessions.flashOf(readCookie(req, flashCookie), session, caseId);
+    if (flash) clearCookie(req, res, flashCookie);
     const outcome = flash ? { action: flash.action, ok: true } : undefined;
-    res.type('html').send(String(await renderCase(deps.cases, ctxOf(req, session), caseId, outcome, flash?.view)));
+    res.type('html').send(String(await renderCase(deps.cases, ctxOf(req, session), caseId, outcome)));
   });
 
   router.post('/cases/:caseId/actions/:action', signedIn, async (req, res) => {
@@ -216,10 +230,13 @@ export function deskRouter(deps: DeskDeps): Router {
     const body = formBody(action, form);
     const ctx = ctxOf(req, session);
     try {
-      const view = await takeAction(deps.cases, { caseId, action, body, actor: session.actor, key });
-      // Post, redirect, get: the page shows the action's own answer once, and a reload reads the case afresh
-      // instead of sending the form again.
-      session.flash = { caseId, action, view };
+      await takeAction(deps.cases, { caseId, action, body, actor: session.actor, key });
+      // Post, redirect, get: the page says once that the action was taken, and a reload reads the case afresh
+      // instead of sending the form again. The case page reads the case after the update, as the update left it.
+      setCookie(req, res, flashCookie, sessions.flashCookie(session, caseId, action), {
+        sameSite: 'Strict',
+        maxAgeSeconds: 60,
+      });
       res.redirect(303, `/desk/cases/${caseId}`);
     } catch (err) {
       const outcome = refusedOutcome(err, action, form, ctx);

@@ -1,18 +1,18 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Request, Response } from 'express';
-import type { UnrunnableCaseView } from '../../lib/temporal/visibility';
+import { randomBytes } from 'node:crypto';
 import type { ActionName } from '../../workflows/actions';
-import type { Actor, CaseView } from '../../workflows/definitions';
-import { isLang, langOf, type Lang } from './i18n';
+import type { Actor } from '../../workflows/definitions';
+import type { Sealer } from './sealed';
+import type { SignOuts } from './sign-outs';
 
 /** A signed-in officer: who, since when, and the token every form of the session carries against CSRF. */
 export interface DeskSession {
   id: string;
   actor: Actor;
   csrfToken: string;
+  /** When the session ends however busy the officer is (sign-in + DESK_SESSION_TTL), ms since the epoch. */
   expiresAt: number;
-  /** The answer of the action just taken, shown once by the page the officer is sent to next. */
-  flash?: { caseId: string; action: ActionName; view: CaseView | UnrunnableCaseView };
+  /** When the officer last did something; DESK_SESSION_IDLE after it the session ends. */
+  seenAt: number;
 }
 
 /** What the console remembers between sending an officer to the OpenID provider and their return. */
@@ -24,114 +24,111 @@ export interface PendingSignIn {
   expiresAt: number;
 }
 
+/** The answer of the action just taken, shown once by the page the officer is sent to next. */
+export interface Flash {
+  sessionId: string;
+  caseId: string;
+  action: ActionName;
+  expiresAt: number;
+}
+
 const newId = (): string => randomBytes(32).toString('base64url');
 
-/**
- * Sessions live in this process's memory, keyed by a random id: the cookie holds the id alone, never a token, so
- * signing out ends the session everywhere the cookie was copied. One API replica per console (or sticky
- * sessions) until sessions move to a shared store.
- */
-export class SessionStore {
-  private readonly sessions = new Map<string, DeskSession>();
-  private readonly pending = new Map<string, PendingSignIn>();
+/** How stale `seenAt` may get before a page renews the cookie: less Set-Cookie traffic, idle expiry still exact. */
+const renewAfterMs = 60_000;
 
+export interface SessionSettings {
+  /** Absolute lifetime from sign-in, in ms. */
+  ttlMs: number;
+  /** Lifetime without activity, in ms. */
+  idleMs: number;
+}
+
+/**
+ * Sessions that live in their own cookie, sealed (AES-256-GCM) with DESK_SESSION_SECRET: any replica opens them,
+ * a restart keeps them, and no store needs to be shared but the list of sign-outs, which keeps a copied cookie
+ * refused after its officer signed out.
+ */
+export class Sessions {
   constructor(
-    private readonly ttlMs: number,
+    private readonly sealer: Sealer,
+    private readonly signOuts: SignOuts,
+    private readonly settings: SessionSettings,
     private readonly now: () => number = Date.now,
   ) {}
 
   create(actor: Actor): DeskSession {
-    this.sweep();
-    const session = { id: newId(), actor, csrfToken: newId(), expiresAt: this.now() + this.ttlMs };
-    this.sessions.set(session.id, session);
-    return session;
+    const now = this.now();
+    return { id: newId(), actor, csrfToken: newId(), expiresAt: now + this.settings.ttlMs, seenAt: now };
   }
 
-  get(id: string | undefined): DeskSession | undefined {
-    const session = id === undefined ? undefined : this.sessions.get(id);
-    if (session && session.expiresAt <= this.now()) {
-      this.sessions.delete(session.id);
-      return undefined;
-    }
-    return session;
+  /** The cookie's value, and how long the browser should keep it, in seconds. */
+  cookieOf(session: DeskSession): { value: string; maxAgeSeconds: number } {
+    return {
+      value: this.sealer.seal('desk-session', session),
+      maxAgeSeconds: Math.max(0, Math.floor((session.expiresAt - this.now()) / 1000)),
+    };
   }
 
-  destroy(id: string): void {
-    this.sessions.delete(id);
+  /** The session of a cookie; undefined when it is not one of ours, has expired, or was signed out. */
+  open(cookie: string | undefined): DeskSession | undefined {
+    const session = asSession(this.sealer.open('desk-session', cookie));
+    const now = this.now();
+    if (!session || session.expiresAt <= now || session.seenAt + this.settings.idleMs <= now) return undefined;
+    return this.signOuts.isRevoked(session.id) ? undefined : session;
+  }
+
+  /** The session seen now, when its cookie should be renewed to keep it from idling out; else undefined. */
+  touched(session: DeskSession): DeskSession | undefined {
+    const now = this.now();
+    return now - session.seenAt >= Math.min(renewAfterMs, this.settings.idleMs / 10)
+      ? { ...session, seenAt: now }
+      : undefined;
+  }
+
+  end(session: DeskSession): void {
+    this.signOuts.revoke(session.id, session.expiresAt);
   }
 
   startSignIn(values: Omit<PendingSignIn, 'id' | 'expiresAt'>): PendingSignIn {
-    this.sweep();
-    const pending = { ...values, id: newId(), expiresAt: this.now() + 10 * 60_000 };
-    this.pending.set(pending.id, pending);
+    return { ...values, id: newId(), expiresAt: this.now() + 10 * 60_000 };
+  }
+
+  signInCookie(pending: PendingSignIn): string {
+    return this.sealer.seal('desk-oidc', pending);
+  }
+
+  /** The pending sign-in, once: a second use of the same callback finds nothing, on any replica that shares sign-outs. */
+  takeSignIn(cookie: string | undefined): PendingSignIn | undefined {
+    const pending = this.sealer.open('desk-oidc', cookie) as PendingSignIn | undefined;
+    if (typeof pending?.id !== 'string' || !(pending.expiresAt > this.now())) return undefined;
+    if (this.signOuts.isRevoked(pending.id)) return undefined;
+    this.signOuts.revoke(pending.id, pending.expiresAt);
     return pending;
   }
 
-  /** The pending sign-in, once: a second use of the same callback finds nothing. */
-  takeSignIn(id: string | undefined): PendingSignIn | undefined {
-    if (id === undefined) return undefined;
-    const pending = this.pending.get(id);
-    this.pending.delete(id);
-    return pending && pending.expiresAt > this.now() ? pending : undefined;
+  flashCookie(session: DeskSession, caseId: string, action: ActionName): string {
+    const flash: Flash = { sessionId: session.id, caseId, action, expiresAt: this.now() + 60_000 };
+    return this.sealer.seal('desk-flash', flash);
   }
 
-  private sweep(): void {
-    const now = this.now();
-    for (const [id, s] of this.sessions) if (s.expiresAt <= now) this.sessions.delete(id);
-    for (const [id, p] of this.pending) if (p.expiresAt <= now) this.pending.delete(id);
+  /** The flash of this session for this case, if one is waiting. */
+  flashOf(cookie: string | undefined, session: DeskSession, caseId: string): Flash | undefined {
+    const flash = this.sealer.open('desk-flash', cookie) as Flash | undefined;
+    return flash?.sessionId === session.id && flash.caseId === caseId && flash.expiresAt > this.now()
+      ? flash
+      : undefined;
   }
 }
 
-export function cookiesOf(req: Request): Record<string, string> {
-  const cookies: Record<string, string> = {};
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0) cookies[part.slice(0, eq).trim()] = decodeURIComponent(part.slice(eq + 1).trim());
-  }
-  return cookies;
-}
-
-/** `__Host-` binds the cookie to this origin over https; plain http (make dev, tests) cannot carry the prefix. */
-const cookieName = (req: Request, name: string): string => (req.secure ? `__Host-${name}` : name);
-
-/**
- * Sets an HttpOnly cookie for the console's path `/desk`, so the API's JSON routes never see it (`__Host-` cookies,
- * over https, must have `Path=/`). `Strict` for the session: no other site can make the browser send it. `Lax`
- * only for the short-lived pending sign-in, which must come back with the identity provider's redirect.
- */
-export function setCookie(
-  req: Request,
-  res: Response,
-  name: string,
-  value: string,
-  options: { sameSite: 'Strict' | 'Lax'; maxAgeSeconds?: number },
-): void {
-  const parts = [
-    `${cookieName(req, name)}=${encodeURIComponent(value)}`,
-    // __Host- cookies must have Path=/; elsewhere the console's own path keeps the cookie from the API's routes.
-    `Path=${req.secure ? '/' : '/desk'}`,
-    'HttpOnly',
-    `SameSite=${options.sameSite}`,
-    ...(req.secure ? ['Secure'] : []),
-    ...(options.maxAgeSeconds !== undefined ? [`Max-Age=${options.maxAgeSeconds}`] : []),
-  ];
-  res.append('Set-Cookie', parts.join('; '));
-}
-
-export const readCookie = (req: Request, name: string): string | undefined => cookiesOf(req)[cookieName(req, name)];
-
-export const clearCookie = (req: Request, res: Response, name: string): void =>
-  setCookie(req, res, name, '', { sameSite: 'Strict', maxAgeSeconds: 0 });
-
-export function sameToken(a: unknown, b: string): boolean {
-  if (typeof a !== 'string') return false;
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
-
-/** The language the officer chose (a cookie, not personal data), else the browser's. */
-export function langOfRequest(req: Request): Lang {
-  const chosen = readCookie(req, 'desk-lang');
-  return isLang(chosen) ? chosen : langOf(req.headers['accept-language']);
+function asSession(value: unknown): DeskSession | undefined {
+  const s = value as Partial<DeskSession> | undefined;
+  return typeof s?.id === 'string' &&
+    typeof s.csrfToken === 'string' &&
+    typeof s.expiresAt === 'number' &&
+    typeof s.seenAt === 'number' &&
+    typeof s.actor?.id === 'string' &&
+    typeof s.actor.role === 'string'
+    ? (s as DeskSession)
+    : undefined;
 }

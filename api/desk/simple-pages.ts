@@ -50,7 +50,9 @@ export function errorPage(ctx: PageContext, status: number, detail: string, requ
   const body = html`<h1 class="utrecht-heading-1">${t.errorTitle} (${status})</h1>
     <div class="utrecht-alert utrecht-alert--error" role="alert"><p class="utrecht-paragraph">${detail}</p></div>
     <p class="utrecht-paragraph desk-muted">${t.requestId}: ${requestId}</p>
-    <p class="utrecht-paragraph"><a class="utrecht-link utrecht-link--html-a" href="/desk">${t.backToDayList}</a></p>`;
+    <p class="utrecht-paragraph">
+      ${status === 401 ? html`<a class="utrecht-link utrecht-link--html-a" href="/desk/sign-in">${t.signIn}</a>` : html`<a class="utrecht-link utrecht-link--html-a" href="/desk">${t.backToDayList}</a>`}
+    </p>`;
   return layout(ctx, t.errorTitle, body);
 }
 

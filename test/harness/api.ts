@@ -2,7 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { Express } from 'express';
 import { createApp } from '../../api/app';
 import { createAuthenticator } from '../../api/auth';
-import { authOptionsOf, parseApiEnv } from '../../api/config';
+import { authOptionsOf, parseApiEnv, trustProxyOf } from '../../api/config';
 import { deskOptionsOf } from '../../api/desk/config';
 import { AesGcmCodec, parsePayloadKeys } from '../../lib/encryption';
 import { createLogger, type Logger } from '../../lib/logger';
@@ -66,6 +66,7 @@ export function testApp(options: TestAppOptions): Express {
     },
     authenticate: createAuthenticator(authOptionsOf(config)),
     desk: deskOptionsOf(config),
+    trustProxy: trustProxyOf(config),
   });
 }
 

@@ -35,11 +35,16 @@ describe('desk console: sessions, CSRF and roles, as an adversary tries them', (
     await request(app).post(`${caseUrl}/actions/check-in`).type('form').send({ identity: 'verified' }).expect(401);
   });
 
-  it('keeps the session in an HttpOnly, SameSite=Strict cookie holding an id, never a token', async () => {
+  it('keeps the session in an HttpOnly, SameSite=Strict cookie, sealed: no token, name or role readable', async () => {
     const res = await request(app).post('/desk/sign-in').type('form').send({ token: 'dev-desk-officer' }).expect(303);
     const cookie = (res.headers['set-cookie'] as unknown as string[])[0]!;
-    assert.match(cookie, /^desk-session=[A-Za-z0-9_-]{43}; Path=\/desk; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
-    assert.doesNotMatch(cookie, /dev-desk-officer/);
+    assert.match(
+      cookie,
+      /^desk-session=v1\.[A-Za-z0-9_-]{100,600}; Path=\/desk; HttpOnly; SameSite=Strict; Max-Age=\d+$/,
+    );
+    const sealed = Buffer.from(cookie.split(';')[0]!.slice('desk-session=v1.'.length), 'base64url').toString('latin1');
+    for (const readable of ['dev-desk-officer', 'desk-officer', 'csrf'])
+      assert.ok(!sealed.includes(readable), readable);
     assert.equal(res.headers.location, '/desk', 'no token or session id in the URL');
   });
 
