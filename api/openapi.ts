@@ -3,6 +3,7 @@ import type { UnrunnableCaseView } from '../lib/temporal/visibility';
 import { bookingSiteFields, type BookingSiteCaseView } from './case-views';
 import { caseStatuses, roles, stepNames, visitPurposes, type CaseView, type Role } from '../workflows/definitions';
 import { actionNames, caseActions } from '../workflows/actions';
+import { actionBodies } from '../workflows/action-bodies';
 import { apiVersion } from './http-hygiene';
 import { roleMatrix, type Permission } from './roles';
 import { sortedListLimit } from './sorted-list';
@@ -393,7 +394,7 @@ function buildDocument(): OpenApiDocument {
         tag: 'actions',
         permission: action,
         parameters: [caseIdParameter, requestIdHeader, idempotencyKeyHeader],
-        body: caseActions[action].body,
+        body: actionBodies[action],
         responses: {
           '200': caseView('The case after the action.'),
           ...problems([...bodyProblems, 404, 409, 422, 503], {

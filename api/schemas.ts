@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { BookingSchema } from '../domain/booking';
 import { deskDayOutOfBounds } from '../domain/dates';
-import { CaptureReferenceSchema } from '../workflows/actions';
+import { CaptureReferenceSchema } from '../workflows/action-bodies';
 
 const isoDateTime = z.iso.datetime({ offset: true });
 

@@ -3,7 +3,8 @@ import { startApiStack, type ApiStack } from './harness/api-stack';
 import type request from 'supertest';
 import { type Response } from 'supertest';
 import { may, type Permission } from '../api/roles';
-import { actionNames as actions, caseActions, type ActionName as Action } from '../workflows/actions';
+import { actionNames as actions, type ActionName as Action } from '../workflows/actions';
+import { actionBodies } from '../workflows/action-bodies';
 import { expectedAllowed } from './fixtures/role-cells';
 import type { Booking } from '../domain/booking';
 import { roles, type Role } from '../workflows/definitions';
@@ -108,7 +109,7 @@ describe('api: the role matrix, cell by cell', function () {
       for (const role of deniedFirst(action)) {
         const allowed = may(role, action);
         it(`${allowed ? 'lets' : 'refuses'} ${role}`, async () => {
-          assert.ok(caseActions[action].body.safeParse(validBodies[action]).success, 'the test body must be valid');
+          assert.ok(actionBodies[action].safeParse(validBodies[action]).success, 'the test body must be valid');
           const expected = expectedAllowed(role, action);
           const caseId = actionCases.get(`${action}/${allowed ? role : firstAllowed}`)!;
           assert.equal((await viewOf(caseId)).status, 'open', 'the cell needs an open case');

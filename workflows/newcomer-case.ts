@@ -35,13 +35,17 @@ export async function newcomerCaseWorkflow(input: NewcomerCaseInput): Promise<Ne
   };
   // Handlers first: a query or an update may arrive while the settings are still being read.
   const state = new CaseState(input.booking, input.settings ?? defaultCaseSettings, input.bookedBy);
-  if (patched('one-search-attribute-upsert')) state.coalesceSearchAttributes();
+  const coalesced = patched('one-search-attribute-upsert');
+  if (coalesced) state.coalesceSearchAttributes();
+  // An Update is answered once the search-attribute writer found the steps quiet; cases started before waited on
+  // quiet microtasks of their own (see `handlers.ts`).
+  const answerWhen = coalesced && patched('answer-when-settled') ? 'settled' : 'reacted';
   // A wait on a person past the norm is flagged by a timer of its own (PersonOverdue); cases started before had none.
   if (patched('person-norm')) state.watchPersonNorms();
   // The current details name a failing agency's last error, read by a local activity; cases started before did not.
   if (patched('agency-last-error')) state.readAgencyErrors();
   const late: { notifier?: Notifier } = {};
-  registerHandlers(state, () => late.notifier!);
+  registerHandlers(state, () => late.notifier!, answerWhen);
   if (!input.settings) state.useSettings(await loadCaseSettings());
   const agencies = agencyProxies(state.settings);
   const notifier = new Notifier(state, agencies);

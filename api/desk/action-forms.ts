@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { deskLocalTime } from '../../domain/dates';
-import { actionNames, caseActions, type ActionName } from '../../workflows/actions';
+import { actionNames, type ActionName } from '../../workflows/actions';
+import { actionBodies } from '../../workflows/action-bodies';
 import type { Role } from '../../workflows/definitions';
 import { may } from '../roles';
 
@@ -29,7 +30,7 @@ const longText = new Set(['note', 'reason']);
 
 /** The fields of an action's form, in the order the catalogue declares them. */
 export function formFields(action: ActionName): FormField[] {
-  const schema = z.toJSONSchema(caseActions[action].body) as {
+  const schema = z.toJSONSchema(actionBodies[action]) as {
     properties?: Record<string, JsonSchemaProperty>;
     required?: string[];
   };

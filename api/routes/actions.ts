@@ -1,6 +1,8 @@
 import type { UpdateDefinition } from '@temporalio/client';
 import { Router } from 'express';
+import type { z } from 'zod';
 import { actionNames, caseActions, isActionName, type ActionName, type ActionRequest } from '../../workflows/actions';
+import { actionBodies } from '../../workflows/action-bodies';
 import type { Actor, CaseView } from '../../workflows/definitions';
 import type { Authenticate } from '../auth';
 import { requirePermission } from '../auth';
@@ -43,7 +45,8 @@ function refuseDatesOutOfBounds(action: ActionName, body: Record<string, unknown
 
 /** The action's Update with its request: the parsed body, the actor from the bearer token, the caller's key. */
 function actionUpdate<A extends ActionName>(action: A, body: unknown, actor: Actor, key: string) {
-  const parsed = parse(caseActions[action].body, body ?? {});
+  const bodySchema: z.ZodObject = actionBodies[action];
+  const parsed = parse(bodySchema, body ?? {});
   refuseDatesOutOfBounds(action, parsed);
   const idempotency = idempotencyOf(key, action, parsed, actor);
   const request = { ...parsed, actor, idempotency } as ActionRequest<A>;

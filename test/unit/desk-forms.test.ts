@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import type { z } from 'zod';
 import { consoleActions, formBody, formFields } from '../../api/desk/action-forms';
 import { html } from '../../api/desk/html';
-import { actionNames, caseActions } from '../../workflows/actions';
+import { actionNames } from '../../workflows/actions';
+import { actionBodies } from '../../workflows/action-bodies';
 
 describe('desk console: forms from the action catalogue', () => {
   it('builds a field for every property of every action body, required as the schema says', () => {
     for (const action of actionNames) {
-      const shape = caseActions[action].body.shape as Record<string, z.ZodType>;
+      const shape = actionBodies[action].shape as Record<string, z.ZodType>;
       const fields = formFields(action);
       assert.deepEqual(
         fields.map((f) => f.name),
@@ -40,7 +41,7 @@ describe('desk console: forms from the action catalogue', () => {
     });
     // What cannot be converted is left for the schema to name in its 400.
     assert.deepEqual(formBody('extend-decision-term', { days: 'thirty' }), { days: 'thirty' });
-    assert.equal(caseActions['extend-decision-term'].body.safeParse({ days: 'thirty', reason: 'x' }).success, false);
+    assert.equal(actionBodies['extend-decision-term'].safeParse({ days: 'thirty', reason: 'x' }).success, false);
   });
 
   it('offers each officer role only its actions, and an operator none', () => {

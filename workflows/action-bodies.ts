@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import type { ActionName } from './actions';
+import { stepNames, visitPurposes } from './definitions';
+
+const note = z.string().max(2000).optional();
+const reason = z.string().min(1).max(2000);
+/** Why an officer refuses: required for a refusal (the validator says so with a 422), absent otherwise. */
+const refusalReason = z.string().max(2000).optional();
+/** The capture device's reference; the images stay on the device. */
+export const CaptureReferenceSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9-]{3,64}$/, 'a capture reference of 3-64 letters, digits and dashes');
+const isoDateTime = z.iso.datetime({ offset: true });
+
+/**
+ * What the caller of each officer action sends, beside its entry in `caseActions` (`actions.ts`): the API parses
+ * a body with it, the OpenAPI document and the console's forms are drawn from it, and the Update's argument is
+ * typed by it. The actor comes from the bearer token, never from the body.
+ *
+ * A module of its own, which the workflow imports as types only: building these schemas, and evaluating zod's own
+ * modules, took about 16 of the 19 ms in which the worker set up each new or replayed case (the workflow sandbox
+ * evaluates a case's modules anew for every case).
+ */
+export const actionBodies = {
+  'check-in': z.strictObject({ identity: z.enum(['verified', 'in-doubt']), note }),
+  'resolve-identity': z.strictObject({ identity: z.enum(['verified', 'not-verified']), reason: refusalReason, note }),
+  'resolve-address': z.strictObject({
+    decision: z.enum(['accept', 'refer-to-rni', 'refuse']),
+    reason: refusalReason,
+    note,
+  }),
+  'capture-biometrics': z.strictObject({ captureReference: CaptureReferenceSchema }),
+  'record-biometrics-quality': z.strictObject({
+    captureReference: CaptureReferenceSchema,
+    result: z.enum(['accepted', 'retake-needed']),
+  }),
+  'record-embassy-prints': z.strictObject({ quality: z.enum(['usable', 'unusable']), note }),
+  'record-permit-decision': z.strictObject({
+    decision: z.enum(['granted', 'refused', 'inadmissible']),
+    reason: refusalReason,
+    note,
+  }),
+  'extend-decision-term': z.strictObject({ days: z.number().int().min(1).max(90), reason }),
+  'request-documents': z.strictObject({
+    documents: z.array(z.string().min(1).max(200)).min(1).max(20),
+    /** Defaults to now + the configured documents term. */
+    dueAt: isoDateTime.optional(),
+  }),
+  'documents-supplied': z.strictObject({}),
+  'decide-return-visa': z.strictObject({ decision: z.enum(['issue', 'refuse']), reason: refusalReason, note }),
+  'hand-over-card': z.strictObject({}),
+  'record-advice': z.strictObject({ outcome: z.enum(['given', 'declined']), note }),
+  reschedule: z.strictObject({ startsAt: isoDateTime, location: z.string().min(1).max(64).optional() }),
+  'schedule-visit': z.strictObject({
+    purpose: z.enum(visitPurposes),
+    startsAt: isoDateTime,
+    /** Defaults to the desk of the appointment. */
+    location: z.string().min(1).max(64).optional(),
+  }),
+  withdraw: z.strictObject({ reason }),
+  'retry-step': z.strictObject({ step: z.enum(stepNames) }),
+  'skip-step': z.strictObject({ step: z.enum(stepNames), reason }),
+} satisfies { [A in ActionName]: z.ZodObject };
+
+export type ActionBodies = typeof actionBodies;
