@@ -28,17 +28,21 @@ export async function startCase(taskQueue: string, booking: Booking, settings?: 
   });
 }
 
-/** Queries the case until `predicate` holds; fails with what the case was doing instead. */
+/**
+ * Reads the case until `predicate` holds; fails with what the case was doing instead. `source` is its workflow
+ * (queried), or how a test reads it otherwise: over the API, as an officer's screen does.
+ */
 export async function waitForCase(
-  handle: CaseHandle,
+  source: CaseHandle | (() => Promise<CaseView>),
   predicate: (view: CaseView) => boolean,
   what: string,
   timeoutMs = 30_000,
 ): Promise<CaseView> {
+  const read = typeof source === 'function' ? source : () => source.query(caseStatusQuery);
   let last: CaseView | undefined;
   try {
     return await eventually(async () => {
-      last = await handle.query(caseStatusQuery);
+      last = await read();
       return predicate(last) ? last : undefined;
     }, timeoutMs);
   } catch {
