@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import type { Response } from 'supertest';
 import { idempotencyOf } from '../api/idempotency';
 import { actionUpdateId } from '../api/routes/actions';
+import type { CaseView } from '../workflows/definitions';
 import { euBooking, vvrBooking } from './fixtures/bookings';
 import { tokens } from './harness/api';
 import { startApiStack, type ApiStack } from './harness/api-stack';
-import { startCase } from './harness/case-driver';
+import { startCase, waitForCase } from './harness/case-driver';
 import { eventually } from './harness/eventually';
 import { temporal, uniqueTaskQueue } from './harness/temporal';
 
@@ -30,10 +31,9 @@ describe('api: an action on a case that has just ended answers 409, not 404', fu
   const act = (caseId: string, action: string, token: string, key: string) =>
     api().post(`/v1/cases/${caseId}/actions/${action}`).set('authorization', token).set('idempotency-key', key);
   const view = async (caseId: string) =>
-    (await api().get(`/v1/cases/${caseId}`).set('authorization', tokens.operator).expect(200)).body as {
-      status: string;
-      waitingOn: string[];
-    };
+    (await api().get(`/v1/cases/${caseId}`).set('authorization', tokens.operator).expect(200)).body as CaseView;
+  const until = (caseId: string, predicate: (view: CaseView) => boolean, what: string) =>
+    waitForCase(() => view(caseId), predicate, what);
 
   before(async () => {
     stack = await startApiStack(taskQueue);
@@ -46,10 +46,11 @@ describe('api: an action on a case that has just ended answers 409, not 404', fu
     const created = await api().post('/v1/cases').set('authorization', tokens.bookingSite).send(euBooking());
     assert.equal(created.status, 201, created.text);
     const caseId = String(created.body.caseId);
-    await eventually(async () => ((await view(caseId)).waitingOn.includes('desk:check-in') ? true : undefined), 30_000);
+    await until(caseId, (v) => v.waitingOn.includes('desk:check-in'), 'waiting on check-in');
     await act(caseId, 'check-in', tokens.desk, 'in-1').send({ identity: 'verified' }).expect(200);
-    await eventually(async () => ((await view(caseId)).waitingOn.includes('expat:advice') ? true : undefined), 30_000);
+    await until(caseId, (v) => v.waitingOn.includes('expat:advice'), 'waiting on advice');
     await act(caseId, 'record-advice', tokens.expat, 'advice-1').send({ outcome: 'given' }).expect(200);
+    // Read every 20 ms, not waitForCase's 200: the actions below must start while the workflow is still closing.
     await eventually(async () => ((await view(caseId)).status === 'completed' ? true : undefined), 30_000, 20);
 
     // From here the case sends its closing e-mail and ends its workflow; an action may reach it before, during
