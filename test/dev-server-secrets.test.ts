@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../scripts/temporal-binaries';
@@ -12,9 +12,11 @@ describe("make dev: the codec link's secret stays off the Temporal CLI's command
   this.timeout(120_000);
   let server: DevServer | undefined;
   const savedTemporalEnv = process.env.TEMPORAL_ENV;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'dev-server-secrets-'));
 
   after(async () => {
     await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
     if (savedTemporalEnv === undefined) delete process.env.TEMPORAL_ENV;
     else process.env.TEMPORAL_ENV = savedTemporalEnv;
   });
@@ -22,7 +24,7 @@ describe("make dev: the codec link's secret stays off the Temporal CLI's command
   it('hands the UI its codec endpoint in a 0600 file, whatever TEMPORAL_ENV the shell has', async () => {
     const secret = randomBytes(24).toString('base64url');
     const endpoint = `http://localhost:3000/codec/t/${secret}`;
-    const settings = path.join(mkdtempSync(path.join(os.tmpdir(), 'dev-server-secrets-')), 'temporal-cli-env.yaml');
+    const settings = path.join(dir, 'temporal-cli-env.yaml');
     // A file left by an older run with a looser mode, and a developer's shell that names another environment.
     writeFileSync(settings, 'env: {}\n', { mode: 0o644 });
     process.env.TEMPORAL_ENV = 'staging';
