@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isValidBsn } from '../domain/bsn';
 import type { Booking } from '../domain/booking';
-import { callAgency, type AgencyEndpoint } from './http';
+import { agencyPath, callAgency, type AgencyEndpoint } from './http';
 
 export interface RegisterInBrpInput {
   caseId: string;
@@ -87,7 +87,7 @@ export function createBrpActivities({ brpEndpoint }: BrpDeps) {
     async reportResidenceDecisionToBrp(input: ReportResidenceDecisionInput): Promise<{ decision: string }> {
       const answer = await callAgency(brpEndpoint(input.municipalityCode), {
         method: 'POST',
-        path: `/registrations/${encodeURIComponent(input.registrationId)}/residence-decisions`,
+        path: agencyPath`/registrations/${input.registrationId}/residence-decisions`,
         idempotencyKey: `${input.caseId}:brp-residence-decision`,
         body: { caseRef: input.caseId, decision: input.decision, decidedAt: input.decidedAt },
         response: ResidenceDecisionSchema,
@@ -98,7 +98,7 @@ export function createBrpActivities({ brpEndpoint }: BrpDeps) {
     async lookUpBrpRegistration(input: { municipalityCode: string; registrationId: string }): Promise<BrpRegistration> {
       const registration = await callAgency(brpEndpoint(input.municipalityCode), {
         method: 'GET',
-        path: `/registrations/${encodeURIComponent(input.registrationId)}`,
+        path: agencyPath`/registrations/${input.registrationId}`,
         response: RegistrationSchema,
       });
       return toRegistration(registration);

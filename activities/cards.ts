@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { callAgency, type AgencyEndpoint } from './http';
+import { agencyPath, callAgency, type AgencyEndpoint } from './http';
 import { pollUntil } from './polling';
 
 const CardOrderSchema = z.object({
@@ -17,7 +17,7 @@ export interface CardDeps {
 
 export function createCardActivities({ ind, callbackUrl, pollIntervalMs }: CardDeps) {
   const lookUp = (orderId: string): Promise<CardOrder> =>
-    callAgency(ind, { method: 'GET', path: `/cards/${encodeURIComponent(orderId)}`, response: CardOrderSchema });
+    callAgency(ind, { method: 'GET', path: agencyPath`/cards/${orderId}`, response: CardOrderSchema });
 
   return {
     /** Orders the residence card once the permit is granted; IND calls back when it is ready for pick-up. */
@@ -44,7 +44,7 @@ export function createCardActivities({ ind, callbackUrl, pollIntervalMs }: CardD
     async cancelResidenceCard(input: { caseId: string; orderId: string }): Promise<CardOrder> {
       return callAgency(ind, {
         method: 'POST',
-        path: `/cards/${encodeURIComponent(input.orderId)}/cancellation`,
+        path: agencyPath`/cards/${input.orderId}/cancellation`,
         idempotencyKey: `${input.caseId}:card-cancellation`,
         body: { caseRef: input.caseId },
         response: CardOrderSchema,

@@ -20,6 +20,14 @@ export interface AgencyRequest<T> {
   response: z.ZodType<T>;
 }
 
+/**
+ * An agency path whose every value is one encoded segment: an id can never add a segment or a query.
+ * `` agencyPath`/applications/${number}/withdrawal` ``
+ */
+export function agencyPath(strings: TemplateStringsArray, ...segments: string[]): string {
+  return strings.reduce((path, text, i) => path + encodeURIComponent(segments[i - 1]!) + text);
+}
+
 /** An agency's RFC 7807 problem type → our stable failure type. */
 const problemTypes: Record<string, string> = {
   'address-rejected': agencyFailure.addressRejected,

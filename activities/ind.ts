@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Purpose } from '../domain/booking';
-import { callAgency, type AgencyEndpoint } from './http';
+import { agencyPath, callAgency, type AgencyEndpoint } from './http';
 import { pollUntil } from './polling';
 
 export const permitStatuses = ['pending', 'granted', 'refused', 'inadmissible', 'withdrawn'] as const;
@@ -41,7 +41,7 @@ export function createIndActivities({ ind, callbackUrl, pollIntervalMs }: IndDep
   const lookUp = (applicationNumber: string): Promise<PermitApplication> =>
     callAgency(ind, {
       method: 'GET',
-      path: `/applications/${encodeURIComponent(applicationNumber)}`,
+      path: agencyPath`/applications/${applicationNumber}`,
       response: ApplicationSchema,
     });
 
@@ -50,7 +50,7 @@ export function createIndActivities({ ind, callbackUrl, pollIntervalMs }: IndDep
     async checkSponsorRecognised(input: { recognisedSponsorNumber: string }): Promise<{ name: string }> {
       const sponsor = await callAgency(ind, {
         method: 'GET',
-        path: `/sponsors/${encodeURIComponent(input.recognisedSponsorNumber)}`,
+        path: agencyPath`/sponsors/${input.recognisedSponsorNumber}`,
         response: SponsorSchema,
       });
       return { name: sponsor.name };
@@ -102,7 +102,7 @@ export function createIndActivities({ ind, callbackUrl, pollIntervalMs }: IndDep
     }): Promise<PermitApplication> {
       return callAgency(ind, {
         method: 'POST',
-        path: `/applications/${encodeURIComponent(input.applicationNumber)}/documents-overdue`,
+        path: agencyPath`/applications/${input.applicationNumber}/documents-overdue`,
         idempotencyKey: `${input.caseId}:documents-overdue:${input.dueAt}`,
         body: { caseRef: input.caseId, dueAt: input.dueAt },
         response: ApplicationSchema,
@@ -113,7 +113,7 @@ export function createIndActivities({ ind, callbackUrl, pollIntervalMs }: IndDep
     async withdrawPermitApplication(input: { caseId: string; applicationNumber: string }): Promise<PermitApplication> {
       return callAgency(ind, {
         method: 'POST',
-        path: `/applications/${encodeURIComponent(input.applicationNumber)}/withdrawal`,
+        path: agencyPath`/applications/${input.applicationNumber}/withdrawal`,
         idempotencyKey: `${input.caseId}:permit-withdrawal`,
         body: { caseRef: input.caseId },
         response: ApplicationSchema,

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
+import { ConfigError } from '../lib/config';
 import { roles, type Actor, type Role } from '../workflows/definitions';
 import { HttpProblem } from './problem';
 import { may, type Permission } from './roles';
@@ -56,13 +57,19 @@ export function createAuthenticator(options: AuthOptions): Authenticate {
 
 function staticTokens(spec: string): Map<string, Actor> {
   const tokens = new Map<string, Actor>();
-  for (const entry of spec
+  const entries = spec
     .split(',')
     .map((e) => e.trim())
-    .filter(Boolean)) {
+    .filter(Boolean);
+  for (const [index, entry] of entries.entries()) {
     const match = /^([^=]+)=([^:]+):(.+)$/.exec(entry);
-    if (!match || !isRole(match[3]))
-      throw new Error(`API_TOKENS entry "${entry.split('=')[0]}=…" is not token=actorId:role`);
+    if (!match || !isRole(match[3])) {
+      // Named by its place, never by its text: the token is a secret.
+      throw new ConfigError(
+        `Invalid configuration: API_TOKENS entry ${index + 1} of ${entries.length} is not token=actorId:role ` +
+          `with a role of ${roles.join(', ')}`,
+      );
+    }
     tokens.set(match[1]!, { id: match[2]!, role: match[3] });
   }
   return tokens;

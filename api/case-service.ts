@@ -3,7 +3,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import type { Booking } from '../domain/booking';
 import type { PayloadKeys } from '../lib/encryption';
-import { boundedCalls, type BoundedCall } from '../lib/temporal/client';
+import { boundedCalls, recheckMissingCase, type BoundedCall } from '../lib/temporal/client';
 import {
   listCasePage,
   newcomerNameMemo,
@@ -38,9 +38,14 @@ interface CaseServiceDeps {
 /** The API's access to cases: starts, reads and advances them through Temporal, bounded in time. */
 export class CaseService {
   private readonly bounded: BoundedCall;
+  /** For Updates and signals: a case they did not find is asked again, as it may have just ended (409, not 404). */
+  private readonly boundedAct: BoundedCall;
 
   constructor(private readonly deps: CaseServiceDeps) {
     this.bounded = boundedCalls(deps.connection, deps.actionTimeoutMs, toHttpProblem);
+    this.boundedAct = boundedCalls(deps.connection, deps.actionTimeoutMs, async (failure, caseId) =>
+      toHttpProblem(await recheckMissingCase(deps.client, caseId, failure, deps.actionTimeoutMs), caseId),
+    );
   }
 
   /**
@@ -166,9 +171,12 @@ export class CaseService {
     return this.bounded(caseId, async () => (await startedInput(this.deps.client, caseId))?.booking);
   }
 
-  /** Runs an Update; the workflow's validator decides, and its reason becomes the 409. */
+  /**
+   * Runs an Update; the workflow's validator decides, and its reason becomes the 409. A case that has ended, even
+   * while the Update waited for it, is a 409 that says how it ended; only a case that never existed is a 404.
+   */
   async act<A>(caseId: string, run: (handle: ReturnType<Client['workflow']['getHandle']>) => Promise<A>): Promise<A> {
-    return this.bounded(caseId, () => run(this.deps.client.workflow.getHandle(caseId)));
+    return this.boundedAct(caseId, () => run(this.deps.client.workflow.getHandle(caseId)));
   }
 }
 

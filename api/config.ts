@@ -19,13 +19,14 @@ export function parseApiEnv(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const refuse = (why: string): never => {
     throw new ConfigError(`Invalid configuration for NODE_ENV=production: ${why}`);
   };
-  const devTokens = config.API_TOKENS.split(',')
-    .map((entry) => entry.trim().split('=')[0] ?? '')
-    .filter((token) => token.startsWith('dev-'));
-  if (devTokens.length > 0) {
+  // Named by their actors, never by the tokens: API_TOKENS is a secret.
+  const devActors = config.API_TOKENS.split(',')
+    .map((entry) => /^\s*(dev-[^=]*)=([^:]*)/.exec(entry)?.[2])
+    .filter((actor) => actor !== undefined);
+  if (devActors.length > 0) {
     refuse(
-      `API_TOKENS holds development tokens (${devTokens.join(', ')}): set API_TOKENS= (empty) and use JWTs, ` +
-        'or tokens of your own',
+      `API_TOKENS holds development tokens (dev-…, of ${devActors.join(', ')}): set API_TOKENS= (empty) and use ` +
+        'JWTs, or tokens of your own',
     );
   }
   if (!config.JWT_SECRET && !config.JWT_JWKS_URL) {

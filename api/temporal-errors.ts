@@ -20,7 +20,11 @@ export function toHttpProblem(failure: CaseCallFailure, caseId: string): HttpPro
     case 'forbidden':
       return new HttpProblem(403, 'Forbidden', failure.reason ?? 'This role may not take this action.');
     case 'closed':
-      return new HttpProblem(409, 'Conflict', `Case ${caseId} is closed; it takes no more actions.`);
+      return new HttpProblem(
+        409,
+        'Conflict',
+        `Case ${caseId} is ${failure.status ?? 'closed'}; it takes no more actions.`,
+      );
     case 'not-found':
       return new HttpProblem(404, 'Not Found', `There is no case ${caseId}.`);
     case 'timeout':

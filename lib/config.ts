@@ -53,14 +53,18 @@ export const EncryptionEnvSchema = z.object({
   PAYLOAD_KEYS: z
     .string({ error: payloadKeysExpected })
     .min(1, payloadKeysExpected)
-    .refine((v) => {
+    .superRefine((value, ctx) => {
       try {
-        parsePayloadKeys(v);
-        return true;
-      } catch {
-        return false;
+        parsePayloadKeys(value);
+      } catch (err) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            `expected keyId:base64key pairs of 32-byte keys, separated by commas; ${(err as Error).message} ` +
+            '(make a key with `openssl rand -base64 32`)',
+        });
       }
-    }, 'expected keyId:base64key pairs of 32-byte keys, separated by commas'),
+    }),
   /** The key that encrypts; the others only decrypt. Default: the last key of PAYLOAD_KEYS. */
   PAYLOAD_KEY_ID: emptyIsNone(z.string()),
 });
@@ -217,8 +221,18 @@ export const DevEnvSchema = z.object({
 });
 
 /**
+ * Whether a variable holds a secret, by the last word of its name: a key (`PAYLOAD_KEYS`, `TEMPORAL_API_KEY`, and
+ * `TEMPORAL_TLS_CLIENT_KEY_DATA`, the key itself), a token, a secret or a password. `PAYLOAD_KEY_ID` and
+ * `…_KEY_PATH` name one and are not. A new secret follows the rule by its name alone.
+ */
+export function isSecretVariable(name: string): boolean {
+  return /(^|_)(KEYS?|TOKENS?|SECRETS?|PASSWORDS?)(_DATA)?$/.test(name);
+}
+
+/**
  * Parses the environment once at start-up. The first bad variable becomes a one-line ConfigError such as
- * `API_PORT="abc": expected a port number`. An empty variable is empty, not unset: each schema says what empty
+ * `API_PORT="abc": expected a port number`; a secret's value is never shown (`JWT_SECRET is set (secret, not
+ * shown): …`), as the line lands in logs. An empty variable is empty, not unset: each schema says what empty
  * means (none, disabled, or an error such as `API_PORT is empty: expected a port number`).
  */
 export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
@@ -227,7 +241,14 @@ export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv 
   const issue = result.error.issues[0];
   const name = String(issue?.path[0] ?? 'environment');
   const value = env[name];
-  const shown = value === undefined ? ' is missing' : value === '' ? ' is empty' : `="${value}"`;
+  const shown =
+    value === undefined
+      ? ' is missing'
+      : value === ''
+        ? ' is empty'
+        : isSecretVariable(name)
+          ? ' is set (secret, not shown)'
+          : `="${value}"`;
   const unset = schema instanceof z.ZodObject && value === '' && hasDefault(schema.shape[name] as z.ZodType);
   throw new ConfigError(
     `Invalid configuration: ${name}${shown}: ${issue?.message}${unset ? ' (unset it for the default)' : ''}`,

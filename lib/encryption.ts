@@ -17,14 +17,19 @@ export interface PayloadKeys {
  */
 export function parsePayloadKeys(spec: string, currentKeyId?: string): PayloadKeys {
   const keys = new Map<string, Buffer>();
-  for (const entry of spec
+  const entries = spec
     .split(',')
     .map((e) => e.trim())
-    .filter(Boolean)) {
-    const [id, encoded] = entry.split(':');
-    const key = Buffer.from(encoded ?? '', 'base64');
-    if (!id || !/^[A-Za-z0-9._-]{1,64}$/.test(id) || key.length !== 32) {
-      throw new Error(`"${id ?? ''}:…" is not keyId:base64 of 32 bytes`);
+    .filter(Boolean);
+  for (const [index, entry] of entries.entries()) {
+    const [id, encoded, ...rest] = entry.split(':');
+    // Node decodes base64 up to the first character that is not, so a key glued to the next must be refused here.
+    const base64 = encoded !== undefined && rest.length === 0 && /^[A-Za-z0-9+/_-]+={0,2}$/.test(encoded);
+    const key = Buffer.from(base64 ? encoded : '', 'base64');
+    const validId = encoded !== undefined && id !== undefined && /^[A-Za-z0-9._-]{1,64}$/.test(id);
+    if (!validId || key.length !== 32) {
+      // Named by its place and id, never by its text: an entry without a colon may be a bare key.
+      throw new Error(`entry ${index + 1}${validId ? ` ("${id}:…")` : ''} is not keyId:base64 of 32 bytes`);
     }
     keys.set(id, key);
   }

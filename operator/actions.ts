@@ -62,7 +62,7 @@ function explain(failure: CaseCallFailure, caseId: string, timeoutMs: number): s
     case 'forbidden':
       return `${caseId}: ${failure.reason ?? 'the case refused the action'}`;
     case 'closed':
-      return `${caseId} is closed; it takes no more actions`;
+      return `${caseId} is ${failure.status ?? 'closed'}; it takes no more actions`;
     case 'not-found':
       return `no case ${caseId}`;
     case 'timeout':

@@ -79,6 +79,7 @@ async function startStack(supervisor: Supervisor, config: z.infer<typeof DevEnvS
         dbFile: path.join(dataDir, 'temporal.db'),
         logFile: path.join(dataDir, 'logs', 'temporal.log'),
         uiCodecEndpoint: codecEndpoint,
+        cliSettingsFile: path.join(dataDir, 'temporal-cli-env.yaml'),
       }),
   });
 

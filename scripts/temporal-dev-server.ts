@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { chmodSync, createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { caseSearchAttributes } from '../workflows/search-attributes';
@@ -13,8 +13,13 @@ export interface DevServerOptions {
   dbFile?: string;
   /** Where the server's own output goes. */
   logFile: string;
-  /** Codec server the Web UI calls to decode payloads. */
+  /**
+   * Codec server the Web UI calls to decode payloads. Its URL may hold a secret (`/codec/t/<secret>`), so the CLI
+   * reads it from `cliSettingsFile`, never from its command line, which `ps` shows every user of the machine.
+   */
   uiCodecEndpoint?: string;
+  /** Where the CLI's settings for this server are written (0600); default: beside `logFile`. */
+  cliSettingsFile?: string;
   /** How long to wait for the frontend to answer, in milliseconds. */
   readyTimeoutMs?: number;
 }
@@ -51,7 +56,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     mkdirSync(path.dirname(options.dbFile), { recursive: true });
     args.push('--db-filename', options.dbFile);
   }
-  if (options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
+  // `--env default`: a TEMPORAL_ENV of the developer's shell must not pick an environment the file does not have.
+  if (options.uiCodecEndpoint) args.push('--env-file', writeCliSettings(options), '--env', 'default');
   for (const key of caseSearchAttributes) args.push('--search-attribute', `${key.name}=${cliTypes[key.type]}`);
   // Marks a case whose workflow tasks keep failing in TemporalReportedProblems (off by default when self-hosted).
   args.push('--dynamic-config-value', `${reportedProblemsAfter}=${workflowTaskProblemsToReport}`);
@@ -93,6 +99,26 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     }
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/**
+ * The CLI's environment file (`--env-file`, YAML): each key is a flag of the command, read when the flag is not on
+ * the command line. The CLI calls this format deprecated, in favour of the TOML profiles, but those hold only the
+ * connection settings of client commands; 1.9.1 still reads it for every flag, and a CLI that no longer knows
+ * `--env-file` refuses to start rather than fall back to the command line. It also keeps the developer's own
+ * `~/.config/temporalio/temporal.yaml` out of the dev server.
+ */
+function writeCliSettings(options: DevServerOptions): string {
+  const file =
+    options.cliSettingsFile ??
+    path.join(path.dirname(options.logFile), `${path.basename(options.logFile, '.log')}.cli-env.yaml`);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, `env:\n  default:\n    ui-codec-endpoint: ${JSON.stringify(options.uiCodecEndpoint)}\n`, {
+    mode: 0o600,
+  });
+  // The mode of writeFileSync applies only to a new file: an older one keeps its own.
+  chmodSync(file, 0o600);
+  return file;
 }
 
 async function answers(address: string): Promise<boolean> {

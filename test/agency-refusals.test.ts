@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { caseActions } from '../workflows/actions';
 import { vvrBooking } from './fixtures/bookings';
-import { actors, startCase, stepOutcome, waitForCase, waitingOn } from './harness/case-driver';
+import { actors, startCase, startCaseWithBiometrics, stepOutcome, waitForCase, waitingOn } from './harness/case-driver';
 import { useCaseStack } from './harness/case-fixture';
 
 const permitOnly = () => vvrBooking({ services: ['residence-permit'] });
@@ -40,16 +40,7 @@ describe('an agency that no longer knows what the case polls for', () => {
 
   it('IND forgets the card order: a retry meets the same answer, then an operator skips the card', async () => {
     const result = await stack.runWorkers(async () => {
-      // IND makes a card only with biometrics: the newcomer checks in and gives them first.
-      const handle = await startCase(stack.taskQueue, vvrBooking({ services: ['residence-permit', 'biometrics'] }));
-      await waitingOn(handle, 'desk:check-in');
-      await handle.executeUpdate(caseActions['check-in'].update, {
-        args: [{ actor: actors.desk, identity: 'verified' }],
-      });
-      await waitingOn(handle, 'ind:biometrics');
-      await handle.executeUpdate(caseActions['capture-biometrics'].update, {
-        args: [{ actor: actors.ind, captureReference: 'CAP-FORGOTTEN-CARD' }],
-      });
+      const handle = await startCaseWithBiometrics(stack.taskQueue, 'CAP-FORGOTTEN-CARD');
       const linked = await waitingOn(handle, 'ind:decision');
       await stack.admin.decide(linked.results.indApplicationNumber!, 'granted');
       await waitingOn(handle, 'ind:card');

@@ -7,7 +7,7 @@ import { objectionLastDay } from '../domain/objection';
 import { euBooking, vvrBooking } from './fixtures/bookings';
 import { startSandbox } from '../sandbox/app';
 import { testApp, tokens } from './harness/api';
-import { startCase } from './harness/case-driver';
+import { startCase, waitForCase } from './harness/case-driver';
 import { useCaseStack } from './harness/case-fixture';
 import { eventually } from './harness/eventually';
 import { testSandboxAdminToken } from './harness/sandbox-admin';
@@ -746,17 +746,9 @@ class Desk {
     assert.equal(res.status, 200, res.text);
     return res.body as CaseView;
   }
-  /** Reads the case until `predicate` holds; fails with what it was doing instead. */
-  async until(caseId: string, predicate: (view: CaseView) => boolean, timeoutMs = 30_000): Promise<CaseView> {
-    let last: CaseView | undefined;
-    try {
-      return await eventually(async () => {
-        last = await this.view(caseId);
-        return predicate(last) ? last : undefined;
-      }, timeoutMs);
-    } catch {
-      throw new Error(`case ${caseId} waits on [${last?.waitingOn.join(', ')}]; steps ${JSON.stringify(last?.steps)}`);
-    }
+  /** Reads the case over the API until `predicate` holds; a failure names the predicate and what the case did. */
+  until(caseId: string, predicate: (view: CaseView) => boolean, timeoutMs = 30_000): Promise<CaseView> {
+    return waitForCase(() => this.view(caseId), predicate, `${caseId}: ${String(predicate)}`, timeoutMs);
   }
   async checkIn(caseId: string, identity: 'verified' | 'in-doubt' = 'verified', note?: string): Promise<CaseView> {
     await this.until(caseId, (v) => v.waitingOn.includes('desk:check-in'));

@@ -3,9 +3,9 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import request from 'supertest';
 import { caseActions } from '../workflows/actions';
 import { caseStatusQuery, type CaseView } from '../workflows/definitions';
-import { euBooking, vvrBooking } from './fixtures/bookings';
+import { euBooking } from './fixtures/bookings';
 import { testApp, tokens } from './harness/api';
-import { actors, startCase, waitForCase, waitingOn } from './harness/case-driver';
+import { actors, startCase, startCaseWithBiometrics, waitForCase, waitingOn } from './harness/case-driver';
 import { useCaseStack } from './harness/case-fixture';
 
 /**
@@ -50,15 +50,7 @@ describe('schedule-visit with a date out of every range, through the API', () =>
   it('answers 422 naming startsAt for the year 9999 and the year 1, and leaves the case as it was', async () => {
     await stack.runWorkers(async () => {
       const api = request(testApp({ taskQueue: stack.taskQueue }));
-      const handle = await startCase(stack.taskQueue, vvrBooking({ services: ['residence-permit', 'biometrics'] }));
-      await waitingOn(handle, 'desk:check-in');
-      await handle.executeUpdate(caseActions['check-in'].update, {
-        args: [{ actor: actors.desk, identity: 'verified' }],
-      });
-      await waitingOn(handle, 'ind:biometrics');
-      await handle.executeUpdate(caseActions['capture-biometrics'].update, {
-        args: [{ actor: actors.ind, captureReference: 'CAP-BLURRY-7' }],
-      });
+      const handle = await startCaseWithBiometrics(stack.taskQueue, 'CAP-BLURRY-7');
       const before = await waitForCase(handle, (v) => v.steps.some((s) => s.detail === 'retake needed'), 'a retake');
       const visit = (startsAt: string, token: string = tokens.desk) =>
         api

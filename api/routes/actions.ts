@@ -56,6 +56,14 @@ function actionUpdate<A extends ActionName>(action: A, body: unknown, actor: Act
 }
 
 /**
+ * The Update id of an action. A retry of the same request under the same key is the same Update: applied at most
+ * once, answered alike. The same key with another request is another Update, which the case's validator refuses.
+ */
+export function actionUpdateId(action: ActionName, key: string, fingerprint: string): string {
+  return `${action}:${key}:${fingerprint}`;
+}
+
+/**
  * Takes an officer action on a case: the body parsed by the catalogue's schema, applied at most once per key, the
  * workflow's validator deciding. The API's route and the desk console both come through here; the caller has
  * checked the role matrix.
@@ -72,9 +80,7 @@ export async function takeAction(
   return cases.act(request.caseId, (handle) =>
     handle.executeUpdate(update, {
       args: [carried],
-      // A retry of the same request under the same key is the same Update: applied at most once, answered
-      // alike. The same key with another request is another Update, which the case's validator refuses.
-      updateId: `${request.action}:${request.key}:${idempotency.fingerprint}`,
+      updateId: actionUpdateId(request.action, request.key, idempotency.fingerprint),
     }),
   );
 }

@@ -28,7 +28,7 @@ export function callbacksRouter({ cases, authenticate }: { cases: CaseService; a
     });
     // Its targets cannot be checked now; the agency retries once an operator has repaired the case.
     if (isUnrunnable(view)) throw toHttpProblem({ kind: 'task-failing' }, event.caseRef);
-    if (view.status !== 'open') throw toHttpProblem({ kind: 'closed' }, event.caseRef);
+    if (view.status !== 'open') throw toHttpProblem({ kind: 'closed', status: view.status }, event.caseRef);
     await cases.act(event.caseRef, async (handle) => {
       if ('decision' in event) {
         // A decision may overtake the linking of the application; the case keeps it until the number is known.

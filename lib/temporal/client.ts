@@ -12,6 +12,7 @@ import {
 } from '@temporalio/client';
 import type { z } from 'zod';
 import { idempotencyKeyReused, reasonRequired, roleNotAllowed } from '../../workflows/actions';
+import { CaseStatus } from '../../workflows/search-attributes';
 import { payloadKeysOf, type EncryptionEnvSchema, type TemporalEnvSchema } from '../config';
 import { createDataConverter } from '../data-converter';
 
@@ -39,7 +40,8 @@ export type CaseCallFailure =
   /** The case refused the actor: its role may not take the action (an Update sent past the API). */
   | { kind: 'forbidden'; reason: string | undefined }
   | { kind: 'not-found' }
-  | { kind: 'closed' }
+  /** The case has ended; `status` says how (`completed`, `withdrawn`, or how its workflow was closed). */
+  | { kind: 'closed'; status?: string }
   | { kind: 'timeout' }
   | { kind: 'starting' }
   /** Temporal refused the Update on the worker's behalf (the worker holding its task died): nothing was applied. */
@@ -59,11 +61,25 @@ export type CaseCallFailure =
  */
 const transientCodes = new Set<number>([8, 10, 13, 2]);
 
+/**
+ * Temporal's NOT_FOUND for a case that exists but has ended: it ended before the call came ("workflow execution
+ * already completed"), or while an Update waited for the workflow task that ended it ("workflow update was
+ * aborted by closing workflow"). A case that never existed is "workflow not found for ID: …".
+ */
+const endedCase = /already completed|aborted by closing workflow/i;
+
+/**
+ * An Update the case accepted but that the server failed because the workflow ended first (an operator terminated
+ * it meanwhile): the action did not complete, and the case takes no more.
+ */
+const acceptedUpdateCompletedWorkflow = 'AcceptedUpdateCompletedWorkflow';
+
 /** What a Temporal client error means for a case; undefined for an error that is not Temporal's to explain. */
 export function classifyTemporalError(err: unknown): CaseCallFailure | undefined {
   if (err instanceof WorkflowUpdateFailedError) {
     if (isUnprocessedUpdate(err.cause)) return { kind: 'recovering' };
     const type = err.cause instanceof ApplicationFailure ? err.cause.type : undefined;
+    if (type === acceptedUpdateCompletedWorkflow) return { kind: 'closed' };
     const kinds: Record<string, 'key-reused' | 'unprocessable' | 'forbidden'> = {
       [idempotencyKeyReused]: 'key-reused',
       [reasonRequired]: 'unprocessable',
@@ -72,7 +88,7 @@ export function classifyTemporalError(err: unknown): CaseCallFailure | undefined
     return { kind: (type ? kinds[type] : undefined) ?? 'rejected', reason: err.cause?.message };
   }
   if (err instanceof WorkflowNotFoundError) {
-    return /already completed/.test(err.message) ? { kind: 'closed' } : { kind: 'not-found' };
+    return endedCase.test(err.message) ? { kind: 'closed' } : { kind: 'not-found' };
   }
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isDeadline(err)) return { kind: 'timeout' };
   // The workflow has not run its first task yet, so its query handlers do not exist.
@@ -108,6 +124,31 @@ function isDeadline(err: unknown): boolean {
   return err instanceof Error && err.cause !== undefined && isDeadline(err.cause);
 }
 
+/**
+ * Asks Temporal again about a case a call did not find, or found closed. Its NOT_FOUND covers a case that never
+ * existed and one that ended while an Update waited (in words that differ between server versions), and only the
+ * first is "not found". An ended case says how it ended: its own `CaseStatus`, else how its workflow was closed.
+ * When Temporal does not answer within `timeoutMs`, the first answer stands.
+ */
+export async function recheckMissingCase(
+  client: Client,
+  caseId: string,
+  failure: CaseCallFailure,
+  timeoutMs: number,
+): Promise<CaseCallFailure> {
+  if (failure.kind !== 'not-found' && failure.kind !== 'closed') return failure;
+  const description = await client.connection
+    .withDeadline(Date.now() + timeoutMs, () => client.workflow.getHandle(caseId).describe())
+    .catch(() => undefined);
+  if (!description) return failure;
+  // It runs, yet the call found nothing: Temporal lost the Update on its way. A retry is applied at most once.
+  if (description.status.name === 'RUNNING') return { kind: 'unavailable', why: 'busy' };
+  const caseStatus = description.typedSearchAttributes.get(CaseStatus);
+  const status =
+    caseStatus && caseStatus !== 'open' ? caseStatus : description.status.name.toLowerCase().replace(/_/g, ' ');
+  return { kind: 'closed', status };
+}
+
 /** A call to one case (`caseId` names it in messages); `timeoutMs` bounds it, retries included. */
 export type BoundedCall = <T>(caseId: string, call: () => Promise<T>) => Promise<T>;
 
@@ -118,14 +159,14 @@ export type BoundedCall = <T>(caseId: string, call: () => Promise<T>) => Promise
 export function boundedCalls(
   connection: Connection,
   timeoutMs: number,
-  translate: (failure: CaseCallFailure, caseId: string) => Error,
+  translate: (failure: CaseCallFailure, caseId: string) => Error | Promise<Error>,
 ): BoundedCall {
   return async (caseId, call) => {
     try {
       return await connection.withDeadline(Date.now() + timeoutMs, call);
     } catch (err) {
       const failure = classifyTemporalError(err);
-      throw failure ? translate(failure, caseId) : err;
+      throw failure ? await translate(failure, caseId) : err;
     }
   };
 }

@@ -32,6 +32,27 @@ apply_schema() {
   done_step "databases temporal and temporal_visibility ready"
 }
 
+# The TLS settings of the config, at the indent of a group under global.tls: the services, the frontend and the
+# system worker all present the server certificate and trust only the cluster's CA.
+mtls_client() {
+  cat <<YAML
+      client:
+        serverName: localhost
+        rootCaFiles: [$CLUSTER_CERTS/ca.pem]
+YAML
+}
+
+mtls_server_and_client() {
+  cat <<YAML
+      server:
+        certFile: $CLUSTER_CERTS/server.pem
+        keyFile: $CLUSTER_CERTS/server.key
+        requireClientAuth: true
+        clientCaFiles: [$CLUSTER_CERTS/ca.pem]
+YAML
+  mtls_client
+}
+
 write_config() {
   mkdir -p "$config_dir"
   local password
@@ -73,29 +94,13 @@ global:
     broadcastAddress: 127.0.0.1
   tls:
     internode:
-      server:
-        certFile: $CLUSTER_CERTS/server.pem
-        keyFile: $CLUSTER_CERTS/server.key
-        requireClientAuth: true
-        clientCaFiles: [$CLUSTER_CERTS/ca.pem]
-      client:
-        serverName: localhost
-        rootCaFiles: [$CLUSTER_CERTS/ca.pem]
+$(mtls_server_and_client)
     frontend:
-      server:
-        certFile: $CLUSTER_CERTS/server.pem
-        keyFile: $CLUSTER_CERTS/server.key
-        requireClientAuth: true
-        clientCaFiles: [$CLUSTER_CERTS/ca.pem]
-      client:
-        serverName: localhost
-        rootCaFiles: [$CLUSTER_CERTS/ca.pem]
+$(mtls_server_and_client)
     systemWorker:
       certFile: $CLUSTER_CERTS/server.pem
       keyFile: $CLUSTER_CERTS/server.key
-      client:
-        serverName: localhost
-        rootCaFiles: [$CLUSTER_CERTS/ca.pem]
+$(mtls_client)
 services:
   frontend:
     rpc: { grpcPort: $CLUSTER_FRONTEND_PORT, httpPort: $((CLUSTER_FRONTEND_PORT + 10)), membershipPort: 17933, bindOnLocalHost: true }

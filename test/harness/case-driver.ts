@@ -3,9 +3,11 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { Booking } from '../../domain/booking';
 import { classifyTemporalError } from '../../lib/temporal/client';
 import { newcomerCaseWorkflow } from '../../workflows';
+import { caseActions } from '../../workflows/actions';
 import { caseStatusQuery, caseWorkflowId, type Actor, type CaseView } from '../../workflows/definitions';
 import type { CaseSettings } from '../../workflows/settings';
 import { caseStartMetadata } from '../../workflows/static-summary';
+import { vvrBooking } from '../fixtures/bookings';
 import { eventually } from './eventually';
 import { temporal } from './temporal';
 
@@ -28,17 +30,21 @@ export async function startCase(taskQueue: string, booking: Booking, settings?: 
   });
 }
 
-/** Queries the case until `predicate` holds; fails with what the case was doing instead. */
+/**
+ * Reads the case until `predicate` holds; fails with what the case was doing instead. `source` is its workflow
+ * (queried), or how a test reads it otherwise: over the API, as an officer's screen does.
+ */
 export async function waitForCase(
-  handle: CaseHandle,
+  source: CaseHandle | (() => Promise<CaseView>),
   predicate: (view: CaseView) => boolean,
   what: string,
   timeoutMs = 30_000,
 ): Promise<CaseView> {
+  const read = typeof source === 'function' ? source : () => source.query(caseStatusQuery);
   let last: CaseView | undefined;
   try {
     return await eventually(async () => {
-      last = await handle.query(caseStatusQuery);
+      last = await read();
       return predicate(last) ? last : undefined;
     }, timeoutMs);
   } catch {
@@ -50,6 +56,24 @@ export async function waitForCase(
 
 export const waitingOn = (handle: CaseHandle, wait: string): Promise<CaseView> =>
   waitForCase(handle, (v) => v.waitingOn.includes(wait), `waiting on ${wait}`);
+
+/**
+ * A VVR case with the permit and biometrics services, checked in at the desk and its biometrics captured under
+ * `captureReference` (the sandbox judges their quality by it: one with `BLURRY` needs a retake). IND makes a card
+ * only with biometrics, so this is where a test of a card or a retake starts.
+ */
+export async function startCaseWithBiometrics(taskQueue: string, captureReference: string): Promise<CaseHandle> {
+  const handle = await startCase(taskQueue, vvrBooking({ services: ['residence-permit', 'biometrics'] }));
+  await waitingOn(handle, 'desk:check-in');
+  await handle.executeUpdate(caseActions['check-in'].update, {
+    args: [{ actor: actors.desk, identity: 'verified' }],
+  });
+  await waitingOn(handle, 'ind:biometrics');
+  await handle.executeUpdate(caseActions['capture-biometrics'].update, {
+    args: [{ actor: actors.ind, captureReference }],
+  });
+  return handle;
+}
 
 export const stepOutcome = (view: CaseView, step: string): string | undefined =>
   view.steps.find((s) => s.name === step)?.outcome;

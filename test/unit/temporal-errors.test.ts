@@ -1,9 +1,15 @@
 import assert from 'node:assert/strict';
-import { ServiceError, WorkflowUpdateFailedError, type Connection } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ServiceError, WorkflowUpdateFailedError, type Client, type Connection } from '@temporalio/client';
+import { ApplicationFailure, TypedSearchAttributes, WorkflowNotFoundError } from '@temporalio/common';
 import { HttpProblem } from '../../api/problem';
 import { toHttpProblem } from '../../api/temporal-errors';
-import { boundedCalls } from '../../lib/temporal/client';
+import {
+  boundedCalls,
+  classifyTemporalError,
+  recheckMissingCase,
+  type CaseCallFailure,
+} from '../../lib/temporal/client';
+import { CaseStatus } from '../../workflows/search-attributes';
 
 /** The API's mapping of a failed case call, without a server: the connection only runs the call. */
 const bounded = boundedCalls({ withDeadline: (_deadline, call) => call() } as Connection, 1000, toHttpProblem);
@@ -70,5 +76,95 @@ describe('api: what a failed update means to the caller', () => {
     const bug = grpcError(3, 'INVALID_ARGUMENT');
     const thrown = await bounded('case-BK-1', () => Promise.reject(bug)).catch((e: unknown) => e);
     assert.equal(thrown, bug);
+  });
+
+  describe('a case that has ended, or never existed', () => {
+    // The words Temporal 1.32 answers an Update with: before the call came, and while it waited on the last task.
+    for (const message of ['workflow execution already completed', 'workflow update was aborted by closing workflow']) {
+      it(`answers 409 "closed", not 404, when Temporal says "${message}"`, async () => {
+        const problem = await answerTo(new WorkflowNotFoundError(message, 'case-BK-1', undefined));
+        assert.equal(problem.status, 409);
+        assert.equal(problem.detail, 'Case case-BK-1 is closed; it takes no more actions.');
+      });
+    }
+
+    it('answers 409 "closed" when the case accepted the action but ended before it was done', async () => {
+      const aborted = ApplicationFailure.create({
+        message: 'Workflow Update failed because the Workflow completed before the Update completed.',
+        type: 'AcceptedUpdateCompletedWorkflow',
+        nonRetryable: true,
+      });
+      const problem = await answerTo(new WorkflowUpdateFailedError('Workflow Update failed', aborted));
+      assert.equal(problem.status, 409);
+      assert.match(problem.detail ?? '', /case-BK-1 is closed/);
+    });
+
+    it('answers 404 for a case that never existed', async () => {
+      const problem = await answerTo(
+        new WorkflowNotFoundError('workflow not found for ID: case-BK-1', 'case-BK-1', undefined),
+      );
+      assert.equal(problem.status, 404);
+      assert.equal(problem.detail, 'There is no case case-BK-1.');
+    });
+  });
+
+  describe('asking again about a case an Update did not find', () => {
+    /** A client whose `describe` answers as Temporal would for one case, or throws. */
+    const clientDescribing = (answer: () => Promise<object>): Client =>
+      ({
+        connection: { withDeadline: (_deadline: number, call: () => Promise<unknown>) => call() },
+        workflow: { getHandle: () => ({ describe: answer }) },
+      }) as unknown as Client;
+    const described = (status: string, caseStatus?: string) => () =>
+      Promise.resolve({
+        status: { name: status },
+        typedSearchAttributes: new TypedSearchAttributes(caseStatus ? [{ key: CaseStatus, value: caseStatus }] : []),
+      });
+    const notFound: CaseCallFailure = { kind: 'not-found' };
+    const recheck = (client: Client, failure: CaseCallFailure = notFound) =>
+      recheckMissingCase(client, 'case-BK-1', failure, 1000);
+
+    it("names how the case ended, by its own status, whatever words Temporal's NOT_FOUND used", async () => {
+      const failure = await recheck(clientDescribing(described('COMPLETED', 'withdrawn')));
+      assert.deepEqual(failure, { kind: 'closed', status: 'withdrawn' });
+      assert.equal(
+        toHttpProblem(failure, 'case-BK-1').detail,
+        'Case case-BK-1 is withdrawn; it takes no more actions.',
+      );
+      const closed = await recheck(clientDescribing(described('COMPLETED', 'completed')), { kind: 'closed' });
+      assert.deepEqual(closed, { kind: 'closed', status: 'completed' });
+    });
+
+    it('names how its workflow was closed when the case itself never said (terminated while open)', async () => {
+      assert.deepEqual(await recheck(clientDescribing(described('TERMINATED', 'open'))), {
+        kind: 'closed',
+        status: 'terminated',
+      });
+      assert.deepEqual(await recheck(clientDescribing(described('TIMED_OUT'))), {
+        kind: 'closed',
+        status: 'timed out',
+      });
+    });
+
+    it('keeps 404 for a case Temporal does not know, and the first answer when Temporal does not answer', async () => {
+      const missing = clientDescribing(() =>
+        Promise.reject(new WorkflowNotFoundError('workflow not found for ID: case-BK-1', 'case-BK-1', undefined)),
+      );
+      assert.deepEqual(await recheck(missing), notFound);
+      const down = clientDescribing(() => Promise.reject(new Error('14 UNAVAILABLE')));
+      assert.deepEqual(await recheck(down, { kind: 'closed' }), { kind: 'closed' });
+    });
+
+    it('answers 503, to be retried, when the case runs: Temporal lost the Update, not the case', async () => {
+      const failure = await recheck(clientDescribing(described('RUNNING', 'open')));
+      assert.equal(toHttpProblem(failure, 'case-BK-1').status, 503);
+    });
+
+    it('leaves every other failure as it was, without asking', async () => {
+      const unasked = clientDescribing(() => Promise.reject(new Error('must not be asked')));
+      const rejected: CaseCallFailure = { kind: 'rejected', reason: 'check-in is not possible now' };
+      assert.equal(await recheck(unasked, rejected), rejected);
+      assert.equal(classifyTemporalError(new Error('not Temporal')), undefined);
+    });
   });
 });
