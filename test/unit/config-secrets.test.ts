@@ -48,6 +48,7 @@ describe('configuration: an error names a secret variable and the fix, never its
       'BRP_TOKEN',
       'CODEC_URL_TOKEN',
       'DESK_OIDC_CLIENT_SECRET',
+      'DESK_SESSION_SECRET',
       'IND_TOKEN',
       'JWT_SECRET',
       'NOTIFY_TOKEN',

@@ -150,7 +150,7 @@ describe('desk console: OpenID Connect and session settings are checked at start
     [
       'production, a short session secret',
       { ...production, DESK_SESSION_SECRET: 'short' },
-      /DESK_SESSION_SECRET="short": expected at least 32 random characters/,
+      /DESK_SESSION_SECRET is set \(secret, not shown\): expected at least 32 random characters/,
     ],
     [
       'production, no sign-outs file',
