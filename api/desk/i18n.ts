@@ -214,6 +214,9 @@ const en: Messages = {
     'expat:advice': 'advice session',
     'newcomer:documents': 'documents',
     'booking-site:reschedule': 'a new appointment',
+    'agency:brp': 'the municipality (BRP)',
+    'agency:ind': 'IND',
+    'agency:notify': 'the e-mail service',
 
     ...operatorWaits(
       {
@@ -441,6 +444,9 @@ const nl: Messages = {
     'expat:advice': 'adviesgesprek',
     'newcomer:documents': 'documenten',
     'booking-site:reschedule': 'een nieuwe afspraak',
+    'agency:brp': 'de gemeente (BRP)',
+    'agency:ind': 'IND',
+    'agency:notify': 'de e-maildienst',
     ...operatorWaits(
       {
         eligibility: 'toelaatbaarheid',

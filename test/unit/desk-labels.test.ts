@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { formFields } from '../../api/desk/action-forms';
 import { languages, messages } from '../../api/desk/i18n';
+import { agencies } from '../../domain/agency-failures';
 import { actionNames } from '../../workflows/actions';
 import { legalTermDeadline } from '../../workflows/case-state';
 import { caseStatuses, roles, stepNames, visitPurposes, type StepState } from '../../workflows/definitions';
@@ -34,6 +35,8 @@ describe('desk console: every name it shows has a Dutch and an English label', (
     ...found(source, /'((?:desk|ind|expat|newcomer|booking-site|agency|operator):[a-z-]+)'/g),
     // An agency call that keeps failing hands its step to an operator: `operator:${step}`.
     ...stepNames.map((step) => `operator:${step}`),
+    // While an agency call is retried, its step shows `agency:${agency}`.
+    ...agencies.map((agency) => `agency:${agency}`),
   ];
   const outcomes = [
     ...found(source, /\.finish\(\s*'[a-z-]+',\s*'([a-z-]+)'/g),
