@@ -26,6 +26,9 @@ export type BookingSiteCaseView = Pick<CaseView, (typeof bookingSiteFields)[numb
 /** Roles that see the BSN: the desk registers it at BRP, IND files it with the application. */
 const seesBsn: ReadonlySet<Role> = new Set<Role>(['desk-officer', 'ind-officer']);
 
+/** Whether a role reads the newcomer's BSN: the officers who work with it at the desk and at IND. */
+export const readsBsn = (role: Role): boolean => seesBsn.has(role);
+
 export type RoleView = CaseView | BookingSiteCaseView | UnrunnableCaseView;
 
 /**

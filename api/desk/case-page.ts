@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isActionName, type ActionName } from '../../workflows/actions';
 import type { AuditEntry, CaseView } from '../../workflows/definitions';
-import type { RoleView } from '../case-views';
+import { readsBsn, type RoleView } from '../case-views';
 import { actionsAnswering, consoleActions, formFields, turnOf, type FormField } from './action-forms';
 import { html, type Html } from './html';
 import { label, messages, type Messages } from './i18n';
@@ -46,6 +46,9 @@ export function casePage(ctx: PageContext, model: CaseModel): Html {
 
 function fullCase(ctx: PageContext, view: CaseView, model: CaseModel): Html {
   const t = messages[ctx.lang];
+  // The view leaves the BSN out for roles that may not read it; the page says it exists rather than "no results".
+  const bsnHidden =
+    !readsBsn(ctx.session!.actor.role) && view.steps.some((s) => s.name === 'brp' && s.outcome === 'registered');
   return html`<dl class="utrecht-data-list desk-facts">
       <div class="utrecht-data-list__item">
         <dt class="utrecht-data-list__item-key">${t.appointment}</dt>
@@ -98,9 +101,12 @@ function fullCase(ctx: PageContext, view: CaseView, model: CaseModel): Html {
     </section>
     <section aria-labelledby="results-heading">
       <h2 class="utrecht-heading-2" id="results-heading">${t.results}</h2>
+      ${bsnHidden ? html`<p class="utrecht-paragraph" id="bsn-hidden">${t.bsnHidden}</p>` : ''}
       ${
         Object.keys(view.results).length === 0
-          ? html`<p class="utrecht-paragraph">${t.noResults}</p>`
+          ? bsnHidden
+            ? ''
+            : html`<p class="utrecht-paragraph">${t.noResults}</p>`
           : html`<dl class="utrecht-data-list" id="results">
               ${Object.entries(view.results).map(
                 ([k, v]) =>

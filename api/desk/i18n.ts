@@ -59,6 +59,7 @@ interface Messages {
   due: string;
   results: string;
   noResults: string;
+  bsnHidden: string;
   audit: string;
   at: string;
   who: string;
@@ -165,6 +166,7 @@ const en: Messages = {
   due: 'Due',
   results: 'Results',
   noResults: 'No results yet.',
+  bsnHidden: 'The newcomer has a BSN; desk and IND officers see it.',
   audit: 'Audit trail',
   at: 'When',
   who: 'Who',
@@ -395,6 +397,7 @@ const nl: Messages = {
   due: 'Uiterlijk',
   results: 'Resultaten',
   noResults: 'Nog geen resultaten.',
+  bsnHidden: 'De nieuwkomer heeft een BSN; baliemedewerkers en IND-medewerkers zien het.',
   audit: 'Logboek',
   at: 'Wanneer',
   who: 'Wie',

@@ -251,8 +251,18 @@ describe('the desk console in a browser: officers take a VVR and an EU case to t
         60_000,
         500,
       );
+      // Registered at the BRP: the advisor is told the BSN exists, never shown it.
+      assert.equal(await page.locator('[data-result="bsn"]').count(), 0, `no BSN for an advisor: ${name}`);
+      assert.match(await page.locator('#bsn-hidden').innerText(), /has a BSN; desk and IND officers see it/);
     }
     await expat.signOut();
+
+    await desk.signIn('desk-officer');
+    await page.goto(`${baseUrl}/desk?date=${appointmentDay}`);
+    await desk.openCase(euName);
+    assert.match(await page.locator('[data-result="bsn"]').innerText(), /^\d{9}$/, 'a desk officer reads the BSN');
+    assert.equal(await page.locator('#bsn-hidden').count(), 0);
+    await desk.signOut();
   });
 
   it('shows an operator the cases without a single action', async () => {
