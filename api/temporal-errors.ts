@@ -29,26 +29,26 @@ export function toHttpProblem(failure: CaseCallFailure, caseId: string): HttpPro
       return new HttpProblem(404, 'Not Found', `There is no case ${caseId}.`);
     case 'timeout':
       return unavailable(
-        'Temporal or its workers did not answer in time; an action may still be applied. Retry with the same x-request-id.',
+        'Temporal or its workers did not answer in time; an action may still be applied. Retry with the same Idempotency-Key (or x-request-id): it is applied at most once.',
       );
     case 'starting':
       return unavailable('The case is still starting; retry shortly.');
     case 'recovering':
       return unavailable(
-        'The case is recovering: a worker died or failed on its last workflow task. Nothing was applied; retry shortly with the same x-request-id.',
+        'The case is recovering: a worker died or failed on its last workflow task. Nothing was applied; retry shortly with the same Idempotency-Key (or x-request-id).',
       );
     case 'unavailable':
       return unavailable(
         failure.why === 'unreachable'
           ? 'Temporal is unreachable; retry shortly.'
-          : 'Temporal refused the call for now (busy or failed on its side). Retry shortly with the same key: it is applied at most once.',
+          : 'Temporal refused the call for now (busy or failed on its side). Retry shortly with the same Idempotency-Key (or x-request-id): it is applied at most once.',
       );
     case 'task-failing':
       return new HttpProblem(
         503,
         'Service Unavailable',
         `Case ${caseId} cannot run now: its last workflow tasks failed, so it takes no actions and nothing was ` +
-          `changed. Retry shortly with the same key: a case whose worker died recovers by itself. If it persists, ` +
+          `changed. Retry shortly with the same Idempotency-Key (or x-request-id): a case whose worker died recovers by itself. If it persists, ` +
           `an operator must repair it: ${taskFailureRepair(caseId)}. GET the case to see its state.`,
         { retryAfterSeconds: 10 },
       );

@@ -72,12 +72,19 @@ describe('the deployed stack of make cluster: the API and two workers over mTLS'
     await viewUntil(caseId, (v) => v.waitingOn.includes('desk:check-in'));
 
     await killWorker('worker-1');
-    const act = (action: string, token: string, body: object) =>
-      eventually(async () => {
-        // 503 while Temporal hands the dead worker's tasks to the other one.
-        const res = await api.post(`/v1/cases/${caseId}/actions/${action}`).set('authorization', token).send(body);
+    // 503 while Temporal hands the dead worker's tasks to the other one. An officer's client retries under the same
+    // Idempotency-Key: an attempt may have landed before its answer was lost, and its retry is then answered alike.
+    const act = (action: string, token: string, body: object) => {
+      const key = `${action}-${caseId}`;
+      return eventually(async () => {
+        const res = await api
+          .post(`/v1/cases/${caseId}/actions/${action}`)
+          .set('authorization', token)
+          .set('idempotency-key', key)
+          .send(body);
         return res.status === 503 ? undefined : res;
       }, 60_000);
+    };
     const checkedIn = await act('check-in', desk, { identity: 'verified' });
     assert.equal(checkedIn.status, 200, JSON.stringify(checkedIn.body));
     await viewUntil(caseId, (v) => v.waitingOn.includes('expat:advice'));
