@@ -41,7 +41,10 @@ export function toHttpProblem(failure: CaseCallFailure, caseId: string): HttpPro
       return unavailable(
         failure.why === 'unreachable'
           ? 'Temporal is unreachable; retry shortly.'
-          : 'Temporal refused the call for now (busy or failed on its side). Retry shortly with the same Idempotency-Key (or x-request-id): it is applied at most once.',
+          : failure.why === 'no-worker'
+            ? 'No worker is running the cases right now (one is down or restarting); nothing was changed. Retry ' +
+              'shortly; if it persists, an operator must start a worker (its /healthz says whether it polls).'
+            : 'Temporal refused the call for now (busy or failed on its side). Retry shortly with the same Idempotency-Key (or x-request-id): it is applied at most once.',
       );
     case 'task-failing':
       return new HttpProblem(

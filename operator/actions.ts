@@ -74,7 +74,9 @@ function explain(failure: CaseCallFailure, caseId: string, timeoutMs: number): s
     case 'unavailable':
       return failure.why === 'unreachable'
         ? `${caseId}: Temporal is unreachable; try again shortly`
-        : `${caseId}: Temporal refused the call for now (busy or failed on its side); try again shortly`;
+        : failure.why === 'no-worker'
+          ? `${caseId}: no worker polls the cases' task queue; start the worker (npm run start:worker, or make dev), then try again`
+          : `${caseId}: Temporal refused the call for now (busy or failed on its side); try again shortly`;
     case 'task-failing':
       return (
         `${caseId}: the case's last workflow tasks failed, so it takes no actions; try again shortly (a case ` +

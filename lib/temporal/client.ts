@@ -46,8 +46,11 @@ export type CaseCallFailure =
   | { kind: 'starting' }
   /** Temporal refused the Update on the worker's behalf (the worker holding its task died): nothing was applied. */
   | { kind: 'recovering' }
-  /** Temporal cannot be reached (`unreachable`), or refuses for now: rate-limited, busy, aborted, internal error. */
-  | { kind: 'unavailable'; why: 'unreachable' | 'busy' }
+  /**
+   * Temporal cannot be reached (`unreachable`); refuses for now: rate-limited, busy, aborted, internal error (`busy`);
+   * or no worker has polled the case's task queue lately, so a query has nobody to answer it (`no-worker`).
+   */
+  | { kind: 'unavailable'; why: 'unreachable' | 'busy' | 'no-worker' }
   /**
    * The case's last workflow tasks failed (a worker died on them, or its code fails): Temporal refuses queries
    * and Updates until one succeeds.
@@ -104,6 +107,11 @@ export function classifyTemporalError(err: unknown): CaseCallFailure | undefined
   // completes, Temporal refuses queries and updates at once: FAILED_PRECONDITION, "Workflow Task in failed state".
   if (grpc && grpc.code === (9 as typeof grpc.code) && /workflow task/i.test(grpc.details)) {
     return { kind: 'task-failing' };
+  }
+  // A query while every worker is down (killed, restarting): FAILED_PRECONDITION, "no poller seen for task queue
+  // recently". Nothing was changed; the case answers again once a worker polls.
+  if (grpc && grpc.code === (9 as typeof grpc.code) && /no poller seen/i.test(grpc.details)) {
+    return { kind: 'unavailable', why: 'no-worker' };
   }
   if (grpc && transientCodes.has(grpc.code)) return { kind: 'unavailable', why: 'busy' };
   return undefined;

@@ -72,6 +72,20 @@ describe('api: what a failed update means to the caller', () => {
     });
   }
 
+  it('answers 503, never 500, to a query while no worker polls the case (every worker down or restarting)', async () => {
+    // What Temporal 1.32 answered a case's query in a chaos run, seconds after both workers were killed.
+    const details = 'no poller seen for task queue recently, worker may be down';
+    for (const err of [
+      grpcError(9, details),
+      new ServiceError('Failed to query Workflow', { cause: grpcError(9, details) }),
+    ]) {
+      const problem = await answerTo(err);
+      assert.equal(problem.status, 503, err.constructor.name);
+      assert.equal(typeof problem.extra.retryAfterSeconds, 'number', 'says when to retry');
+      assert.match(problem.detail ?? '', /No worker is running the cases right now.*nothing was changed/);
+    }
+  });
+
   it('leaves an error that is not Temporal saying "not now" to the 500 handler, with its request id', async () => {
     const bug = grpcError(3, 'INVALID_ARGUMENT');
     const thrown = await bounded('case-BK-1', () => Promise.reject(bug)).catch((e: unknown) => e);
