@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { defaultPayloadConverter } from '@temporalio/common';
 import type { temporal as proto } from '@temporalio/proto';
-import { AesGcmCodec, parsePayloadKeys } from '../lib/encryption';
 import { stuckQueryLinks } from '../operator/stuck';
 import { caseActions } from '../workflows/actions';
 import { CaseOutcome, PersonOverdue } from '../workflows/search-attributes';
@@ -13,7 +11,8 @@ import { testApp, tokens } from './harness/api';
 import { eventually } from './harness/eventually';
 import { runCases } from './harness/operator-cli';
 import { readmeQuery, readmeQueryLinks } from './harness/readme-links';
-import { temporal, testPayloadKeysSpec, testSettings } from './harness/temporal';
+import { temporal, testSettings } from './harness/temporal';
+import { timelineSummaries } from './harness/timeline';
 
 /** What the Temporal UI shows as the case's current details: the SDK's metadata query, as the UI sends it. */
 async function currentDetails(handle: CaseHandle): Promise<string> {
@@ -21,21 +20,12 @@ async function currentDetails(handle: CaseHandle): Promise<string> {
   return metadata.currentDetails ?? '';
 }
 
-/** The summaries of the case's activities and timers, decoded as the UI's codec decodes them. */
-async function timelineSummaries(handle: CaseHandle): Promise<string[]> {
-  const codec = new AesGcmCodec(parsePayloadKeys(testPayloadKeysSpec));
-  const { history } = await temporal().client.workflowService.getWorkflowExecutionHistory({
-    namespace: temporal().namespace,
-    execution: { workflowId: handle.workflowId },
-  });
-  const summaries: string[] = [];
-  for (const event of history?.events ?? []) {
-    const payload = event.userMetadata?.summary;
-    if (!payload) continue;
-    const [clear] = await codec.decode([payload]);
-    summaries.push(defaultPayloadConverter.fromPayload<string>(clear!));
-  }
-  return summaries;
+/** The summaries of the case's timeline; every activity and timer has one. */
+async function namedTimeline(handle: CaseHandle): Promise<string[]> {
+  const summaries = await timelineSummaries(handle.workflowId);
+  const named = summaries.filter((summary) => summary !== undefined);
+  assert.ok(named.length > 0 && named.length === summaries.length, `unnamed on the timeline: ${summaries.join(' | ')}`);
+  return named;
 }
 
 /** Whether the README's saved query `text` lists the case now. */
@@ -128,7 +118,7 @@ describe('the case explains itself in the Temporal UI', () => {
       for (const personal of personalData(booking))
         assert.ok(!details.includes(personal), `${personal} in: ${details}`);
 
-      const summaries = await timelineSummaries(handle);
+      const summaries = await namedTimeline(handle);
       assert.ok(summaries.includes('Register at BRP 0935'), summaries.join(' | '));
       assert.ok(summaries.includes('E-mail the newcomer: case-opened'), summaries.join(' | '));
       assert.ok(summaries.includes('BSN service norm 3 d'), summaries.join(' | '));
@@ -168,7 +158,7 @@ describe('the case explains itself in the Temporal UI', () => {
           await currentDetails(handle),
           /^\*\*Problem:\*\* waiting on expat:advice since [^\n]*, past the norm of 3 s \(PersonOverdue\)\. \*\*Next:\*\* call the Expat Centre/m,
         );
-        assert.ok((await timelineSummaries(handle)).includes('expat:advice norm 3 s'));
+        assert.ok((await namedTimeline(handle)).includes('expat:advice norm 3 s'));
 
         await handle.executeUpdate(caseActions['record-advice'].update, {
           args: [{ actor: actors.expat, outcome: 'given' }],

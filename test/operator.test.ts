@@ -12,6 +12,7 @@ import { actors, startCase, stepOutcome, waitForCase, waitingOn, type CaseHandle
 import { eventually } from './harness/eventually';
 import { useCaseStack } from './harness/case-fixture';
 import { runCases, runCasesIn, type CliRun } from './harness/operator-cli';
+import { readmeQuery } from './harness/readme-links';
 import { temporal, testPayloadKeysSpec, testSettings } from './harness/temporal';
 
 const operatorId = 'operator-on-call-7';
@@ -32,6 +33,14 @@ interface Listed {
   municipality: string | null;
   nextDeadlineAt: string | null;
   agencyRetrying: string[];
+}
+
+/** Whether the README's saved query `text` lists the case, as an operator opening its link sees it (eventually). */
+async function underReadmeLink(text: string, caseId: string, listedNow: boolean): Promise<void> {
+  const query = `${readmeQuery(text)} AND WorkflowId = '${caseId}'`;
+  await eventually(async () =>
+    (await temporal().client.workflow.count(query)).count === (listedNow ? 1 : 0) ? true : undefined,
+  );
 }
 
 const checkIn = (h: CaseHandle) =>
@@ -119,6 +128,7 @@ describe('operator command: stuck cases from visibility, repairs through the wor
       const reason = found.reasons.find((r) => r.kind === 'waiting-on-operator')!;
       assert.equal(reason.why, 'the brp step waits on an operator');
       assert.match(reason.next, new RegExp(`cases retry ${id} brp\`.*cases skip ${id} brp <reason>`));
+      await underReadmeLink("`WaitingOn IN ('operator:…')`", id, true);
 
       const skip = await cases(['skip', id, 'brp', 'registered', 'by', 'hand', 'at', 'the', 'municipality']);
       assert.equal(skip.code, 0, skip.stderr);
@@ -128,6 +138,7 @@ describe('operator command: stuck cases from visibility, repairs through the wor
       assert.deepEqual(entry?.actor, { id: operatorId, role: 'operator' });
       assert.equal(entry?.detail, 'brp: registered by hand at the municipality');
       await eventually(async () => ((await listed(id)) === undefined ? true : undefined));
+      await underReadmeLink("`WaitingOn IN ('operator:…')`", id, false);
 
       const show = await cases(['show', id]);
       assert.equal(show.code, 0, show.stderr);
@@ -149,6 +160,7 @@ describe('operator command: stuck cases from visibility, repairs through the wor
       const found = await listedAs(handle.workflowId, 'past-deadline');
       const reason = found.reasons.find((r) => r.kind === 'past-deadline')!;
       assert.match(reason.why, /breached \(SlaBreached\)/);
+      await underReadmeLink('`SlaBreached = true`', handle.workflowId, true);
       assert.match(reason.next, new RegExp(`cases show ${handle.workflowId}\`\\), and escalate`));
       await handle.executeUpdate(caseActions.withdraw.update, {
         args: [{ actor: actors.operator, reason: 'test done' }],

@@ -14,14 +14,20 @@ import { sandboxAdmin } from './harness/sandbox-admin';
 import { temporal, testPayloadKeysSpec } from './harness/temporal';
 
 const readme = readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
+const curlMarker = 'A case from booking to `completed` with curl';
 
-/** The commands of the first `sh` block after `marker`, one per command (`\` continuations joined). */
-function commandsAfter(marker: string): string[] {
+/** The first `sh` block after `marker`, as it stands. */
+function blockAfter(marker: string): string {
   const at = readme.indexOf(marker);
   assert.ok(at >= 0, `README has no "${marker}"`);
   const block = /```sh\n([\s\S]*?)```/.exec(readme.slice(at))?.[1];
   assert.ok(block, `README has no sh block after "${marker}"`);
-  return block
+  return block;
+}
+
+/** The commands of the first `sh` block after `marker`, one per command (`\` continuations joined). */
+function commandsAfter(marker: string): string[] {
+  return blockAfter(marker)
     .replace(/\\\n\s*/g, '')
     .split('\n')
     .filter((line) => line.trim() !== '');
@@ -77,11 +83,28 @@ describe('README: the Temporal CLI and operator commands, run as written', funct
 
   it('carries no date that expires: the appointment is computed, the only date is a birth date', () => {
     const commands = [
+      blockAfter(curlMarker),
       ...commandsAfter('A case from booking to `completed` with the Temporal CLI alone'),
       ...commandsAfter('## Operators: stuck cases and repair'),
     ].join('\n');
     assert.match(commands, /\$\(date -d '\+7 days'/);
-    assert.doesNotMatch(commands.replace(/"dateOfBirth":"\d{4}-\d\d-\d\d"/g, ''), /\d{4}-\d\d-\d\d/);
+    assert.doesNotMatch(commands.replace(/"dateOfBirth": ?"\d{4}-\d\d-\d\d"/g, ''), /\d{4}-\d\d-\d\d/);
+    // Nowhere else in the README either: a date there is a birth date, or a fact dated as of when it was checked.
+    const dated = readme.replace(/"dateOfBirth": ?"\d{4}-\d\d-\d\d"/g, '').match(/.{0,60}\d{4}-\d\d-\d\d.{0,20}/g);
+    assert.deepEqual(dated ?? [], []);
+  });
+
+  it('takes a case from booking to completed with curl, as written', async () => {
+    const run = ok(await shell(asHere(blockAfter(curlMarker)), env));
+    assert.match(run.stdout, /"caseId":"case-BK-CURL-0001"/);
+    assert.match(run.stdout, /"action":"check-in"/);
+    assert.match(run.stdout, /"action":"record-advice"/);
+    // The last command again until the case has finished its BRP registration, as someone at the terminal would.
+    const last = asHere(blockAfter(curlMarker).trim().split('\n').at(-1)!);
+    await eventually(async () => {
+      const status = ok(await shell(`API=${new URL(stack.url).host}; ${last}`, env));
+      return /"status":"completed"/.test(status.stdout) ? true : undefined;
+    }, 60_000);
   });
 
   it('takes a case from booking to completed with the Temporal CLI alone, every answer decoded', async () => {
@@ -134,6 +157,13 @@ describe('README: the Temporal CLI and operator commands, run as written', funct
     assert.match(metadata.stdout, /"description":\s*"The case without personal data[^"]*",\s*"name":\s*"caseStatus"/);
     assert.match(metadata.stdout, /"name":\s*"retryStep"/);
     assert.doesNotMatch(metadata.stdout, /caseBooking/);
+    // Besides the SDK's own (`__`), caseStatus alone: a second query would be one more place personal data could leak.
+    const queries = /"queryDefinitions":\s*(\[[^\]]*\])/.exec(metadata.stdout)?.[1] ?? '[]';
+    assert.deepEqual(
+      (JSON.parse(queries) as { name: string }[]).map((q) => q.name).filter((name) => !name.startsWith('__')),
+      ['caseStatus'],
+      metadata.stdout,
+    );
 
     const without = await shell(`$T workflow query --workflow-id ${id} --type caseStatus`, env);
     assert.doesNotMatch(without.stdout, /"status":"completed"/, 'without the codec the answer is ciphertext');

@@ -6,6 +6,7 @@ import { euBooking } from './fixtures/bookings';
 import { actors, startCase, waitForCase } from './harness/case-driver';
 import { useCaseStack } from './harness/case-fixture';
 import { temporal, testSettings } from './harness/temporal';
+import { timelineSummaries } from './harness/timeline';
 
 describe('the daily stuck-cases report', () => {
   const stack = useCaseStack({ name: 'stuck-report' });
@@ -38,6 +39,10 @@ describe('the daily stuck-cases report', () => {
       return report;
     });
     assert.ok(counts.byKind['agency-retrying'] >= 1, JSON.stringify(counts));
+    // Its timeline in the Temporal UI says what it did, not the function's name.
+    assert.deepEqual(await timelineSummaries(`stuck-report-${taskQueue}`), [
+      'Count the stuck cases and set stuck_cases{kind}',
+    ]);
     const text = await metrics.registry.metrics();
     assert.match(text, /stuck_cases\{kind="agency-retrying"\} [1-9]/);
   });

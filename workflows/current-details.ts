@@ -57,27 +57,62 @@ export function readableTime(iso: string): string {
 
 const longest = 300;
 
+/** A value's characters with any spaces, dots or dashes between them: `6211AX` matches `6211 ax`, `C01X 00T47`. */
+function loosely(value: string): string {
+  return [...value].map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[\\s.-]?');
+}
+
+/** The ways people write a birth date `1994-09-03`: 03-09-1994, 03/09/1994, 3.9.1994, 19940903, ... */
+function birthDateSpellings(iso: string): string[] {
+  const [year, month, day] = iso.split('-');
+  if (!year || !month || !day) return [iso];
+  const shortDay = String(Number(day));
+  const shortMonth = String(Number(month));
+  return [
+    `${year}${month}${day}`,
+    `${day}${month}${year}`,
+    ...[day, shortDay].flatMap((d) =>
+      [month, shortMonth].flatMap((m) => [`${d}[-/.]${m}[-/.]${year}`, `${year}[-/.]${m}[-/.]${d}`]),
+    ),
+  ].map((pattern) => `(?<!\\d)${pattern}(?!\\d)`);
+}
+
+/** A nine-digit number passing the BSN eleven-test (`123456782`, also written `1234.56.782`). */
+function isBsn(digits: string): boolean {
+  const sum = [...digits].reduce((total, d, i) => total + Number(d) * (i === 8 ? -1 : 9 - i), 0);
+  return digits.length === 9 && sum % 11 === 0;
+}
+
+const blank = '[personal data]';
+
 /**
  * Text from outside the case's code (an agency's error, a step's detail) with every piece of the booking's personal
- * data blanked: the current details must never show it, whatever an agency puts in its answer.
+ * data blanked: the current details must never show it, whatever an agency puts in its answer, however it spells it
+ * (any case of letters, a postcode or passport number with spaces, a birth date in Dutch order). Whatever looks like
+ * someone's personal data goes too, even when it is not this booking's: any e-mail address, any number passing the
+ * BSN eleven-test (a BRP error may name the BSN before the case has it).
  */
 export function withoutPersonalData(text: string, booking: Booking, results: Readonly<Record<string, string>>): string {
   const { person, residence } = booking;
-  const personal = [
+  const words = [
     person.givenNames,
     ...person.givenNames.split(/\s+/),
     person.familyName,
-    person.dateOfBirth,
-    person.passportNumber,
     person.email,
     residence.address.street,
-    residence.address.postcode,
-    ...(results.bsn ? [results.bsn] : []),
+    ...(booking.sponsor ? [booking.sponsor.name] : []),
   ].filter((value) => value.length >= 3);
-  let clean = text;
-  for (const value of [...new Set(personal)].sort((a, b) => b.length - a.length)) {
-    clean = clean.replace(new RegExp(value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), '[personal data]');
-  }
+  const codes = [person.passportNumber, residence.address.postcode, ...(results.bsn ? [results.bsn] : [])];
+  const patterns = [
+    ...[...new Set(words)].sort((a, b) => b.length - a.length).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')),
+    ...codes.map(loosely),
+    ...birthDateSpellings(person.dateOfBirth),
+  ];
+  let clean = text.replace(/[^\s@()<>,;:"'[\]]+@[^\s@()<>,;:"'[\]]+\.[a-z]{2,}/gi, blank);
+  for (const pattern of patterns) clean = clean.replace(new RegExp(pattern, 'gi'), blank);
+  clean = clean.replace(/(?<!\d)(\d{4})[\s.]?(\d{2})[\s.]?(\d{3})(?!\d)/g, (number, a: string, b: string, c: string) =>
+    isBsn(`${a}${b}${c}`) ? blank : number,
+  );
   return clean.length > longest ? `${clean.slice(0, longest)}…` : clean;
 }
 

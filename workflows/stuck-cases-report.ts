@@ -4,6 +4,7 @@ import type { StuckCasesReportInput, StuckCounts, StuckReportActivities } from '
 const { reportStuckCases } = proxyActivities<StuckReportActivities>({
   startToCloseTimeout: '10 minutes',
   retry: { initialInterval: '30s', maximumAttempts: 5 },
+  summary: 'Count the stuck cases and set stuck_cases{kind}',
 });
 
 /**

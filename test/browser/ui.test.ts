@@ -9,7 +9,7 @@ import { euBooking } from '../fixtures/bookings';
 import { actors, stepOutcome, waitForCase, waitingOn, type CaseHandle } from '../harness/case-driver';
 import { eventually } from '../harness/eventually';
 import { sandboxAdmin } from '../harness/sandbox-admin';
-import { readmeQuery } from '../harness/readme-links';
+import { readmeListColumns, readmeQuery } from '../harness/readme-links';
 import { launchChromium, screenshot } from './chromium';
 import { startUiStack, type UiStack } from './ui-stack';
 
@@ -20,8 +20,8 @@ async function codecAnswers(apiUrl: string): Promise<number> {
   return Number(line.exec(text)?.[1] ?? 0);
 }
 
-/** The columns the README tells operators to add to the workflow list. */
-const readmeColumns = ['CaseStatus', 'WaitingOn', 'AgencyRetrying', 'NextDeadlineAt', 'CaseOutcome'];
+/** The columns the README tells operators to add to the workflow list, the outcome among them (issue 13 item 3). */
+const readmeColumns = readmeListColumns();
 
 describe('Temporal Web UI: an operator finds a case stuck on BRP and reads it decoded', function () {
   let sandbox: StartedSandbox | undefined;
@@ -149,6 +149,9 @@ describe('Temporal Web UI: an operator finds a case stuck on BRP and reads it de
     this.timeout(60_000);
     // What "Configure Columns" keeps in the browser once the README's columns are added and Run ID, Type and End
     // are removed to make room, as the README says.
+    for (const needed of ['CaseStatus', 'WaitingOn', 'AgencyRetrying', 'NextDeadlineAt', 'CaseOutcome']) {
+      assert.ok(readmeColumns.includes(needed), `the README's columns lack ${needed}: ${readmeColumns.join(', ')}`);
+    }
     const columns = ['Status', 'Workflow ID', ...readmeColumns, 'Start'];
     await page.goto(ui.uiUrl);
     const stored = JSON.stringify({ default: columns.map((label) => ({ label })) });

@@ -31,3 +31,14 @@ export function readmeQuery(text: string): string {
   if (!link) throw new Error(`the README has no Temporal UI link named ${text}`);
   return link.query;
 }
+
+/**
+ * The columns the README tells operators to add to the Temporal UI's workflow list ("Configure Columns", the bold
+ * names before the stuck views' extras), so the browser test configures exactly those.
+ */
+export function readmeListColumns(): string[] {
+  const readme = fs.readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
+  const sentence = /"Configure Columns" and add ([^(]+)\(/.exec(readme)?.[1];
+  if (!sentence) throw new Error('the README no longer says which columns to add to the workflow list');
+  return [...sentence.matchAll(/\*\*(\w+)\*\*/g)].map(([, name]) => name!);
+}

@@ -44,6 +44,30 @@ describe('the case in words for the Temporal UI', () => {
     assert.match(clean, /^brp answered 503: \[personal data\]/);
   });
 
+  it('blanks it however the agency spells it, and any e-mail address or BSN, even one the case does not know', () => {
+    const spellings = {
+      'birth date, Dutch order': '12-04-1991',
+      'birth date with slashes': '12/4/1991',
+      'birth date with dots': '12.04.1991',
+      'birth date, digits only': '19910412',
+      'postcode with a space': '6211 ax',
+      'passport number in groups': 'Z123 4567',
+      'the BSN in groups': '1234.56.782',
+      'a BSN the case has not been told': '111222333',
+      'an e-mail address of someone else': 'partner.of-priya@mail.example.nl',
+      "the sponsor's name": 'brightlands photonics bv',
+    };
+    for (const [what, value] of Object.entries(spellings)) {
+      const clean = withoutPersonalData(`brp answered 409: ${value} is registered already`, booking, {
+        bsn: '123456782',
+      });
+      assert.equal(clean, 'brp answered 409: [personal data] is registered already', what);
+    }
+    // What is not personal data stays: a number failing the BSN eleven-test, an application number, a time.
+    const kept = 'ind answered 503 to GET /ind/applications/IND-0000000012 at 2026-11-30 12:03 (ref 123456789)';
+    assert.equal(withoutPersonalData(kept, booking, { bsn: '123456782' }), kept);
+  });
+
   it('says what is wrong and what to do for each way a case is stuck, without personal data', () => {
     const text = currentDetails(
       snapshot({
