@@ -5,6 +5,7 @@ import { caseActions } from '../workflows/actions';
 import * as d from '../workflows/definitions';
 import { euBooking } from '../test/fixtures/bookings';
 import { post, sleep } from './io';
+import { workflowWebpackConfigHook } from '../worker/workflow-bundle';
 import { bareCaseWorkflow, bareCheckInUpdate, bareRecordAdviceUpdate, bareStatusQuery } from './bare-workflow';
 
 /** The two officer actions the bench times: the first and the last a desk visit of an EU citizen takes. */
@@ -33,6 +34,8 @@ export function createBareWorker(connection: NativeConnection, dataConverter: Da
     namespace: 'default',
     taskQueue: bareTaskQueue,
     workflowsPath: require.resolve('./bare-workflow'),
+    // The same engine configuration as the cases' workers: only the workflow differs.
+    bundlerOptions: { webpackConfigHook: workflowWebpackConfigHook },
     dataConverter,
   });
 }

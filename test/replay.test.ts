@@ -7,7 +7,7 @@ import { Worker } from '@temporalio/worker';
 import { createDataConverter } from '../lib/data-converter';
 import { AesGcmCodec, parsePayloadKeys } from '../lib/encryption';
 import { fixturePayloadKeySpec } from './fixtures/payload-key';
-import { workflowsPath } from '../worker/create-worker';
+import { workflowsPath, workflowWebpackConfigHook } from '../worker/workflow-bundle';
 import { caseWorkflowId, type NewcomerCaseInput } from '../workflows/definitions';
 
 /** The fixtures stay in the source tree (recorded by test/record-histories.ts); this file runs from dist/test. */
@@ -47,6 +47,7 @@ describe('recorded case histories replay against the current workflow code', () 
     const replay = Worker.runReplayHistories(
       {
         workflowsPath,
+        bundlerOptions: { webpackConfigHook: workflowWebpackConfigHook },
         replayName: 'newcomer-case-replay',
         dataConverter: createDataConverter(fixtureKeys),
       },

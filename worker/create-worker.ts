@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createAgencyActivities, type ActivityDeps } from '../activities';
@@ -8,6 +7,7 @@ import { createStuckReportActivities, createStuckReportMetrics, type StuckReport
 import type { CaseSettings } from '../workflows/settings';
 import { agencies } from '../domain/agency-failures';
 import { agencyTaskQueue } from '../workflows/definitions';
+import { workflowsPath, workflowWebpackConfigHook } from './workflow-bundle';
 
 interface CaseWorkerOptions {
   connection: NativeConnection;
@@ -32,9 +32,6 @@ interface CaseWorkerOptions {
    */
   heartbeatThrottleMs?: number;
 }
-
-/** The path the bundler starts from: the compiled `workflows/index.js`. */
-export const workflowsPath = path.resolve(__dirname, '..', 'workflows', 'index.js');
 
 /** The workers of one process: one for the case workflows, one per agency with that agency's rate limit. */
 export class CaseWorkers {
@@ -88,7 +85,9 @@ export async function createCaseWorkers(options: CaseWorkerOptions): Promise<Cas
       ),
       ...createStuckReportActivities({ metrics: options.stuckReportMetrics ?? createStuckReportMetrics() }),
     },
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
+    ...(options.workflowBundle
+      ? { workflowBundle: options.workflowBundle }
+      : { workflowsPath, bundlerOptions: { webpackConfigHook: workflowWebpackConfigHook } }),
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
   });
   const agencyWorkers = agencies.map((agency) =>

@@ -5,7 +5,7 @@ import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { generatePayloadKey } from '../../lib/encryption';
 import { startDevServer, type DevServer } from '../../scripts/temporal-dev-server';
 import { freePort } from '../../test/harness/ports';
-import { workflowsPath } from '../../worker/create-worker';
+import { caseBundleOptions } from '../../worker/workflow-bundle';
 import { Service } from './processes';
 
 /** The Temporal dev server on one port and one database file, so a restart finds every case where it was. */
@@ -63,7 +63,7 @@ export async function startChaosStack(runDir: string, seed: number): Promise<Cha
   const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
   const payloadKeys = generatePayloadKey('chaos');
   const bundlePath = path.join(runDir, 'workflow-bundle.js');
-  const { code } = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('ERROR') });
+  const { code } = await bundleWorkflowCode({ ...caseBundleOptions(), logger: new DefaultLogger('ERROR') });
   writeFileSync(bundlePath, code);
 
   const temporal = new TemporalServer(temporalPort, runDir);

@@ -13,7 +13,8 @@ import { projectRoot } from '../../scripts/temporal-binaries';
 import { AgencyEnvSchema, type AgencyConfig, parseEnv, TemporalEnvSchema } from '../../lib/config';
 import { temporalTarget } from '../../lib/temporal/connection';
 import type { StuckReportMetrics } from '../../worker/stuck-report';
-import { createCaseWorkers, workflowsPath, type CaseWorkers } from '../../worker/create-worker';
+import { createCaseWorkers, type CaseWorkers } from '../../worker/create-worker';
+import { caseBundleOptions } from '../../worker/workflow-bundle';
 import { defaultCaseSettings, type CaseSettings } from '../../workflows/settings';
 import { freePort } from './ports';
 
@@ -132,7 +133,7 @@ let bundle: Promise<WorkflowBundle> | undefined;
 
 /** The workflow code, bundled once per test run rather than once per worker. */
 function workflowBundle(): Promise<WorkflowBundle> {
-  bundle ??= bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('ERROR') });
+  bundle ??= bundleWorkflowCode({ ...caseBundleOptions(), logger: new DefaultLogger('ERROR') });
   return bundle;
 }
 
