@@ -1,5 +1,5 @@
 import { turnOf } from './action-forms';
-import { html, type Html } from './html';
+import { html, table, type Html } from './html';
 import { label, messages } from './i18n';
 import { deskTime, layout, type PageContext } from './layout';
 
@@ -70,38 +70,19 @@ export function dayListPage(ctx: PageContext, model: DayListModel): Html {
 
 function dayTable(ctx: PageContext, rows: DayRow[]): Html {
   const t = messages[ctx.lang];
-  return html`<table class="utrecht-table desk-day-table">
-    <thead class="utrecht-table__header">
-      <tr class="utrecht-table__row">
-        <th class="utrecht-table__header-cell" scope="col">${t.time}</th>
-        <th class="utrecht-table__header-cell" scope="col">${t.newcomer}</th>
-        <th class="utrecht-table__header-cell" scope="col">${t.waitsOn}</th>
-        <th class="utrecht-table__header-cell" scope="col">${t.turn}</th>
-        <th class="utrecht-table__header-cell" scope="col">${t.status}</th>
-      </tr>
-    </thead>
-    <tbody class="utrecht-table__body">
-      ${rows.map(
-        (row) =>
-          html`<tr class="utrecht-table__row" data-case-id="${row.caseId}">
-            <td class="utrecht-table__cell">${deskTime(row.appointmentAt, ctx.lang)}</td>
-            <td class="utrecht-table__cell">
-              <a class="utrecht-link utrecht-link--html-a" href="/desk/cases/${row.caseId}"
-                >${row.name ?? row.caseId}</a
-              >
-              <span class="desk-muted">${row.caseId}</span>
-            </td>
-            <td class="utrecht-table__cell">
-              ${row.waitingOn.length === 0 ? t.nothing : row.waitingOn.map((w) => label(t.waits, w)).join(', ')}
-            </td>
-            <td class="utrecht-table__cell">
-              ${[...new Set(row.waitingOn.map((w) => label(t.turns, turnOf(w))))].join(', ')}
-            </td>
-            <td class="utrecht-table__cell">
-              ${row.status ? label(t.statuses, row.status) : ''}${row.problem ? html` <strong class="desk-problem">${t.problem}</strong>` : ''}
-            </td>
-          </tr>`,
-      )}
-    </tbody>
-  </table>`;
+  return table(
+    [t.time, t.newcomer, t.waitsOn, t.turn, t.status],
+    rows.map((row) => ({
+      data: { 'case-id': row.caseId },
+      cells: [
+        deskTime(row.appointmentAt, ctx.lang),
+        html`<a class="utrecht-link utrecht-link--html-a" href="/desk/cases/${row.caseId}">${row.name ?? row.caseId}</a>
+          <span class="desk-muted">${row.caseId}</span>`,
+        row.waitingOn.length === 0 ? t.nothing : row.waitingOn.map((w) => label(t.waits, w)).join(', '),
+        [...new Set(row.waitingOn.map((w) => label(t.turns, turnOf(w))))].join(', '),
+        html`${row.status ? label(t.statuses, row.status) : ''}${row.problem ? html` <strong class="desk-problem">${t.problem}</strong>` : ''}`,
+      ],
+    })),
+    { className: 'desk-day-table' },
+  );
 }
