@@ -30,32 +30,11 @@ export function dayListPage(ctx: PageContext, model: DayListModel): Html {
     html`<option value="${value}" ${selected ? html` selected` : ''}>${text}</option>`;
   const body = html`<h1 class="utrecht-heading-1">${t.dayList}</h1>
     <form method="get" action="/desk" class="desk-filters">
-      <div class="utrecht-form-field">
-        <label class="utrecht-form-label" for="date">${t.date}</label>
-        <input
-          class="utrecht-textbox utrecht-textbox--html-input"
-          type="date"
-          id="date"
-          name="date"
-          value="${model.date}"
-          required
-        />
-      </div>
-      <div class="utrecht-form-field">
-        <label class="utrecht-form-label" for="location">${t.location}</label>
-        <input
-          class="utrecht-textbox utrecht-textbox--html-input"
-          type="text"
-          id="location"
-          name="location"
-          value="${model.location}"
-          required
-        />
-      </div>
+      ${filterBox('date', 'date', t.date, model.date)} ${filterBox('location', 'text', t.location, model.location)}
       <div class="utrecht-form-field">
         <label class="utrecht-form-label" for="filter">${t.filter}</label>
         <select class="utrecht-select utrecht-select--html-select" id="filter" name="filter">
-          ${(['all', 'mine', 'problems'] as const).map((f) => option(f, t.filters[f], f === model.filter))}
+          ${dayFilters.map((f) => option(f, t.filters[f], f === model.filter))}
         </select>
       </div>
       <button type="submit" class="utrecht-button utrecht-button--primary-action">${t.show}</button>
@@ -66,6 +45,21 @@ export function dayListPage(ctx: PageContext, model: DayListModel): Html {
       ${model.rows.length === 0 ? html`<p class="utrecht-paragraph">${t.noAppointments}</p>` : dayTable(ctx, model.rows)}
     </section>`;
   return layout(ctx, t.dayList, body);
+}
+
+/** A required box of the filter form: its name is its id, so its label points at it. */
+function filterBox(name: string, type: 'date' | 'text', text: string, value: string): Html {
+  return html`<div class="utrecht-form-field">
+    <label class="utrecht-form-label" for="${name}">${text}</label>
+    <input
+      class="utrecht-textbox utrecht-textbox--html-input"
+      type="${type}"
+      id="${name}"
+      name="${name}"
+      value="${value}"
+      required
+    />
+  </div>`;
 }
 
 function dayTable(ctx: PageContext, rows: DayRow[]): Html {
