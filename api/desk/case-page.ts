@@ -3,7 +3,7 @@ import { isActionName, type ActionName } from '../../workflows/actions';
 import type { AuditEntry, CaseView } from '../../workflows/definitions';
 import { readsBsn, type RoleView } from '../case-views';
 import { actionsAnswering, consoleActions, formFields, turnOf, type FormField } from './action-forms';
-import { dataList, html, table, type DataListItem, type Html } from './html';
+import { dataList, html, radioButton, table, type DataListItem, type Html } from './html';
 import { label, messages, type Messages } from './i18n';
 import { csrfField, deskDateTime, layout, type PageContext } from './layout';
 
@@ -211,21 +211,14 @@ function fieldMarkup(t: Messages, formId: string, field: FormField, value: strin
   if (field.kind === 'choice') {
     return html`<fieldset class="utrecht-form-fieldset utrecht-form-field" ${aria}>
       <legend class="utrecht-form-fieldset__legend utrecht-form-label">${labelText}</legend>
-      ${errorLine}${field.options!.map(
-        (option, i) =>
-          html`<div class="utrecht-form-field utrecht-form-field--radio">
-            <input
-              class="utrecht-radio-button utrecht-radio-button--html-input"
-              type="radio"
-              id="${id}-${i}"
-              name="${field.name}"
-              value="${option}"
-              ${option === value ? html` checked` : ''}
-            />
-            <label class="utrecht-form-label utrecht-form-label--radio" for="${id}-${i}"
-              >${label(t.values, option)}</label
-            >
-          </div>`,
+      ${errorLine}${field.options!.map((option, i) =>
+        radioButton({
+          name: field.name,
+          id: `${id}-${i}`,
+          value: option,
+          label: label(t.values, option),
+          checked: option === value,
+        }),
       )}
     </fieldset>`;
   }

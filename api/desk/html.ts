@@ -96,3 +96,28 @@ export function dataList(items: DataListItem[], placement: Placement = {}): Html
     )}
   </dl>`;
 }
+
+/** One choice of a radio group, `name` shared by the group, `id` its own. */
+export interface RadioChoice {
+  name: string;
+  id: string;
+  value: string;
+  label: unknown;
+  checked?: boolean;
+  required?: boolean;
+}
+
+/** A Utrecht radio button with its label beside it. */
+export function radioButton({ name, id, value, label, checked, required }: RadioChoice): Html {
+  return html`<div class="utrecht-form-field utrecht-form-field--radio">
+    <input
+      class="utrecht-radio-button utrecht-radio-button--html-input"
+      type="radio"
+      id="${id}"
+      name="${name}"
+      value="${value}"
+      ${required ? html` required` : ''}${checked ? html` checked` : ''}
+    />
+    <label class="utrecht-form-label utrecht-form-label--radio" for="${id}">${label}</label>
+  </div>`;
+}
