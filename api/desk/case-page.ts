@@ -3,7 +3,7 @@ import { isActionName, type ActionName } from '../../workflows/actions';
 import type { AuditEntry, CaseView } from '../../workflows/definitions';
 import { readsBsn, type RoleView } from '../case-views';
 import { actionsAnswering, consoleActions, formFields, turnOf, type FormField } from './action-forms';
-import { dataList, html, radioButton, table, type DataListItem, type Html } from './html';
+import { bulletList, dataList, html, radioButton, table, type DataListItem, type Html } from './html';
 import { label, messages, type Messages } from './i18n';
 import { csrfField, deskDateTime, layout, type PageContext } from './layout';
 
@@ -89,13 +89,13 @@ function fullCase(ctx: PageContext, view: CaseView, model: CaseModel): Html {
     </section>
     <section aria-labelledby="deadlines-heading">
       <h2 class="utrecht-heading-2" id="deadlines-heading">${t.deadlines}</h2>
-      ${
-        view.deadlines.length === 0
-          ? html`<p class="utrecht-paragraph">${t.nothing}</p>`
-          : html`<ul class="utrecht-unordered-list">
-              ${view.deadlines.map((d) => html`<li class="utrecht-unordered-list__item">${label(t.deadlineNames, d.name)}: ${t.due.toLowerCase()} ${deskDateTime(d.dueAt, ctx.lang)} (${label(t.deadlineStates, d.state)})</li>`)}
-            </ul>`
-      }
+      ${bulletList(
+        view.deadlines.map(
+          (d) =>
+            `${label(t.deadlineNames, d.name)}: ${t.due.toLowerCase()} ${deskDateTime(d.dueAt, ctx.lang)} (${label(t.deadlineStates, d.state)})`,
+        ),
+        t.nothing,
+      )}
     </section>
     <section aria-labelledby="results-heading">
       <h2 class="utrecht-heading-2" id="results-heading">${t.results}</h2>
@@ -117,13 +117,14 @@ function fullCase(ctx: PageContext, view: CaseView, model: CaseModel): Html {
     </section>
     <section aria-labelledby="household-heading">
       <h2 class="utrecht-heading-2" id="household-heading">${t.household}</h2>
-      ${
-        model.household.length === 0
-          ? html`<p class="utrecht-paragraph">${t.noHousehold}</p>`
-          : html`<ul class="utrecht-unordered-list">
-              ${model.household.map((m) => html`<li class="utrecht-unordered-list__item"><a class="utrecht-link utrecht-link--html-a" href="/desk/cases/${m.caseId}">${m.name ?? m.caseId}</a> (${m.status ? label(t.statuses, m.status) : ''})</li>`)}
-            </ul>`
-      }
+      ${bulletList(
+        model.household.map(
+          (m) =>
+            html`<a class="utrecht-link utrecht-link--html-a" href="/desk/cases/${m.caseId}">${m.name ?? m.caseId}</a>
+              (${m.status ? label(t.statuses, m.status) : ''})`,
+        ),
+        t.noHousehold,
+      )}
     </section>
     ${auditSection(t, ctx, view.audit)}`;
 }

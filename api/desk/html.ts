@@ -121,3 +121,11 @@ export function radioButton({ name, id, value, label, checked, required }: Radio
     <label class="utrecht-form-label utrecht-form-label--radio" for="${id}">${label}</label>
   </div>`;
 }
+
+/** A Utrecht bulleted list, an item an entry; with no entries, a paragraph saying `whenEmpty` instead. */
+export function bulletList(items: unknown[], whenEmpty: unknown): Html {
+  if (items.length === 0) return html`<p class="utrecht-paragraph">${whenEmpty}</p>`;
+  return html`<ul class="utrecht-unordered-list">
+    ${items.map((item) => html`<li class="utrecht-unordered-list__item">${item}</li>`)}
+  </ul>`;
+}
