@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { startApiStack, type ApiStack } from './harness/api-stack';
-import type request from 'supertest';
+import { apiStackOfSuite } from './harness/api-stack';
 import { type Response } from 'supertest';
 import type { Booking } from '../domain/booking';
 import { euBooking, vvrBooking } from './fixtures/bookings';
@@ -30,24 +29,13 @@ async function runsOf(workflowId: string): Promise<string[]> {
 describe('api: a booking starts its case once', function () {
   this.timeout(180_000);
   const taskQueue = uniqueTaskQueue('api-idempotency');
-  let stack: ApiStack | undefined;
-  let api: ReturnType<typeof request>;
+  const suite = apiStackOfSuite(taskQueue);
 
   const book = (booking: unknown): Promise<Response> =>
-    api
+    suite.api
       .post('/v1/cases')
       .set('authorization', tokens.bookingSite)
       .send(booking as object);
-
-  before(async function () {
-    this.timeout(180_000);
-    stack = await startApiStack(taskQueue);
-    ({ api } = stack);
-  });
-
-  after(async () => {
-    await stack?.stop();
-  });
 
   it('answers the same booking twice with 201, then 200 and the same case', async () => {
     const booking = vvrBooking();
@@ -66,7 +54,7 @@ describe('api: a booking starts its case once', function () {
     const booking = vvrBooking();
     await book(booking).then((res) => assert.equal(res.status, 201, res.text));
     const reordered = Object.fromEntries(Object.entries(booking).reverse());
-    const res = await api
+    const res = await suite.api
       .post('/v1/cases')
       .set('authorization', tokens.bookingSite)
       .set('content-type', 'application/json')
@@ -159,7 +147,7 @@ describe('api: a booking starts its case once', function () {
     const first = await book(booking);
     assert.equal(first.status, 201, first.text);
     const caseId = String(first.body.caseId);
-    await api
+    await suite.api
       .post(`/v1/cases/${caseId}/actions/withdraw`)
       .set('authorization', tokens.bookingSite)
       .send({ reason: 'the job offer fell through' })
@@ -190,34 +178,24 @@ async function runIdOf(workflowId: string): Promise<string> {
 
 describe('api: an officer action under an idempotency key', function () {
   this.timeout(180_000);
-  const taskQueue = uniqueTaskQueue('api-idempotency-key');
-  let stack: ApiStack | undefined;
-  let api: ReturnType<typeof request>;
-
-  before(async function () {
-    this.timeout(180_000);
-    stack = await startApiStack(taskQueue);
-    ({ api } = stack);
-  });
-  after(async () => {
-    await stack?.stop();
-  });
+  const suite = apiStackOfSuite(uniqueTaskQueue('api-idempotency-key'));
 
   /** A new EU case, waiting on the desk's check-in. */
   async function waitingCase(): Promise<string> {
-    const created = await api.post('/v1/cases').set('authorization', tokens.bookingSite).send(euBooking());
+    const created = await suite.api.post('/v1/cases').set('authorization', tokens.bookingSite).send(euBooking());
     assert.equal(created.status, 201, created.text);
     const caseId = String(created.body.caseId);
     await eventually(async () => {
-      const res = await api.get(`/v1/cases/${caseId}`).set('authorization', tokens.desk);
+      const res = await suite.api.get(`/v1/cases/${caseId}`).set('authorization', tokens.desk);
       return (res.body as CaseView).waitingOn?.includes('desk:check-in') ? true : undefined;
     }, 30_000);
     return caseId;
   }
   const checkIn = (caseId: string, identity: string) =>
-    api.post(`/v1/cases/${caseId}/actions/check-in`).set('authorization', tokens.desk).send({ identity });
+    suite.api.post(`/v1/cases/${caseId}/actions/check-in`).set('authorization', tokens.desk).send({ identity });
   const auditOf = async (caseId: string): Promise<CaseView['audit']> =>
-    ((await api.get(`/v1/cases/${caseId}`).set('authorization', tokens.operator).expect(200)).body as CaseView).audit;
+    ((await suite.api.get(`/v1/cases/${caseId}`).set('authorization', tokens.operator).expect(200)).body as CaseView)
+      .audit;
 
   for (const header of ['Idempotency-Key', 'x-request-id'] as const) {
     it(`applies a retry under the same ${header} once and answers it alike; another body under it is 422`, async () => {
@@ -236,7 +214,7 @@ describe('api: an officer action under an idempotency key', function () {
       assert.match(String(other.headers['content-type']), /^application\/problem\+json/);
       assert.match(String(other.body.detail), /already used for another request.*nothing was changed/);
       assert.equal(other.body.requestId, other.headers['x-request-id']);
-      const otherAction = await api
+      const otherAction = await suite.api
         .post(`/v1/cases/${caseId}/actions/withdraw`)
         .set('authorization', tokens.bookingSite)
         .set(header, sent)

@@ -3,7 +3,7 @@ import { isActionName, type ActionName } from '../../workflows/actions';
 import type { AuditEntry, CaseView } from '../../workflows/definitions';
 import { readsBsn, type RoleView } from '../case-views';
 import { actionsAnswering, consoleActions, formFields, turnOf, type FormField } from './action-forms';
-import { html, type Html } from './html';
+import { bulletList, dataList, html, radioButton, table, type DataListItem, type Html } from './html';
 import { label, messages, type Messages } from './i18n';
 import { csrfField, deskDateTime, layout, type PageContext } from './layout';
 
@@ -49,32 +49,30 @@ function fullCase(ctx: PageContext, view: CaseView, model: CaseModel): Html {
   // The view leaves the BSN out for roles that may not read it; the page says it exists rather than "no results".
   const bsnHidden =
     !readsBsn(ctx.session!.actor.role) && view.steps.some((s) => s.name === 'brp' && s.outcome === 'registered');
-  return html`<dl class="utrecht-data-list desk-facts">
-      <div class="utrecht-data-list__item">
-        <dt class="utrecht-data-list__item-key">${t.appointment}</dt>
-        <dd class="utrecht-data-list__item-value">
-          ${deskDateTime(view.appointment.startsAt, ctx.lang)}, ${view.appointment.location}
-        </dd>
-      </div>
-      ${
-        view.returnVisit
-          ? html`<div class="utrecht-data-list__item">
-              <dt class="utrecht-data-list__item-key">${t.returnVisit}</dt>
-              <dd class="utrecht-data-list__item-value">
-                ${deskDateTime(view.returnVisit.startsAt, ctx.lang)}, ${view.returnVisit.location}
-                (${label(t.values, view.returnVisit.purpose)}, ${label(t.visitStates, view.returnVisit.state)})
-              </dd>
-            </div>`
-          : ''
-      }
-      <div class="utrecht-data-list__item">
-        <dt class="utrecht-data-list__item-key">${t.waitsOn}</dt>
-        <dd class="utrecht-data-list__item-value" id="waits-on">
-          ${view.waitingOn.length === 0 ? t.nothing : view.waitingOn.map((w) => `${label(t.waits, w)} (${label(t.turns, turnOf(w))})`).join(', ')}
-        </dd>
-      </div>
-    </dl>
-    ${actionsSection(ctx, view, model.outcome)}
+  const visit = view.returnVisit;
+  const facts: DataListItem[] = [
+    {
+      key: t.appointment,
+      value: `${deskDateTime(view.appointment.startsAt, ctx.lang)}, ${view.appointment.location}`,
+    },
+    ...(visit
+      ? [
+          {
+            key: t.returnVisit,
+            value: `${deskDateTime(visit.startsAt, ctx.lang)}, ${visit.location} (${label(t.values, visit.purpose)}, ${label(t.visitStates, visit.state)})`,
+          },
+        ]
+      : []),
+    {
+      key: t.waitsOn,
+      value:
+        view.waitingOn.length === 0
+          ? t.nothing
+          : view.waitingOn.map((w) => `${label(t.waits, w)} (${label(t.turns, turnOf(w))})`).join(', '),
+      id: 'waits-on',
+    },
+  ];
+  return html`${dataList(facts, { className: 'desk-facts' })} ${actionsSection(ctx, view, model.outcome)}
     <section aria-labelledby="steps-heading">
       <h2 class="utrecht-heading-2" id="steps-heading">${t.steps}</h2>
       <ol class="utrecht-ordered-list desk-timeline">
@@ -91,13 +89,13 @@ function fullCase(ctx: PageContext, view: CaseView, model: CaseModel): Html {
     </section>
     <section aria-labelledby="deadlines-heading">
       <h2 class="utrecht-heading-2" id="deadlines-heading">${t.deadlines}</h2>
-      ${
-        view.deadlines.length === 0
-          ? html`<p class="utrecht-paragraph">${t.nothing}</p>`
-          : html`<ul class="utrecht-unordered-list">
-              ${view.deadlines.map((d) => html`<li class="utrecht-unordered-list__item">${label(t.deadlineNames, d.name)}: ${t.due.toLowerCase()} ${deskDateTime(d.dueAt, ctx.lang)} (${label(t.deadlineStates, d.state)})</li>`)}
-            </ul>`
-      }
+      ${bulletList(
+        view.deadlines.map(
+          (d) =>
+            `${label(t.deadlineNames, d.name)}: ${t.due.toLowerCase()} ${deskDateTime(d.dueAt, ctx.lang)} (${label(t.deadlineStates, d.state)})`,
+        ),
+        t.nothing,
+      )}
     </section>
     <section aria-labelledby="results-heading">
       <h2 class="utrecht-heading-2" id="results-heading">${t.results}</h2>
@@ -107,26 +105,26 @@ function fullCase(ctx: PageContext, view: CaseView, model: CaseModel): Html {
           ? bsnHidden
             ? ''
             : html`<p class="utrecht-paragraph">${t.noResults}</p>`
-          : html`<dl class="utrecht-data-list" id="results">
-              ${Object.entries(view.results).map(
-                ([k, v]) =>
-                  html`<div class="utrecht-data-list__item">
-                    <dt class="utrecht-data-list__item-key">${label(t.resultNames, k)}</dt>
-                    <dd class="utrecht-data-list__item-value" data-result="${k}">${v}</dd>
-                  </div>`,
-              )}
-            </dl>`
+          : dataList(
+              Object.entries(view.results).map(([k, v]) => ({
+                key: label(t.resultNames, k),
+                value: v,
+                data: { result: k },
+              })),
+              { id: 'results' },
+            )
       }
     </section>
     <section aria-labelledby="household-heading">
       <h2 class="utrecht-heading-2" id="household-heading">${t.household}</h2>
-      ${
-        model.household.length === 0
-          ? html`<p class="utrecht-paragraph">${t.noHousehold}</p>`
-          : html`<ul class="utrecht-unordered-list">
-              ${model.household.map((m) => html`<li class="utrecht-unordered-list__item"><a class="utrecht-link utrecht-link--html-a" href="/desk/cases/${m.caseId}">${m.name ?? m.caseId}</a> (${m.status ? label(t.statuses, m.status) : ''})</li>`)}
-            </ul>`
-      }
+      ${bulletList(
+        model.household.map(
+          (m) =>
+            html`<a class="utrecht-link utrecht-link--html-a" href="/desk/cases/${m.caseId}">${m.name ?? m.caseId}</a>
+              (${m.status ? label(t.statuses, m.status) : ''})`,
+        ),
+        t.noHousehold,
+      )}
     </section>
     ${auditSection(t, ctx, view.audit)}`;
 }
@@ -134,31 +132,17 @@ function fullCase(ctx: PageContext, view: CaseView, model: CaseModel): Html {
 function auditSection(t: Messages, ctx: PageContext, audit: AuditEntry[]): Html {
   return html`<section aria-labelledby="audit-heading">
     <h2 class="utrecht-heading-2" id="audit-heading">${t.audit}</h2>
-    <table class="utrecht-table" id="audit">
-      <thead class="utrecht-table__header">
-        <tr class="utrecht-table__row">
-          <th class="utrecht-table__header-cell" scope="col">${t.at}</th>
-          <th class="utrecht-table__header-cell" scope="col">${t.who}</th>
-          <th class="utrecht-table__header-cell" scope="col">${t.what}</th>
-          <th class="utrecht-table__header-cell" scope="col">${t.reason}</th>
-          <th class="utrecht-table__header-cell" scope="col">${t.note}</th>
-        </tr>
-      </thead>
-      <tbody class="utrecht-table__body">
-        ${audit.map(
-          (a) =>
-            html`<tr class="utrecht-table__row">
-              <td class="utrecht-table__cell">${deskDateTime(a.at, ctx.lang)}</td>
-              <td class="utrecht-table__cell">${a.actor.id} (${t.roles[a.actor.role] ?? a.actor.role})</td>
-              <td class="utrecht-table__cell">
-                ${isActionName(a.action) ? t.actions[a.action] : label(t.events, a.action)}${a.detail ? `: ${a.detail}` : ''}
-              </td>
-              <td class="utrecht-table__cell">${a.reason ?? ''}</td>
-              <td class="utrecht-table__cell">${a.note ?? ''}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
+    ${table(
+      [t.at, t.who, t.what, t.reason, t.note],
+      audit.map((a) => [
+        deskDateTime(a.at, ctx.lang),
+        `${a.actor.id} (${t.roles[a.actor.role] ?? a.actor.role})`,
+        `${isActionName(a.action) ? t.actions[a.action] : label(t.events, a.action)}${a.detail ? `: ${a.detail}` : ''}`,
+        a.reason ?? '',
+        a.note ?? '',
+      ]),
+      { id: 'audit' },
+    )}
   </section>`;
 }
 
@@ -228,21 +212,14 @@ function fieldMarkup(t: Messages, formId: string, field: FormField, value: strin
   if (field.kind === 'choice') {
     return html`<fieldset class="utrecht-form-fieldset utrecht-form-field" ${aria}>
       <legend class="utrecht-form-fieldset__legend utrecht-form-label">${labelText}</legend>
-      ${errorLine}${field.options!.map(
-        (option, i) =>
-          html`<div class="utrecht-form-field utrecht-form-field--radio">
-            <input
-              class="utrecht-radio-button utrecht-radio-button--html-input"
-              type="radio"
-              id="${id}-${i}"
-              name="${field.name}"
-              value="${option}"
-              ${option === value ? html` checked` : ''}
-            />
-            <label class="utrecht-form-label utrecht-form-label--radio" for="${id}-${i}"
-              >${label(t.values, option)}</label
-            >
-          </div>`,
+      ${errorLine}${field.options!.map((option, i) =>
+        radioButton({
+          name: field.name,
+          id: `${id}-${i}`,
+          value: option,
+          label: label(t.values, option),
+          checked: option === value,
+        }),
       )}
     </fieldset>`;
   }

@@ -1,5 +1,5 @@
 import { turnOf } from './action-forms';
-import { html, type Html } from './html';
+import { html, table, type Html } from './html';
 import { label, messages } from './i18n';
 import { deskTime, layout, type PageContext } from './layout';
 
@@ -30,32 +30,11 @@ export function dayListPage(ctx: PageContext, model: DayListModel): Html {
     html`<option value="${value}" ${selected ? html` selected` : ''}>${text}</option>`;
   const body = html`<h1 class="utrecht-heading-1">${t.dayList}</h1>
     <form method="get" action="/desk" class="desk-filters">
-      <div class="utrecht-form-field">
-        <label class="utrecht-form-label" for="date">${t.date}</label>
-        <input
-          class="utrecht-textbox utrecht-textbox--html-input"
-          type="date"
-          id="date"
-          name="date"
-          value="${model.date}"
-          required
-        />
-      </div>
-      <div class="utrecht-form-field">
-        <label class="utrecht-form-label" for="location">${t.location}</label>
-        <input
-          class="utrecht-textbox utrecht-textbox--html-input"
-          type="text"
-          id="location"
-          name="location"
-          value="${model.location}"
-          required
-        />
-      </div>
+      ${filterBox('date', 'date', t.date, model.date)} ${filterBox('location', 'text', t.location, model.location)}
       <div class="utrecht-form-field">
         <label class="utrecht-form-label" for="filter">${t.filter}</label>
         <select class="utrecht-select utrecht-select--html-select" id="filter" name="filter">
-          ${(['all', 'mine', 'problems'] as const).map((f) => option(f, t.filters[f], f === model.filter))}
+          ${dayFilters.map((f) => option(f, t.filters[f], f === model.filter))}
         </select>
       </div>
       <button type="submit" class="utrecht-button utrecht-button--primary-action">${t.show}</button>
@@ -68,40 +47,36 @@ export function dayListPage(ctx: PageContext, model: DayListModel): Html {
   return layout(ctx, t.dayList, body);
 }
 
+/** A required box of the filter form: its name is its id, so its label points at it. */
+function filterBox(name: string, type: 'date' | 'text', text: string, value: string): Html {
+  return html`<div class="utrecht-form-field">
+    <label class="utrecht-form-label" for="${name}">${text}</label>
+    <input
+      class="utrecht-textbox utrecht-textbox--html-input"
+      type="${type}"
+      id="${name}"
+      name="${name}"
+      value="${value}"
+      required
+    />
+  </div>`;
+}
+
 function dayTable(ctx: PageContext, rows: DayRow[]): Html {
   const t = messages[ctx.lang];
-  return html`<table class="utrecht-table desk-day-table">
-    <thead class="utrecht-table__header">
-      <tr class="utrecht-table__row">
-        <th class="utrecht-table__header-cell" scope="col">${t.time}</th>
-        <th class="utrecht-table__header-cell" scope="col">${t.newcomer}</th>
-        <th class="utrecht-table__header-cell" scope="col">${t.waitsOn}</th>
-        <th class="utrecht-table__header-cell" scope="col">${t.turn}</th>
-        <th class="utrecht-table__header-cell" scope="col">${t.status}</th>
-      </tr>
-    </thead>
-    <tbody class="utrecht-table__body">
-      ${rows.map(
-        (row) =>
-          html`<tr class="utrecht-table__row" data-case-id="${row.caseId}">
-            <td class="utrecht-table__cell">${deskTime(row.appointmentAt, ctx.lang)}</td>
-            <td class="utrecht-table__cell">
-              <a class="utrecht-link utrecht-link--html-a" href="/desk/cases/${row.caseId}"
-                >${row.name ?? row.caseId}</a
-              >
-              <span class="desk-muted">${row.caseId}</span>
-            </td>
-            <td class="utrecht-table__cell">
-              ${row.waitingOn.length === 0 ? t.nothing : row.waitingOn.map((w) => label(t.waits, w)).join(', ')}
-            </td>
-            <td class="utrecht-table__cell">
-              ${[...new Set(row.waitingOn.map((w) => label(t.turns, turnOf(w))))].join(', ')}
-            </td>
-            <td class="utrecht-table__cell">
-              ${row.status ? label(t.statuses, row.status) : ''}${row.problem ? html` <strong class="desk-problem">${t.problem}</strong>` : ''}
-            </td>
-          </tr>`,
-      )}
-    </tbody>
-  </table>`;
+  return table(
+    [t.time, t.newcomer, t.waitsOn, t.turn, t.status],
+    rows.map((row) => ({
+      data: { 'case-id': row.caseId },
+      cells: [
+        deskTime(row.appointmentAt, ctx.lang),
+        html`<a class="utrecht-link utrecht-link--html-a" href="/desk/cases/${row.caseId}">${row.name ?? row.caseId}</a>
+          <span class="desk-muted">${row.caseId}</span>`,
+        row.waitingOn.length === 0 ? t.nothing : row.waitingOn.map((w) => label(t.waits, w)).join(', '),
+        [...new Set(row.waitingOn.map((w) => label(t.turns, turnOf(w))))].join(', '),
+        html`${row.status ? label(t.statuses, row.status) : ''}${row.problem ? html` <strong class="desk-problem">${t.problem}</strong>` : ''}`,
+      ],
+    })),
+    { className: 'desk-day-table' },
+  );
 }

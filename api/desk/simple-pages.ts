@@ -1,5 +1,5 @@
 import type { Actor } from '../../workflows/definitions';
-import { html, type Html } from './html';
+import { html, radioButton, type Html } from './html';
 import { messages } from './i18n';
 import { layout, type PageContext } from './layout';
 
@@ -20,21 +20,15 @@ export function signInPage(ctx: PageContext, options: { dev: DevSignInChoice[]; 
             <fieldset class="utrecht-form-fieldset">
               <legend class="utrecht-form-fieldset__legend utrecht-form-label">${t.signInDev}</legend>
               <p class="utrecht-form-field-description">${t.signInDevHint}</p>
-              ${options.dev.map(
-                (choice, i) =>
-                  html`<div class="utrecht-form-field utrecht-form-field--radio">
-                    <input
-                      class="utrecht-radio-button utrecht-radio-button--html-input"
-                      type="radio"
-                      name="token"
-                      id="dev-${i}"
-                      value="${choice.token}"
-                      required${i === 0 ? html` checked` : ''}
-                    />
-                    <label class="utrecht-form-label utrecht-form-label--radio" for="dev-${i}"
-                      >${t.roles[choice.actor.role]} (${choice.actor.id})</label
-                    >
-                  </div>`,
+              ${options.dev.map((choice, i) =>
+                radioButton({
+                  name: 'token',
+                  id: `dev-${i}`,
+                  value: choice.token,
+                  label: `${t.roles[choice.actor.role]} (${choice.actor.id})`,
+                  checked: i === 0,
+                  required: true,
+                }),
               )}
             </fieldset>
             <button type="submit" class="utrecht-button utrecht-button--primary-action">${t.signIn}</button>

@@ -3,14 +3,12 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
-import { startSandbox, type StartedSandbox } from '../../sandbox/app';
-import type { CaseWorkers } from '../../worker/create-worker';
 import { euBooking } from '../fixtures/bookings';
-import { offlineTestApp, testApp, tokens } from '../harness/api';
+import { offlineTestApp } from '../harness/api';
 import { eventually } from '../harness/eventually';
-import { caseWorkers, uniqueTaskQueue } from '../harness/temporal';
 import { launchChromium, screenshot } from './chromium';
 import { assertAccessible, deskOfficer } from './desk-walk';
+import { deskStack, type DeskStack } from './ui-stack';
 
 async function listen(server: Server): Promise<string> {
   await new Promise((resolve) => server.once('listening', resolve));
@@ -35,10 +33,7 @@ describe('the desk console in a browser: a household together, and a page when T
   });
 
   describe('a household', () => {
-    let sandbox: StartedSandbox;
-    let workers: CaseWorkers;
-    let running: Promise<void>;
-    let server: Server;
+    let stack: DeskStack | undefined;
     let baseUrl: string;
     const household = `HH-${randomUUID().slice(0, 8)}`;
     const parent = euBooking({
@@ -51,27 +46,10 @@ describe('the desk console in a browser: a household together, and a page when T
     });
 
     before(async () => {
-      const taskQueue = uniqueTaskQueue('desk-household');
-      sandbox = await startSandbox({ callbackToken: 'dev-agency' });
-      workers = await caseWorkers(taskQueue, { sandboxUrl: sandbox.url });
-      running = workers.run();
-      server = testApp({ taskQueue }).listen(0, '127.0.0.1');
-      baseUrl = await listen(server);
-      for (const booking of [parent, child]) {
-        const res = await fetch(`${baseUrl}/v1/cases`, {
-          method: 'POST',
-          headers: { authorization: tokens.bookingSite, 'content-type': 'application/json' },
-          body: JSON.stringify(booking),
-        });
-        assert.equal(res.status, 201, await res.text());
-      }
+      stack = await deskStack('desk-household', { bookings: [parent, child] });
+      baseUrl = stack.baseUrl;
     });
-    after(async () => {
-      workers?.shutdown();
-      await running;
-      server?.close();
-      await sandbox?.close();
-    });
+    after(() => stack?.stop());
 
     it("shows the household's other members on a case page, each a link to their own case", async () => {
       const desk = deskOfficer(page, baseUrl);

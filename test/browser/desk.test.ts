@@ -1,20 +1,17 @@
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { deskToday } from '../../api/desk/layout';
 import { deskLocalTime } from '../../domain/dates';
 import { createLogger } from '../../lib/logger';
-import { startSandbox, type StartedSandbox } from '../../sandbox/app';
+import type { StartedSandbox } from '../../sandbox/app';
 import type { Booking } from '../../domain/booking';
-import type { CaseWorkers } from '../../worker/create-worker';
 import { euBooking, vvrBooking } from '../fixtures/bookings';
-import { testApp, tokens } from '../harness/api';
+import { tokens } from '../harness/api';
 import { eventually } from '../harness/eventually';
 import { sandboxAdmin, testSandboxAdminToken } from '../harness/sandbox-admin';
-import { caseWorkers, uniqueTaskQueue } from '../harness/temporal';
 import { launchChromium, screenshot } from './chromium';
 import { assertAccessible, deskOfficer } from './desk-walk';
+import { deskStack, type DeskStack } from './ui-stack';
 
 const caseIdOf = (booking: Booking): string => `case-${booking.bookingReference}`;
 
@@ -34,10 +31,8 @@ const personalData = (booking: Booking): string[] => {
 
 describe('the desk console in a browser: officers take a VVR and an EU case to the end', function () {
   this.timeout(600_000);
+  let stack: DeskStack | undefined;
   let sandbox: StartedSandbox;
-  let server: Server;
-  let workers: CaseWorkers;
-  let running: Promise<void>;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
@@ -63,30 +58,14 @@ describe('the desk console in a browser: officers take a VVR and an EU case to t
   const euName = `${eu.person.givenNames} ${eu.person.familyName}`;
 
   before(async () => {
-    const taskQueue = uniqueTaskQueue('desk-console');
     // The API logs at info, as in production, into lines this test reads at the end.
     const logger = createLogger({
       name: 'desk-api',
       level: 'info',
       destination: { write: (line: string) => logLines.push(line) },
     });
-    server = testApp({ taskQueue, logger }).listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    sandbox = await startSandbox({ callbackToken: 'dev-agency', adminToken: testSandboxAdminToken });
-    workers = await caseWorkers(taskQueue, {
-      sandboxUrl: sandbox.url,
-      agencyOverrides: { IND_CALLBACK_URL: `${baseUrl}/v1/agency-callbacks/ind` },
-    });
-    running = workers.run();
-    for (const booking of [vvr, eu]) {
-      const res = await fetch(`${baseUrl}/v1/cases`, {
-        method: 'POST',
-        headers: { authorization: tokens.bookingSite, 'content-type': 'application/json' },
-        body: JSON.stringify(booking),
-      });
-      assert.equal(res.status, 201, await res.text());
-    }
+    stack = await deskStack('desk-console', { bookings: [vvr, eu], logger });
+    ({ baseUrl, sandbox } = stack);
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
     page = await context.newPage();
@@ -105,10 +84,7 @@ describe('the desk console in a browser: officers take a VVR and an EU case to t
 
   after(async () => {
     await browser?.close();
-    workers?.shutdown();
-    await running;
-    server?.close();
-    await sandbox?.close();
+    await stack?.stop();
   });
 
   afterEach(async function () {

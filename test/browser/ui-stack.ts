@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
@@ -8,12 +9,16 @@ import { createAuthenticator } from '../../api/auth';
 import { authOptionsOf, parseApiEnv } from '../../api/config';
 import { createDataConverter } from '../../lib/data-converter';
 import { AesGcmCodec, parsePayloadKeys } from '../../lib/encryption';
-import { createLogger } from '../../lib/logger';
+import type { Booking } from '../../domain/booking';
+import { createLogger, type Logger } from '../../lib/logger';
+import { startSandbox, type StartedSandbox } from '../../sandbox/app';
 import { projectRoot } from '../../scripts/temporal-binaries';
 import { startDevServer } from '../../scripts/temporal-dev-server';
-import { createCaseWorkers } from '../../worker/create-worker';
+import { createCaseWorkers, type CaseWorkers } from '../../worker/create-worker';
+import { testApp, tokens } from '../harness/api';
 import { freePort } from '../harness/ports';
-import { agencyConfig, testPayloadKeysSpec, testSettings, uniqueTaskQueue } from '../harness/temporal';
+import { testSandboxAdminToken } from '../harness/sandbox-admin';
+import { agencyConfig, caseWorkers, testPayloadKeysSpec, testSettings, uniqueTaskQueue } from '../harness/temporal';
 
 /** The whole service as an operator sees it: a dev server with its Web UI, the API as codec server, workers. */
 export interface UiStack {
@@ -42,13 +47,8 @@ export async function startUiStack(options: { sandboxUrl: string }): Promise<UiS
     uiCodecEndpoint: `${apiUrl}/codec/t/${codecToken}`,
     logFile: path.join(projectRoot, 'test-artifacts', 'temporal-dev-server-ui.log'),
   });
-  const stops: (() => Promise<void>)[] = [() => server.stop()];
-  // Everything is stopped, in reverse order, even when one part fails to stop; the first failure is reported.
-  const stop = async (): Promise<void> => {
-    const failures: unknown[] = [];
-    for (const s of stops.reverse()) await s().catch((err: unknown) => failures.push(err));
-    if (failures.length > 0) throw failures[0];
-  };
+  const { stops, stop } = stopper();
+  stops.push(() => server.stop());
   try {
     const dataConverter = createDataConverter(parsePayloadKeys(testPayloadKeysSpec));
     const connection = await Connection.connect({ address: server.address });
@@ -74,20 +74,80 @@ export async function startUiStack(options: { sandboxUrl: string }): Promise<UiS
       dataConverter,
       shutdownGraceMs: 2_000,
     });
-    let release = (): void => undefined;
-    const running = workers.runUntil(() => new Promise<void>((resolve) => (release = resolve)));
-    // A worker that dies early is reported by stop(), not as an unhandled rejection in between.
-    running.catch(() => undefined);
-    stops.push(async () => {
-      release();
-      await running;
-    });
+    stops.push(runUntilStopped(workers));
 
     return { uiUrl: `http://127.0.0.1:${uiPort}`, apiUrl, codecToken, client, taskQueue, stop };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+/** The desk console's service: the API (as `baseUrl`) with the workers and agencies its cases run on. */
+export interface DeskStack {
+  /** The API, e.g. `http://127.0.0.1:41234`; the console is `${baseUrl}/desk`. */
+  baseUrl: string;
+  sandbox: StartedSandbox;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the API, the agencies' sandbox and real workers on the suite's Temporal server, on a task queue of its own
+ * (`name` tells whose), then books each of `bookings` as the booking site would. IND calls the API back.
+ */
+export async function deskStack(
+  name: string,
+  options: { bookings?: Booking[]; logger?: Logger } = {},
+): Promise<DeskStack> {
+  const taskQueue = uniqueTaskQueue(name);
+  const { stops, stop } = stopper();
+  try {
+    const api = await listen(0, testApp({ taskQueue, ...(options.logger ? { logger: options.logger } : {}) }));
+    stops.push(() => closeServer(api));
+    const baseUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+    const sandbox = await startSandbox({ callbackToken: 'dev-agency', adminToken: testSandboxAdminToken });
+    stops.push(() => sandbox.close());
+    const workers = await caseWorkers(taskQueue, {
+      sandboxUrl: sandbox.url,
+      agencyOverrides: { IND_CALLBACK_URL: `${baseUrl}/v1/agency-callbacks/ind` },
+    });
+    stops.push(runUntilStopped(workers));
+    for (const booking of options.bookings ?? []) {
+      const res = await fetch(`${baseUrl}/v1/cases`, {
+        method: 'POST',
+        headers: { authorization: tokens.bookingSite, 'content-type': 'application/json' },
+        body: JSON.stringify(booking),
+      });
+      if (res.status !== 201) throw new Error(`booking ${booking.bookingReference}: ${res.status} ${await res.text()}`);
+    }
+    return { baseUrl, sandbox, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** What a stack started, stopped newest first by `stop`, even when one part fails to; the first failure is thrown. */
+function stopper(): { stops: (() => Promise<void>)[]; stop: () => Promise<void> } {
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async (): Promise<void> => {
+    const failures: unknown[] = [];
+    for (const s of stops.splice(0).reverse()) await s().catch((err: unknown) => failures.push(err));
+    if (failures.length > 0) throw failures[0];
+  };
+  return { stops, stop };
+}
+
+/** Runs the workers until the returned function is called; it resolves once they have shut down. */
+function runUntilStopped(workers: CaseWorkers): () => Promise<void> {
+  let release = (): void => undefined;
+  const running = workers.runUntil(() => new Promise<void>((resolve) => (release = resolve)));
+  // A worker that dies early is reported by stop(), not as an unhandled rejection in between.
+  running.catch(() => undefined);
+  return async () => {
+    release();
+    await running;
+  };
 }
 
 function apiApp(client: Client, connection: Connection, taskQueue: string, codecToken: string, uiPort: number) {

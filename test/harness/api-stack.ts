@@ -34,3 +34,24 @@ export async function startApiStack(taskQueue: string, options: { env?: NodeJS.P
     },
   };
 }
+
+/**
+ * An API stack for the enclosing `describe`: started by its `before` hook (which may take a cold worker's minutes),
+ * stopped by its `after`. Read `api` in the tests, once it has started.
+ */
+export function apiStackOfSuite(taskQueue: string): { readonly api: ReturnType<typeof request> } {
+  let stack: ApiStack | undefined;
+  before(async function () {
+    this.timeout(180_000);
+    stack = await startApiStack(taskQueue);
+  });
+  after(async () => {
+    await stack?.stop();
+  });
+  return {
+    get api() {
+      if (!stack) throw new Error('the API stack is read before its before hook ran');
+      return stack.api;
+    },
+  };
+}
