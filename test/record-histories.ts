@@ -334,6 +334,33 @@ Object.assign(scenarios, {
   },
 } satisfies Record<string, Scenario>);
 
+// Recorded since patch decision-ends-overdue-report: IND refuses to hear of overdue documents, an officer decides.
+Object.assign(scenarios, {
+  'overdue-report-settled-by-officer': {
+    booking: () => vvrBooking({ appointment: inAWeek(), services: ['residence-permit', 'biometrics'] }),
+    drive: async (h, sandbox) => {
+      const admin = sandboxAdmin(sandbox.url);
+      await checkIn(h);
+      await waitingOn(h, 'ind:decision');
+      const overdueCall = '^POST /ind/applications/[^/]+/documents-overdue$';
+      await admin.faults({ agency: 'ind', answer: { status: 404, call: overdueCall } });
+      try {
+        const dueAt = new Date(Date.now() + 1_500).toISOString();
+        await h.executeUpdate(caseActions['request-documents'].update, {
+          args: [{ actor: actors.ind, documents: ['diploma'], dueAt }],
+        });
+        await waitingOn(h, 'operator:permit');
+      } finally {
+        await admin.clearFaults();
+      }
+      await h.executeUpdate(caseActions['record-permit-decision'].update, {
+        args: [{ actor: actors.ind, decision: 'inadmissible', reason: 'recorded for replay' }],
+      });
+    },
+    expect: { status: 'completed', permit: 'inadmissible', biometrics: 'not-needed', card: 'not-issued' },
+  },
+} satisfies Record<string, Scenario>);
+
 const day = 86_400_000;
 const sponsorFiledNumber = `IND-SPONSOR-${Date.now().toString(36).toUpperCase()}`;
 

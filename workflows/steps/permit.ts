@@ -1,7 +1,14 @@
 import { CancellationScope, condition, isCancellation, patched } from '@temporalio/workflow';
 import { refusalDetails } from '../../domain/objection';
 import { hasShortLegalTerm } from '../../domain/rules';
-import { pollBeside, skipped, undoneAtAgency, withAgency } from '../agency-call';
+import {
+  pollBeside,
+  settledMeanwhile,
+  skipped,
+  undoneAtAgency,
+  withAgency,
+  withAgencyUnlessSettled,
+} from '../agency-call';
 import { maxAheadMs } from '../../domain/dates';
 import { legalTermDeadline } from '../case-state';
 import { runDeadline } from '../deadlines';
@@ -28,7 +35,7 @@ function receiptOf(receivedAt: string | undefined): number {
  * legal term and the sponsor target run. A documents request pauses the legal term; missing its due date
  * makes the application inadmissible.
  */
-export async function permitStep({ state, agencies, notifier, compensations }: StepContext): Promise<void> {
+export async function permitStep({ state, agencies, notifier, compensations, patches }: StepContext): Promise<void> {
   if (!state.wants('residence-permit')) return state.finish('permit', 'not-wanted');
   const { booking, caseId } = state;
   const route = booking.permit?.route === 'tev' ? 'tev' : 'vvr';
@@ -150,9 +157,13 @@ export async function permitStep({ state, agencies, notifier, compensations }: S
       state.decidePermit('inadmissible', ind, 'documents not supplied by the due date');
       continue;
     }
-    const reported = await withAgency(state, 'permit', 'ind', () =>
-      agencies.ind.reportDocumentsOverdue({ caseId, applicationNumber, dueAt }),
-    );
+    const report = () => agencies.ind.reportDocumentsOverdue({ caseId, applicationNumber, dueAt });
+    // A decision (IND's call-back, an IND officer) while the report waits on an operator is taken at once. Cases
+    // started before kept the step on the operator, whose skip ended the permit `skipped`.
+    const reported = patches.decisionEndsOverdueReport
+      ? await withAgencyUnlessSettled(state, 'permit', 'ind', report, () => !undecided())
+      : await withAgency(state, 'permit', 'ind', report);
+    if (reported === settledMeanwhile) continue;
     if (reported !== skipped && state.permit.documentsDueAt === dueAt) state.documentsOverdue(dueAt);
   }
   poll.cancel();
