@@ -316,6 +316,35 @@ describe('case rules: biometrics, reasons, TEV, IND terms and inadmissibility', 
       });
     });
 
+    it('a TEV number IND holds as refused is not taken for a grant: no decision recorded, no card, nothing withdrawn', async () => {
+      await atTheDesk(async (desk) => {
+        const number = `IND-TEV-R${Date.now().toString(36).toUpperCase()}`;
+        const res = await fetch(`${stack.sandbox.url}/_admin/ind/applications`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${testSandboxAdminToken}` },
+          body: JSON.stringify({
+            applicationNumber: number,
+            purpose: 'highly-skilled-migrant',
+            sponsorNumber: 'RS-100234',
+          }),
+        });
+        assert.equal(res.status, 201, await res.text());
+        await desk.stack.admin.decide(number, 'refused', 'an earlier application');
+        const booking = tevWithMvv(number);
+        booking.services = ['residence-permit'];
+        const caseId = await desk.bookOk(booking);
+        const linked = await desk.until(caseId, (v) => stepOf(v, 'permit').state === 'done');
+        assert.equal(stepOf(linked, 'permit').outcome, 'not-possible');
+        assert.match(stepOf(linked, 'permit').detail ?? '', new RegExp(`IND holds ${number} as refused`));
+        assert.ok(!linked.audit.some((a) => a.action === 'permit-decision'), 'the case recorded no grant');
+        await desk.checkIn(caseId);
+        const done = await desk.until(caseId, (v) => v.status === 'completed');
+        assert.equal(stepOf(done, 'card').outcome, 'not-issued');
+        assert.equal(desk.stack.sandbox.state.applications.get(number)?.status, 'refused');
+        assert.ok(!cardsOf(stack, caseId).length, 'no card order reached IND');
+      });
+    });
+
     it('a TEV case with an MVV started by hand without the number files nothing and gets no card', async () => {
       await atTheDesk(async (desk) => {
         const booking = vvrBooking({

@@ -33,6 +33,7 @@ export async function newcomerCaseWorkflow(input: NewcomerCaseInput): Promise<Ne
     noShowWithdraws: patched('no-show-withdraws-application'),
     refusalEndsBiometrics: patched('refusal-ends-biometrics'),
     decisionEndsOverdueReport: patched('decision-ends-overdue-report'),
+    tevGrantFromInd: patched('tev-grant-from-ind'),
   };
   // Handlers first: a query or an update may arrive while the settings are still being read.
   const state = new CaseState(input.booking, input.settings ?? defaultCaseSettings, input.bookedBy);

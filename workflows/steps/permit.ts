@@ -63,6 +63,16 @@ export async function permitStep({ state, agencies, notifier, compensations, pat
   );
   if (linked === skipped) return state.finish('permit', 'skipped', state.skipReason('permit'));
   const { applicationNumber } = linked;
+  // IND's answer, not the booking, says whether the MVV's application was granted: a mistyped number may hold
+  // another decision, which the case must not record as a grant (nor withdraw later: it is not the desk's). Cases
+  // started before this took the booking's word for it.
+  if (grantedWithMvv && linked.status !== 'granted' && patches.tevGrantFromInd) {
+    return state.finish(
+      'permit',
+      'not-possible',
+      `IND holds ${applicationNumber} as ${linked.status}, not granted with the MVV: check the TEV application number`,
+    );
+  }
   compensations.register({
     needed: () => state.permit.status === 'pending',
     undo: async () => {

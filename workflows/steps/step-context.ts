@@ -16,6 +16,8 @@ export interface CasePatches {
   refusalEndsBiometrics: boolean;
   /** A permit decided while the report of overdue documents waits on an operator ends that wait. */
   decisionEndsOverdueReport: boolean;
+  /** A TEV application linked with an MVV counts as granted only when IND says it is. */
+  tevGrantFromInd: boolean;
 }
 
 /** What every step of a case works with. */
