@@ -349,6 +349,23 @@ describe('agency adapters against the sandbox', function () {
       assertRefusal(failure, agencyFailure.applicationNotFound);
     });
 
+    it('tells IND of overdue documents once, and refuses an unknown application with a non-retryable ApplicationNotFound', async () => {
+      const caseId = `case-overdue-${Date.now()}`;
+      const applicationNumber = await pendingApplication(caseId);
+      const dueAt = new Date().toISOString();
+      const report = () => inActivity(() => agencies.ind.reportDocumentsOverdue({ caseId, applicationNumber, dueAt }));
+      const first = await report();
+      assert.equal(first.status, 'pending', 'IND decides later, not the adapter');
+      await report();
+      assert.deepEqual(
+        (await ledger(caseId)).map((e) => e.operation).filter((o) => o === 'report-documents-overdue'),
+        ['report-documents-overdue'],
+      );
+      const unknown = () =>
+        agencies.ind.reportDocumentsOverdue({ caseId: `${caseId}-b`, applicationNumber: 'IND-0000000001', dueAt });
+      assertRefusal(await failureOf(inActivity(unknown)), agencyFailure.applicationNotFound);
+    });
+
     it('withdraws a pending application once, and refuses a decided one with a non-retryable AlreadyDecided', async () => {
       const caseId = newCaseId();
       const applicationNumber = await pendingApplication(caseId);
@@ -618,6 +635,16 @@ describe('agency adapters against the sandbox', function () {
         prepare: async (caseId) => {
           const applicationNumber = await pendingApplication(caseId);
           return () => agencies.ind.withdrawPermitApplication({ caseId, applicationNumber });
+        },
+      },
+      {
+        name: 'reportDocumentsOverdue',
+        agency: 'ind',
+        operation: 'report-documents-overdue',
+        prepare: async (caseId) => {
+          const applicationNumber = await pendingApplication(caseId);
+          const dueAt = new Date().toISOString();
+          return () => agencies.ind.reportDocumentsOverdue({ caseId, applicationNumber, dueAt });
         },
       },
       {

@@ -349,6 +349,12 @@ describe('api: every error is problem details', function () {
         'services',
         /EU\/EEA\/Swiss citizens need no residence-permit/,
       ],
+      [
+        'a highly skilled migrant without a sponsor',
+        () => vvrBooking({ sponsor: undefined }),
+        'sponsor',
+        /a highly-skilled-migrant needs a recognised sponsor/,
+      ],
     ];
     for (const [what, makeBooking, field, reason] of intakeCases) {
       it(`refuses ${what} with the reason, and starts no case`, async () => {

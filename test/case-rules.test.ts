@@ -65,6 +65,7 @@ describe('case rules: biometrics, reasons, TEV, IND terms and inadmissibility', 
         assert.ok(!cardsOf(stack, caseId).length, 'no card order reached IND');
         await desk.act(caseId, 'hand-over-card', tokens.desk).expect(409);
 
+        assert.equal(entry(waiting, 'record-embassy-prints').note, 'fingerprints smudged');
         await desk.act(caseId, 'capture-biometrics', tokens.ind, { captureReference: 'CAP-RETAKE-1' }).expect(200);
         await desk.until(caseId, (v) => v.waitingOn.includes('ind:card'));
         assert.equal(stepOf(await desk.view(caseId), 'biometrics').outcome, 'accepted');
@@ -315,6 +316,35 @@ describe('case rules: biometrics, reasons, TEV, IND terms and inadmissibility', 
       });
     });
 
+    it('a TEV number IND holds as refused is not taken for a grant: no decision recorded, no card, nothing withdrawn', async () => {
+      await atTheDesk(async (desk) => {
+        const number = `IND-TEV-R${Date.now().toString(36).toUpperCase()}`;
+        const res = await fetch(`${stack.sandbox.url}/_admin/ind/applications`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${testSandboxAdminToken}` },
+          body: JSON.stringify({
+            applicationNumber: number,
+            purpose: 'highly-skilled-migrant',
+            sponsorNumber: 'RS-100234',
+          }),
+        });
+        assert.equal(res.status, 201, await res.text());
+        await desk.stack.admin.decide(number, 'refused', 'an earlier application');
+        const booking = tevWithMvv(number);
+        booking.services = ['residence-permit'];
+        const caseId = await desk.bookOk(booking);
+        const linked = await desk.until(caseId, (v) => stepOf(v, 'permit').state === 'done');
+        assert.equal(stepOf(linked, 'permit').outcome, 'not-possible');
+        assert.match(stepOf(linked, 'permit').detail ?? '', new RegExp(`IND holds ${number} as refused`));
+        assert.ok(!linked.audit.some((a) => a.action === 'permit-decision'), 'the case recorded no grant');
+        await desk.checkIn(caseId);
+        const done = await desk.until(caseId, (v) => v.status === 'completed');
+        assert.equal(stepOf(done, 'card').outcome, 'not-issued');
+        assert.equal(desk.stack.sandbox.state.applications.get(number)?.status, 'refused');
+        assert.ok(!cardsOf(stack, caseId).length, 'no card order reached IND');
+      });
+    });
+
     it('a TEV case with an MVV started by hand without the number files nothing and gets no card', async () => {
       await atTheDesk(async (desk) => {
         const booking = vvrBooking({
@@ -363,19 +393,19 @@ describe('case rules: biometrics, reasons, TEV, IND terms and inadmissibility', 
         await desk.until(caseId, (v) => v.waitingOn.includes('desk:address'));
         await unprocessable(desk.act(caseId, 'resolve-address', tokens.desk, { decision: 'refuse' }), /address/);
         await unprocessable(desk.act(caseId, 'resolve-address', tokens.desk, { decision: 'refuse', reason: ' ' }));
-        const address = { decision: 'refuse', reason: 'a business address, not a residence' };
+        const address = { decision: 'refuse', reason: 'a business address, not a residence', note: 'KvK extract seen' };
         await desk.act(caseId, 'resolve-address', tokens.desk, address).expect(200);
 
         await desk.until(caseId, (v) => v.waitingOn.includes('ind:return-visa'));
         await unprocessable(desk.act(caseId, 'decide-return-visa', tokens.ind, { decision: 'refuse' }), /return visa/);
         await desk.act(caseId, 'decide-return-visa', tokens.desk, { decision: 'refuse', reason: 'x' }).expect(403);
-        const visaRefusal = { decision: 'refuse', reason: 'no compelling reason shown' };
+        const visaRefusal = { decision: 'refuse', reason: 'no compelling reason shown', note: 'no hospital letter' };
         await desk.act(caseId, 'decide-return-visa', tokens.ind, visaRefusal).expect(200);
 
         for (const decision of ['refused', 'inadmissible']) {
           await unprocessable(desk.act(caseId, 'record-permit-decision', tokens.ind, { decision }), /permit decision/);
         }
-        const refusal = { decision: 'refused', reason: 'the salary is below the criterion' };
+        const refusal = { decision: 'refused', reason: 'the salary is below the criterion', note: 'payslips checked' };
         await desk.act(caseId, 'record-permit-decision', tokens.desk, refusal).expect(403);
         await desk.act(caseId, 'record-permit-decision', tokens.ind, refusal).expect(200);
 
@@ -386,6 +416,17 @@ describe('case rules: biometrics, reasons, TEV, IND terms and inadmissibility', 
         assert.equal(entry(view, 'decide-return-visa').reason, visaRefusal.reason);
         assert.equal(entry(view, 'permit-decision').reason, refusal.reason);
         assert.equal(entry(view, 'permit-decision').actor.role, 'ind-officer');
+        // Every officer's note is kept beside the reason, as written (issue 12, item 5).
+        assert.deepEqual(
+          [
+            entry(view, 'resolve-address').note,
+            entry(view, 'decide-return-visa').note,
+            entry(view, 'permit-decision').note,
+          ],
+          [address.note, visaRefusal.note, refusal.note],
+        );
+        const site = await desk.view(caseId, tokens.bookingSite);
+        assert.ok(!/KvK|hospital letter|payslips/.test(JSON.stringify(site)), 'the booking site sees no note');
 
         const mail = await desk.email(caseId, 'permit-decided');
         assert.deepEqual(
@@ -413,13 +454,18 @@ describe('case rules: biometrics, reasons, TEV, IND terms and inadmissibility', 
           desk.act(caseId, 'resolve-identity', tokens.desk, { identity: 'not-verified' }),
           /identity/,
         );
-        const notVerified = { identity: 'not-verified', reason: 'the passport does not match the person' };
+        const notVerified = {
+          identity: 'not-verified',
+          reason: 'the passport does not match the person',
+          note: 'second officer consulted',
+        };
         await desk.act(caseId, 'resolve-identity', tokens.desk, notVerified).expect(200);
         const done = await desk.until(caseId, (v) => v.status === 'completed');
         assert.equal(stepOf(done, 'check-in').outcome, 'not-verified');
         assert.equal(stepOf(done, 'brp').outcome, 'not-possible');
         assert.equal(stepOf(done, 'advice').outcome, 'not-possible');
         assert.equal(entry(done, 'resolve-identity').reason, notVerified.reason);
+        assert.equal(entry(done, 'resolve-identity').note, notVerified.note);
       });
     });
 

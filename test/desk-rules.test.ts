@@ -240,6 +240,66 @@ describe('desk rules: return visits', () => {
   });
 });
 
+describe('desk rules: a return visit for a capture the embassy prints could not replace', () => {
+  const stack = useCaseStack({ name: 'desk-mvv-visit' });
+
+  it('an MVV holder whose embassy prints are unusable is booked back for the capture; the visit is done once taken', async () => {
+    const booking = vvrBooking({
+      permit: {
+        route: 'tev',
+        mvvIssued: true,
+        indApplicationNumber: `IND-TEV-V${Date.now().toString(36).toUpperCase()}`,
+      },
+      services: ['residence-permit'],
+    });
+    await stack.runWorkers(async () => {
+      const handle = await startCase(stack.taskQueue, booking);
+      const visit = () =>
+        handle.executeUpdate(caseActions['schedule-visit'].update, {
+          args: [
+            {
+              actor: actors.desk,
+              purpose: 'biometrics-retake',
+              startsAt: new Date(Date.now() + 3_600_000).toISOString(),
+            },
+          ],
+        });
+      await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
+      await waitingOn(handle, 'ind:embassy-prints');
+      await assert.rejects(
+        visit(),
+        (err: unknown) =>
+          err instanceof WorkflowUpdateFailedError && /no biometrics retake is needed/.test(err.cause?.message ?? ''),
+        'no visit while the embassy prints may still do',
+      );
+      await handle.executeUpdate(caseActions['record-embassy-prints'].update, {
+        args: [{ actor: actors.ind, quality: 'unusable', note: 'judged in the back office after the visit' }],
+      });
+      await waitingOn(handle, 'ind:biometrics');
+      const booked = await visit();
+      assert.equal(booked.returnVisit?.state, 'scheduled');
+      const mail = await eventually(async () =>
+        Promise.resolve(stack.sandbox.state.emails.find((e) => e.reference === `${handle.workflowId}:visit-scheduled`)),
+      );
+      assert.equal(mail.templateId, 'newcomer-visit-scheduled-biometrics-retake-en');
+      // Still scheduled a moment later: nothing was captured yet, so the visit is not served.
+      await new Promise((r) => setTimeout(r, 1_000));
+      assert.equal((await handle.query(caseStatusQuery)).returnVisit?.state, 'scheduled');
+
+      await handle.executeUpdate(caseActions['capture-biometrics'].update, {
+        args: [{ actor: actors.ind, captureReference: 'CAP-MVV-BACK-1' }],
+      });
+      const served = await waitForCase(
+        handle,
+        (v) => v.returnVisit?.state === 'done' && stepOutcome(v, 'biometrics') === 'accepted',
+        'the visit served by the capture',
+      );
+      assert.equal(served.deadlines.find((d) => d.name === 'return-visit')?.state, 'met');
+      await handle.executeUpdate(caseActions.withdraw.update, { args: [{ actor: actors.operator, reason: 'done' }] });
+    });
+  });
+});
+
 describe('desk rules: a return visit to collect the card', () => {
   const stack = useCaseStack({ name: 'desk-collection' });
 

@@ -334,6 +334,62 @@ Object.assign(scenarios, {
   },
 } satisfies Record<string, Scenario>);
 
+// Recorded since patch decision-ends-overdue-report: IND refuses to hear of overdue documents, an officer decides.
+Object.assign(scenarios, {
+  'overdue-report-settled-by-officer': {
+    booking: () => vvrBooking({ appointment: inAWeek(), services: ['residence-permit', 'biometrics'] }),
+    drive: async (h, sandbox) => {
+      const admin = sandboxAdmin(sandbox.url);
+      await checkIn(h);
+      await waitingOn(h, 'ind:decision');
+      const overdueCall = '^POST /ind/applications/[^/]+/documents-overdue$';
+      await admin.faults({ agency: 'ind', answer: { status: 404, call: overdueCall } });
+      try {
+        const dueAt = new Date(Date.now() + 1_500).toISOString();
+        await h.executeUpdate(caseActions['request-documents'].update, {
+          args: [{ actor: actors.ind, documents: ['diploma'], dueAt }],
+        });
+        await waitingOn(h, 'operator:permit');
+      } finally {
+        await admin.clearFaults();
+      }
+      await h.executeUpdate(caseActions['record-permit-decision'].update, {
+        args: [{ actor: actors.ind, decision: 'inadmissible', reason: 'recorded for replay' }],
+      });
+    },
+    expect: { status: 'completed', permit: 'inadmissible', biometrics: 'not-needed', card: 'not-issued' },
+  },
+  // Since patch tev-grant-from-ind: the TEV number of an MVV that IND holds as refused is not taken for a grant.
+  'tev-number-not-granted': {
+    before: async (sandbox) => {
+      const admin = sandboxAdmin(sandbox.url);
+      const res = await fetch(`${sandbox.url}/_admin/ind/applications`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          applicationNumber: refusedTevNumber,
+          purpose: 'highly-skilled-migrant',
+          sponsorNumber: 'RS-100234',
+        }),
+      });
+      if (res.status !== 201) throw new Error(`the refused TEV application: ${res.status} ${await res.text()}`);
+      await admin.decide(refusedTevNumber, 'refused', 'recorded for replay');
+    },
+    booking: () =>
+      vvrBooking({
+        appointment: inAWeek(),
+        permit: { route: 'tev', mvvIssued: true, indApplicationNumber: refusedTevNumber },
+        services: ['residence-permit'],
+      }),
+    drive: async (h) => {
+      await checkIn(h);
+    },
+    expect: { status: 'completed', permit: 'not-possible', card: 'not-issued' },
+  },
+} satisfies Record<string, Scenario>);
+
+const refusedTevNumber = `IND-TEV-R${Date.now().toString(36).toUpperCase()}`;
+
 const day = 86_400_000;
 const sponsorFiledNumber = `IND-SPONSOR-${Date.now().toString(36).toUpperCase()}`;
 

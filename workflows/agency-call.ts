@@ -37,6 +37,36 @@ export async function withAgency<T>(
   call: () => Promise<T>,
   handles: readonly string[] = [],
 ): Promise<T | typeof skipped> {
+  const result = await agencyCall(state, step, agency, call, handles, () => false);
+  return result === settledMeanwhile ? skipped : result;
+}
+
+export const settledMeanwhile = Symbol('settled meanwhile');
+
+/**
+ * `withAgency` for a call that only tells an agency something while the step waits for another answer (IND's
+ * decision after overdue documents): when that answer comes (`settled`) while the call waits on an operator, the
+ * step no longer waits for one. Without it, an IND officer's decision stood behind an operator, whose skip then
+ * ended the permit `skipped` and the newcomer never heard of the decision.
+ */
+export function withAgencyUnlessSettled<T>(
+  state: CaseState,
+  step: StepName,
+  agency: Agency,
+  call: () => Promise<T>,
+  settled: () => boolean,
+): Promise<T | typeof skipped | typeof settledMeanwhile> {
+  return agencyCall(state, step, agency, call, [], settled);
+}
+
+async function agencyCall<T>(
+  state: CaseState,
+  step: StepName,
+  agency: Agency,
+  call: () => Promise<T>,
+  handles: readonly string[],
+  settled: () => boolean,
+): Promise<T | typeof skipped | typeof settledMeanwhile> {
   for (;;) {
     state.setStep(step, { state: 'running', waitingOn: `agency:${agency}` });
     try {
@@ -48,7 +78,12 @@ export async function withAgency<T>(
         waitingOn: `operator:${step}`,
         detail: `${agency} call failed (${failureReason(err)}); an operator may retry or skip the step`,
       });
-      await condition(state.handToOperator(step));
+      const decided = state.handToOperator(step);
+      await condition(() => decided() || settled());
+      if (!decided()) {
+        state.releaseFromOperator(step);
+        return settledMeanwhile;
+      }
       if (state.operatorDecided(step) === 'skip') return skipped;
     }
   }

@@ -197,12 +197,22 @@ export class CaseState {
   /** Whether what the return visit is for has happened (a new capture, the card handed over). */
   visitServed(): boolean {
     if (this._returnVisit?.purpose === 'card-collection') return this._card.handedOver;
-    return this._biometrics.result !== 'retake-needed';
+    return !this.captureOutstanding();
   }
   /** Whether what the return visit was for ended without it (biometrics not needed after all, the card not collected). */
   visitObsolete(): boolean {
     if (this._returnVisit?.purpose === 'card-collection') return this.done('card') && !this._card.handedOver;
-    return this.done('biometrics') && this._biometrics.result === 'retake-needed';
+    return this.done('biometrics') && this.captureOutstanding();
+  }
+  /**
+   * Whether the newcomer must give biometrics again: IND asked for a retake, or an IND officer found the embassy
+   * prints of an MVV holder unusable and none were captured since (the newcomer may have left the desk by then).
+   */
+  private captureOutstanding(): boolean {
+    return (
+      this._biometrics.result === 'retake-needed' ||
+      (this._embassyPrints === 'unusable' && this._biometrics.captureReference === undefined)
+    );
   }
   endVisit(state: 'done' | 'missed' | 'cancelled'): void {
     if (this._returnVisit) this._returnVisit = { ...this._returnVisit, state };
@@ -452,7 +462,7 @@ export class CaseState {
           'a return visit follows a check-in; the booking site reschedules the appointment instead',
         );
         if (r.purpose === 'biometrics-retake') {
-          must(this._biometrics.result === 'retake-needed', 'no biometrics retake is needed');
+          must(this.captureOutstanding(), 'no biometrics retake is needed');
         } else {
           must(
             this._card.ready && !this._card.handedOver,

@@ -32,6 +32,8 @@ export async function newcomerCaseWorkflow(input: NewcomerCaseInput): Promise<Ne
     municipalityTold: patched('municipality-told-of-refusal'),
     noShowWithdraws: patched('no-show-withdraws-application'),
     refusalEndsBiometrics: patched('refusal-ends-biometrics'),
+    decisionEndsOverdueReport: patched('decision-ends-overdue-report'),
+    tevGrantFromInd: patched('tev-grant-from-ind'),
   };
   // Handlers first: a query or an update may arrive while the settings are still being read.
   const state = new CaseState(input.booking, input.settings ?? defaultCaseSettings, input.bookedBy);

@@ -1,7 +1,14 @@
 import { CancellationScope, condition, isCancellation, patched } from '@temporalio/workflow';
 import { refusalDetails } from '../../domain/objection';
 import { hasShortLegalTerm } from '../../domain/rules';
-import { pollBeside, skipped, undoneAtAgency, withAgency } from '../agency-call';
+import {
+  pollBeside,
+  settledMeanwhile,
+  skipped,
+  undoneAtAgency,
+  withAgency,
+  withAgencyUnlessSettled,
+} from '../agency-call';
 import { maxAheadMs } from '../../domain/dates';
 import { legalTermDeadline } from '../case-state';
 import { runDeadline } from '../deadlines';
@@ -28,7 +35,7 @@ function receiptOf(receivedAt: string | undefined): number {
  * legal term and the sponsor target run. A documents request pauses the legal term; missing its due date
  * makes the application inadmissible.
  */
-export async function permitStep({ state, agencies, notifier, compensations }: StepContext): Promise<void> {
+export async function permitStep({ state, agencies, notifier, compensations, patches }: StepContext): Promise<void> {
   if (!state.wants('residence-permit')) return state.finish('permit', 'not-wanted');
   const { booking, caseId } = state;
   const route = booking.permit?.route === 'tev' ? 'tev' : 'vvr';
@@ -56,6 +63,16 @@ export async function permitStep({ state, agencies, notifier, compensations }: S
   );
   if (linked === skipped) return state.finish('permit', 'skipped', state.skipReason('permit'));
   const { applicationNumber } = linked;
+  // IND's answer, not the booking, says whether the MVV's application was granted: a mistyped number may hold
+  // another decision, which the case must not record as a grant (nor withdraw later: it is not the desk's). Cases
+  // started before this took the booking's word for it.
+  if (grantedWithMvv && linked.status !== 'granted' && patches.tevGrantFromInd) {
+    return state.finish(
+      'permit',
+      'not-possible',
+      `IND holds ${applicationNumber} as ${linked.status}, not granted with the MVV: check the TEV application number`,
+    );
+  }
   compensations.register({
     needed: () => state.permit.status === 'pending',
     undo: async () => {
@@ -150,9 +167,13 @@ export async function permitStep({ state, agencies, notifier, compensations }: S
       state.decidePermit('inadmissible', ind, 'documents not supplied by the due date');
       continue;
     }
-    const reported = await withAgency(state, 'permit', 'ind', () =>
-      agencies.ind.reportDocumentsOverdue({ caseId, applicationNumber, dueAt }),
-    );
+    const report = () => agencies.ind.reportDocumentsOverdue({ caseId, applicationNumber, dueAt });
+    // A decision (IND's call-back, an IND officer) while the report waits on an operator is taken at once. Cases
+    // started before kept the step on the operator, whose skip ended the permit `skipped`.
+    const reported = patches.decisionEndsOverdueReport
+      ? await withAgencyUnlessSettled(state, 'permit', 'ind', report, () => !undecided())
+      : await withAgency(state, 'permit', 'ind', report);
+    if (reported === settledMeanwhile) continue;
     if (reported !== skipped && state.permit.documentsDueAt === dueAt) state.documentsOverdue(dueAt);
   }
   poll.cancel();

@@ -14,6 +14,10 @@ export interface CasePatches {
   noShowWithdraws: boolean;
   /** A permit refused (or no card to make otherwise) ends a biometrics step still waiting for a capture. */
   refusalEndsBiometrics: boolean;
+  /** A permit decided while the report of overdue documents waits on an operator ends that wait. */
+  decisionEndsOverdueReport: boolean;
+  /** A TEV application linked with an MVV counts as granted only when IND says it is. */
+  tevGrantFromInd: boolean;
 }
 
 /** What every step of a case works with. */
