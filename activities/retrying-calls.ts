@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow';
 import type { Agency } from '../domain/agency-failures';
 
 /** The last failed attempt of an agency call that Temporal keeps retrying. */
@@ -22,13 +23,18 @@ export function createRetryingCallActivities(agencyOf: Readonly<Record<string, A
       const execution = info.workflowExecution;
       if (!execution) return undefined;
       const description = await client.workflow.getHandle(execution.workflowId, execution.runId).describe();
+      // Sorted before decoding: only the latest attempt's failure is decrypted, with the worker's own converter, as
+      // the raw description holds only "Encoded failure" where the agency's words were.
       const failing = (description.raw.pendingActivities ?? [])
-        .filter((p) => agencyOf[p.activityType?.name ?? ''] === input.agency && p.lastFailure?.message)
+        .filter((p) => agencyOf[p.activityType?.name ?? ''] === input.agency && p.lastFailure)
         .sort((a, b) => (b.attempt ?? 0) - (a.attempt ?? 0))[0];
-      if (!failing?.lastFailure?.message) return undefined;
+      const message = (
+        await decodeOptionalFailureToOptionalError(client.options.loadedDataConverter, failing?.lastFailure)
+      )?.message;
+      if (!failing || !message) return undefined;
       const ended = failing.lastAttemptCompleteTime?.seconds;
       return {
-        message: failing.lastFailure.message,
+        message,
         attempt: failing.attempt ?? 0,
         ...(ended != null ? { at: new Date(Number(ended) * 1000).toISOString() } : {}),
       };

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createAgencyActivities, type ActivityDeps } from '../activities';
@@ -7,7 +8,7 @@ import { createStuckReportActivities, createStuckReportMetrics, type StuckReport
 import type { CaseSettings } from '../workflows/settings';
 import { agencies } from '../domain/agency-failures';
 import { agencyTaskQueue } from '../workflows/definitions';
-import { workflowsPath, workflowWebpackConfigHook } from './workflow-bundle';
+import { bundlesFailureConverter, workflowsPath, workflowWebpackConfigHook } from './workflow-bundle';
 
 interface CaseWorkerOptions {
   connection: NativeConnection;
@@ -63,6 +64,7 @@ export class CaseWorkers {
 
 /** Builds the workers of a process; used by `worker/main.ts` and the tests. */
 export async function createCaseWorkers(options: CaseWorkerOptions): Promise<CaseWorkers> {
+  if (options.workflowBundle) await assertBundleEncodesFailures(options.workflowBundle);
   const common = {
     connection: options.connection,
     namespace: options.namespace,
@@ -102,4 +104,15 @@ export async function createCaseWorkers(options: CaseWorkerOptions): Promise<Cas
     }),
   );
   return new CaseWorkers(await Promise.all([caseWorker, ...agencyWorkers]));
+}
+
+async function assertBundleEncodesFailures(bundle: WorkflowBundleOption): Promise<void> {
+  const code = 'code' in bundle ? bundle.code : await readFile(bundle.codePath, 'utf8');
+  if (!bundlesFailureConverter(code)) {
+    const where = 'codePath' in bundle ? ` at ${bundle.codePath}` : '';
+    throw new Error(
+      `the workflow bundle${where} was built without the service's failure converter, so its cases would store ` +
+        `failure messages in clear text: rebuild it with \`npm run bundle:workflows\``,
+    );
+  }
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { BundleOptions } from '@temporalio/worker';
+import { failureConverterPath } from '../lib/data-converter';
 
 /** The path the bundler starts from: the compiled `workflows/index.js`. */
 export const workflowsPath = path.resolve(__dirname, '..', 'workflows', 'index.js');
@@ -43,7 +44,22 @@ export const workflowWebpackConfigHook: WebpackConfigHook = (config) => ({
   plugins: [...(config.plugins ?? []), stackTraceLimitBanner],
 });
 
-/** The bundler options of the case workflows; `workflowsPath` as in `bundleWorkflowCode`. */
-export function caseBundleOptions(): Pick<BundleOptions, 'workflowsPath' | 'webpackConfigHook'> {
-  return { workflowsPath, webpackConfigHook: workflowWebpackConfigHook };
+/**
+ * The bundler options of the case workflows; `workflowsPath` as in `bundleWorkflowCode`. The failure converter is
+ * bundled in: workflow failures and update rejections are converted inside the bundle, by its own converter.
+ */
+export function caseBundleOptions(): Pick<
+  BundleOptions,
+  'workflowsPath' | 'webpackConfigHook' | 'failureConverterPath'
+> {
+  return { workflowsPath, webpackConfigHook: workflowWebpackConfigHook, failureConverterPath };
+}
+
+/**
+ * Whether a prebuilt bundle's code carries the service's failure converter. The SDK says nothing when a worker's
+ * data converter names a failure converter its prebuilt bundle lacks: the bundle's workflows would then write their
+ * failures and update rejections in clear text. Read from webpack's module id of the converter the SDK requires.
+ */
+export function bundlesFailureConverter(code: string): boolean {
+  return /__temporal_custom_failure_converter \*\/ "[^"]*\/lib\/failure-converter\.js"/.test(code);
 }

@@ -145,6 +145,26 @@ describe('Temporal Web UI: an operator finds a case stuck on BRP and reads it de
     await screenshot(page, 'ui-case-explains-itself.png');
   });
 
+  it("the Pending Activities tab shows BRP's last error decoded by the codec, while Temporal holds none of it", async function () {
+    this.timeout(60_000);
+    const described = await ui.client.workflowService.describeWorkflowExecution({
+      namespace: 'default',
+      execution: { workflowId: handle.workflowId, runId },
+    });
+    const lastFailure = described.pendingActivities?.find((p) => p.lastFailure)?.lastFailure;
+    assert.equal(lastFailure?.message, 'Encoded failure');
+    assert.equal(Buffer.from(lastFailure?.encodedAttributes?.metadata?.encoding ?? []).toString(), 'binary/encrypted');
+
+    await page.goto(`${ui.uiUrl}/namespaces/default/workflows/${handle.workflowId}/${runId}/pending-activities`);
+    await page
+      .getByText(/brp answered 503 to POST \/registrations: brp is down for maintenance/)
+      .first()
+      .waitFor({
+        timeout: 30_000,
+      });
+    await screenshot(page, 'ui-pending-activity-decoded.png');
+  });
+
   it("the list with the README's columns shows the stuck case open, waiting on agency:brp, with BRP retrying", async function () {
     this.timeout(60_000);
     // What "Configure Columns" keeps in the browser once the README's columns are added and Run ID, Type and End

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import { ApplicationFailure } from '@temporalio/common';
+import { encodeErrorToFailure, loadDataConverter } from '@temporalio/common/lib/internal-non-workflow';
+import { temporal as proto } from '@temporalio/proto';
 import request from 'supertest';
+import { createDataConverter } from '../../lib/data-converter';
 import { AesGcmCodec, parsePayloadKeys } from '../../lib/encryption';
 import { offlineTestApp, testCodecUrlToken, tokens } from '../harness/api';
 import { testPayloadKeysSpec } from '../fixtures/payload-key';
@@ -80,5 +84,25 @@ describe('codec server for the Temporal UI and CLI', () => {
       .send({ payloads: 'all of them' })
       .expect(400);
     assert.match(String(bad.headers['content-type']), /^application\/problem\+json/);
+  });
+
+  it("decodes a failure's encoded attributes, as the UI sends them to show an agency's error", async () => {
+    const converter = loadDataConverter(createDataConverter(parsePayloadKeys(testPayloadKeysSpec)));
+    const said = 'brp answered 422 to POST /brp/0935/registrations: Cannot register Lena Hoffmann, passport C01X00T47';
+    const failure = await encodeErrorToFailure(converter, ApplicationFailure.nonRetryable(said, 'AgencyRejected'));
+    const stored = Buffer.from(proto.api.failure.v1.Failure.encode(failure).finish()).toString('latin1');
+    assert.equal(failure.message, 'Encoded failure');
+    assert.ok(!stored.includes('C01X00T47') && !stored.includes('Hoffmann'), 'the failure holds the text in clear');
+
+    const decoded = await request(app)
+      .post(`/codec/t/${testCodecUrlToken}/decode`)
+      .send({ payloads: [asJson(failure.encodedAttributes!)] })
+      .expect(200);
+    const attributes = JSON.parse(Buffer.from(String(decoded.body.payloads[0].data), 'base64').toString()) as {
+      message: string;
+      stack_trace: string;
+    };
+    assert.equal(attributes.message, said);
+    assert.match(attributes.stack_trace, /ApplicationFailure/);
   });
 });
