@@ -104,7 +104,10 @@ export function causeOf(problems: readonly string[]): string {
 /** What an operator does about a case whose workflow cannot run; the same words in the API and `cases`. */
 export function taskFailureRepair(caseId: string): string {
   return (
-    `read the error in its last WorkflowTaskFailed event (\`temporal workflow show --workflow-id ${caseId}\`); ` +
+    // Errors a workflow throws are encrypted like its payloads: only the codec shows them.
+    `read the error in its last WorkflowTaskFailed event, decoded through the API's codec (the case's page in ` +
+    `the Temporal UI, or \`temporal workflow show --workflow-id ${caseId} --codec-endpoint <API>/codec ` +
+    `--codec-auth 'Bearer <operator token>'\`); ` +
     `deploy a worker build that runs the case (it resumes at Temporal's next attempt, within 10 minutes), or ` +
     `reset it to its last good step: \`temporal workflow reset --workflow-id ${caseId} --type LastWorkflowTask ` +
     `--reason "<why>"\``
