@@ -78,10 +78,16 @@ export function caseSummary(view: CaseView, auditEntries: number) {
   };
 }
 
+/** The status, then the outcome in words; an ended case's outcome starts with its status already. */
+function headline(status: string, outcome: string | undefined): string {
+  if (!outcome) return status;
+  return outcome.startsWith(`${status}:`) ? outcome : `${status}: ${outcome}`;
+}
+
 export function caseText(view: CaseView, auditEntries: number): string {
   const c = caseSummary(view, auditEntries);
   const lines = [
-    `${c.caseId}  ${c.status}${c.outcome ? `: ${c.outcome}` : ''}`,
+    `${c.caseId}  ${headline(c.status, c.outcome)}`,
     `municipality ${c.municipalityCode}, ${c.purpose}; appointment ${c.appointment.location} ${c.appointment.startsAt}`,
     `waiting on: ${c.waitingOn.join(', ') || '-'}`,
     `agency retrying: ${c.agencyRetrying.join(', ') || '-'}   SLA breached: ${c.slaBreached ? 'yes' : 'no'}`,
