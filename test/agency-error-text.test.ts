@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { temporal as proto } from '@temporalio/proto';
 import { caseActions } from '../workflows/actions';
 import { euBooking } from './fixtures/bookings';
-import { actors, startCase, waitForCase, waitingOn, type CaseHandle } from './harness/case-driver';
+import { actors, checkIn, currentDetails, startCase, waitForCase, type CaseHandle } from './harness/case-driver';
 import { useCaseStack } from './harness/case-fixture';
 import { eventually } from './harness/eventually';
 import { temporal } from './harness/temporal';
@@ -99,14 +99,11 @@ describe("an agency's error text in Temporal", function () {
     await stack.runWorkers(
       async () => {
         const handle = await startCase(stack.taskQueue, booking);
-        await waitingOn(handle, 'desk:check-in');
-        await handle.executeUpdate(caseActions['check-in'].update, {
-          args: [{ actor: actors.desk, identity: 'verified' }],
-        });
+        await checkIn(handle);
 
         const details = await eventually(async () => {
-          const metadata = await handle.query<proto.api.sdk.v1.IWorkflowMetadata>('__temporal_workflow_metadata');
-          return /Last error \(attempt \d+/.test(metadata.currentDetails ?? '') ? metadata.currentDetails! : undefined;
+          const text = await currentDetails(handle);
+          return /Last error \(attempt \d+/.test(text) ? text : undefined;
         }, 60_000);
         assert.match(details, /Last error \(attempt \d+[^)]*\): brp answered 503 to POST [^\n]*Cannot register/);
         assert.match(details, /\[personal data\]/);

@@ -1,10 +1,18 @@
 import assert from 'node:assert/strict';
-import type { temporal as proto } from '@temporalio/proto';
 import { stuckQueryLinks } from '../operator/stuck';
 import { caseActions } from '../workflows/actions';
 import { CaseOutcome, PersonOverdue } from '../workflows/search-attributes';
 import { euBooking } from './fixtures/bookings';
-import { actors, startCase, stepOutcome, waitForCase, waitingOn, type CaseHandle } from './harness/case-driver';
+import {
+  actors,
+  checkIn,
+  currentDetails,
+  startCase,
+  stepOutcome,
+  waitForCase,
+  waitingOn,
+  type CaseHandle,
+} from './harness/case-driver';
 import { useCaseStack } from './harness/case-fixture';
 import request from 'supertest';
 import { testApp, tokens } from './harness/api';
@@ -13,12 +21,6 @@ import { runCases } from './harness/operator-cli';
 import { readmeQuery, readmeQueryLinks } from './harness/readme-links';
 import { temporal, testSettings } from './harness/temporal';
 import { timelineSummaries } from './harness/timeline';
-
-/** What the Temporal UI shows as the case's current details: the SDK's metadata query, as the UI sends it. */
-async function currentDetails(handle: CaseHandle): Promise<string> {
-  const metadata = await handle.query<proto.api.sdk.v1.IWorkflowMetadata>('__temporal_workflow_metadata');
-  return metadata.currentDetails ?? '';
-}
 
 /** The summaries of the case's timeline; every activity and timer has one. */
 async function namedTimeline(handle: CaseHandle): Promise<string[]> {
@@ -100,10 +102,7 @@ describe('the case explains itself in the Temporal UI', () => {
       const summary = await description.staticSummary();
       assert.equal(summary, `Case ${booking.bookingReference}: eu-citizen, municipality 0935, desk MIC-Maastricht`);
 
-      await waitingOn(handle, 'desk:check-in');
-      await handle.executeUpdate(caseActions['check-in'].update, {
-        args: [{ actor: actors.desk, identity: 'verified' }],
-      });
+      await checkIn(handle);
       await waitForCase(handle, (v) => v.agencyRetrying.includes('brp'), 'AgencyRetrying=brp');
       const details = await eventually(async () => {
         const text = await currentDetails(handle);
@@ -144,10 +143,7 @@ describe('the case explains itself in the Temporal UI', () => {
     await stack.runWorkers(
       async () => {
         const handle = await startCase(stack.taskQueue, booking);
-        await waitingOn(handle, 'desk:check-in');
-        await handle.executeUpdate(caseActions['check-in'].update, {
-          args: [{ actor: actors.desk, identity: 'verified' }],
-        });
+        await checkIn(handle);
         await waitingOn(handle, 'expat:advice');
         await eventually(
           async () => ((await listedUnder('`PersonOverdue IS NOT NULL`', handle)) ? true : undefined),

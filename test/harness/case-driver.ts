@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
+import type { temporal as proto } from '@temporalio/proto';
 import type { Booking } from '../../domain/booking';
 import { classifyTemporalError } from '../../lib/temporal/client';
 import { newcomerCaseWorkflow } from '../../workflows';
@@ -56,6 +57,18 @@ export async function waitForCase(
 
 export const waitingOn = (handle: CaseHandle, wait: string): Promise<CaseView> =>
   waitForCase(handle, (v) => v.waitingOn.includes(wait), `waiting on ${wait}`);
+
+/** Once the case waits for check-in, a desk officer checks the newcomer in (identity verified). */
+export async function checkIn(handle: CaseHandle): Promise<CaseView> {
+  await waitingOn(handle, 'desk:check-in');
+  return handle.executeUpdate(caseActions['check-in'].update, { args: [{ actor: actors.desk, identity: 'verified' }] });
+}
+
+/** What the Temporal UI shows as the case's current details: the SDK's metadata query, as the UI sends it. */
+export async function currentDetails(handle: CaseHandle): Promise<string> {
+  const metadata = await handle.query<proto.api.sdk.v1.IWorkflowMetadata>('__temporal_workflow_metadata');
+  return metadata.currentDetails ?? '';
+}
 
 /**
  * A VVR case with the permit and biometrics services, checked in at the desk and its biometrics captured under
