@@ -28,14 +28,25 @@ describe("make dev: the codec link's secret stays off the Temporal CLI's command
     // A file left by an older run with a looser mode, and a developer's shell that names another environment.
     writeFileSync(settings, 'env: {}\n', { mode: 0o644 });
     process.env.TEMPORAL_ENV = 'staging';
-    const uiPort = await freePort();
-    server = await startDevServer({
-      port: await freePort(),
-      uiPort,
-      uiCodecEndpoint: endpoint,
-      cliSettingsFile: settings,
-      logFile: path.join(projectRoot, 'test-artifacts', 'temporal-dev-server-secrets.log'),
-    });
+    const logFile = path.join(projectRoot, 'test-artifacts', 'temporal-dev-server-secrets.log');
+    // A free port can be taken by another process's outgoing connection before the server binds it (seen once in a
+    // full run: "bind: address already in use"): then the start is tried again on new ports, at most three times.
+    let uiPort = 0;
+    for (let attempt = 1; ; attempt += 1) {
+      uiPort = await freePort();
+      try {
+        server = await startDevServer({
+          port: await freePort(),
+          uiPort,
+          uiCodecEndpoint: endpoint,
+          cliSettingsFile: settings,
+          logFile,
+        });
+        break;
+      } catch (err) {
+        if (attempt === 3 || !readFileSync(logFile, 'utf8').includes('address already in use')) throw err;
+      }
+    }
 
     const commandLine = readFileSync(`/proc/${server.process.pid}/cmdline`, 'utf8').split('\0').join(' ');
     assert.match(commandLine, /server start-dev/);
