@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { AgencyEnvSchema, parseEnv } from '../lib/config';
 import { createLogger } from '../lib/logger';
@@ -12,8 +13,15 @@ import { printLatencyReport } from './latency-report';
 import { barePath, casePath, createBareWorker, type Path, type PathName, type TimedAction } from './paths';
 import { startStack } from './stack';
 import { runPool, Samples } from './stats';
+import { updateTasks } from './task-times';
 
 export type Latencies = Record<PathName, Record<TimedAction, Samples>>;
+
+/** Per path and action, from the subjects' histories: the worker's share of each Update, and what it wrote. */
+export interface TaskFigures {
+  workerMs: Latencies;
+  eventsWritten: Latencies;
+}
 
 export interface LatencyRun {
   officers: number;
@@ -22,6 +30,7 @@ export interface LatencyRun {
   seconds: number;
   actions: number;
   latency: Latencies;
+  tasks: TaskFigures;
   /** 1-minute load average before the stack started and after the run: the machine is shared. */
   load: { before: number; after: number };
 }
@@ -75,10 +84,8 @@ async function measure(
   paths: Path[],
   officers: number,
   casesPerPath: number,
-): Promise<Pick<LatencyRun, 'seconds' | 'actions' | 'latency'>> {
-  const latency = Object.fromEntries(
-    paths.map((p) => [p.name, { checkIn: new Samples(), recordAdvice: new Samples() }]),
-  ) as Latencies;
+): Promise<Pick<LatencyRun, 'seconds' | 'actions' | 'latency' | 'tasks'>> {
+  const latency = samplesOf(paths);
   // Path k % 3 for the k-th subject: whichever officer takes the next one, the paths stay interleaved.
   const plan = Array.from({ length: (officers + casesPerPath) * paths.length }, (_, k) => paths[k % paths.length]!);
   say(`bench: opening ${plan.length} cases and bare workflows...`);
@@ -113,5 +120,39 @@ async function measure(
     }),
     officers,
   );
-  return { seconds: (performance.now() - started) / 1000, actions: timed.length * timedActions.length, latency };
+  const seconds = (performance.now() - started) / 1000;
+  say(`bench: reading the workflow tasks of ${timed.length} histories...`);
+  const tasks = await taskFigures(paths, timed);
+  return { seconds, actions: timed.length * timedActions.length, latency, tasks };
+}
+
+function samplesOf(paths: readonly Path[]): Latencies {
+  return Object.fromEntries(
+    paths.map((p) => [p.name, { checkIn: new Samples(), recordAdvice: new Samples() }]),
+  ) as Latencies;
+}
+
+/**
+ * Splits each timed Update's latency: the workflow task that ran it, as Temporal timed it from the task's start
+ * to its completion (the worker's share), and the events that task wrote (the commands the Update caused).
+ */
+async function taskFigures(
+  paths: readonly Path[],
+  timed: readonly { path: Path; subject: WorkflowHandle }[],
+): Promise<TaskFigures> {
+  const figures: TaskFigures = { workerMs: samplesOf(paths), eventsWritten: samplesOf(paths) };
+  await runPool(
+    timed.map(({ path: p, subject }) => async () => {
+      const history = await subject.fetchHistory();
+      const tasks = updateTasks(history.events ?? []);
+      for (const action of timedActions) {
+        const task = tasks.find((t) => t.update === p.updates[action]);
+        if (!task) continue;
+        figures.workerMs[p.name][action].add(task.workerMs);
+        figures.eventsWritten[p.name][action].add(task.eventsWritten);
+      }
+    }),
+    4,
+  );
+  return figures;
 }

@@ -20,6 +20,8 @@ export interface Path {
   ready(subject: WorkflowHandle, action: TimedAction): Promise<void>;
   /** What the bench times. */
   take(subject: WorkflowHandle, action: TimedAction): Promise<void>;
+  /** The Update each action is, as the subject's history names it. */
+  updates: Record<TimedAction, string>;
 }
 
 const bareTaskQueue = 'bench-bare';
@@ -75,6 +77,7 @@ export function barePath(client: Client): Path {
       const update = action === 'checkIn' ? bareCheckInUpdate : bareRecordAdviceUpdate;
       await subject.executeUpdate(update, { args: [requests[action]] });
     },
+    updates: { checkIn: bareCheckInUpdate.name, recordAdvice: bareRecordAdviceUpdate.name },
   };
 }
 
@@ -100,5 +103,6 @@ export function casePath(client: Client, apiUrl: string, via: 'direct' | 'http')
         else await subject.executeUpdate(caseActions['record-advice'].update, { args: [requests.recordAdvice] });
       }
     },
+    updates: { checkIn: caseActions['check-in'].update.name, recordAdvice: caseActions['record-advice'].update.name },
   };
 }
