@@ -631,7 +631,7 @@ export class CaseState {
   /** An agency call that began at `since` (epoch ms) keeps failing (`retrying`), or no longer does. */
   markAgencyRetrying(agency: string, retrying: boolean, since: number): void {
     if (retrying) this.failingCalls.failing(agency, since);
-    else this.failingCalls.ended(agency);
+    else this.failingCalls.ended(agency, since);
     this.sync();
   }
   /** The last failed attempt of an agency call that keeps failing, as Temporal's retries saw it. */
