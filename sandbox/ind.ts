@@ -75,7 +75,16 @@ export function indRouter(ctx: SandboxContext): Router {
         callbackUrl: input.callbackUrl,
       };
       if (existing) {
-        // Linking what is already linked to this case changes nothing; to another case, it moves the link.
+        // An application belongs to one case, as at IND: another case's link is refused and changes nothing (a
+        // mistyped number must not take the application, nor its decision call-back, away from its case). One the
+        // sponsor filed belongs to no case until the first links it; linking it again to that case changes nothing.
+        if (existing.caseRef !== '' && existing.caseRef !== input.caseRef) {
+          throw new AgencyProblem(
+            409,
+            'application-of-another-case',
+            `Application ${existing.applicationNumber} is linked to another case.`,
+          );
+        }
         const unchanged = existing.caseRef === input.caseRef;
         Object.assign(existing, filing);
         if (input.mvvIssued && existing.status === 'pending') grantedWithMvv(existing);

@@ -32,6 +32,7 @@ export type ApplicationStatus = 'pending' | Decision | 'withdrawn';
 
 export interface Application {
   applicationNumber: string;
+  /** The case that filed or linked it; '' for a sponsor's filing no case has linked yet. */
   caseRef: string;
   purpose: string;
   route: string;

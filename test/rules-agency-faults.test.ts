@@ -119,6 +119,58 @@ describe('case rules while an agency refuses or breaks: overdue documents, the m
     );
   });
 
+  it("a second case links the first case's application: IND refuses (409), an operator decides, the first keeps it", async () => {
+    await atTheDesk(async () => {
+      const applicationNumber = 'IND-SPONSOR-9001';
+      await stack.admin.fileAsSponsor(applicationNumber, 'highly-skilled-migrant');
+      const first = await book(
+        vvrBooking({
+          permit: { route: 'vvr', indApplicationNumber: applicationNumber },
+          services: ['residence-permit', 'biometrics'],
+        }),
+      );
+      await until(first, (v) => v.waitingOn.includes('ind:decision'), 'the application linked');
+      // The same number again, as a mistyped booking would give it, with an MVV that would grant the application.
+      const second = await book(
+        vvrBooking({
+          permit: { route: 'tev', mvvIssued: true, indApplicationNumber: applicationNumber },
+          services: ['brp-registration', 'residence-permit'],
+        }),
+      );
+      const stuck = await until(second, (v) => v.waitingOn.includes('operator:permit'), 'the link on an operator');
+      assert.equal(stepOf(stuck, 'permit').state, 'waiting');
+      assert.equal(
+        stepOf(stuck, 'permit').detail,
+        `ind call failed (ind answered 409 to POST /applications: Application ${applicationNumber} is linked to another case.); an operator may retry or skip the step`,
+      );
+      assert.equal(stuck.results.indApplicationNumber, undefined);
+      assert.ok(!stuck.audit.some((a) => a.action === 'permit-decision'), 'the second case recorded no grant');
+      assert.deepEqual(
+        (await stack.admin.ledger(second)).filter((e) => e.agency === 'ind'),
+        [],
+      );
+
+      const application = stack.sandbox.state.applications.get(applicationNumber);
+      assert.equal(application?.caseRef, first);
+      assert.equal(application?.status, 'pending', 'the MVV of the second case granted nothing');
+      await stack.admin.decide(applicationNumber, 'refused', 'the salary is below the criterion');
+      const decided = await until(first, (v) => stepOf(v, 'permit').state === 'done', 'the first case decided');
+      assert.equal(stepOf(decided, 'permit').outcome, 'refused');
+      assert.equal(decided.results.indApplicationNumber, applicationNumber);
+      assert.deepEqual(
+        (await stack.admin.ledger(first)).filter((e) => e.agency === 'ind').map((e) => e.operation),
+        ['link-application'],
+      );
+      const still = await until(second, (v) => v.waitingOn.includes('operator:permit'), 'still on an operator');
+      assert.ok(
+        !still.audit.some((a) => a.action === 'permit-decision'),
+        "the first case's decision is not the second's",
+      );
+      await act(first, 'withdraw', tokens.operator, { reason: 'test done' }).expect(200);
+      await act(second, 'withdraw', tokens.operator, { reason: 'test done' }).expect(200);
+    });
+  });
+
   it('the municipality refuses to hear of a refusal (404): an operator skips it, and the case says it was not told', async () => {
     await atTheDesk(async () => {
       const caseId = await book(vvrBooking({ services: ['brp-registration', 'residence-permit', 'biometrics'] }));

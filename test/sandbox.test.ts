@@ -395,6 +395,57 @@ describe('agency sandbox', () => {
       assert.equal(late.body.type, 'already-decided');
     });
 
+    it("refuses to link another case's application with 409, changing nothing; its own case links it again", async () => {
+      open({ callbackUrl: receiverUrl });
+      const link = (caseRef: string, key: string, applicationNumber: string, mvvIssued?: true) =>
+        request(sandbox.app)
+          .post('/ind/applications')
+          .set('Authorization', bearer)
+          .set('Idempotency-Key', key)
+          .send({
+            caseRef,
+            purpose: 'researcher',
+            route: 'tev',
+            applicationNumber,
+            ...(mvvIssued ? { mvvIssued } : {}),
+          });
+      await request(sandbox.app)
+        .post('/_admin/ind/applications')
+        .send({ applicationNumber: 'IND-SPONSOR-7', purpose: 'researcher', sponsorNumber: 'RS-100' })
+        .expect(201);
+      const linked = await link('case-first', 'case-first:permit-application', 'IND-SPONSOR-7').expect(201);
+      assert.equal(linked.body.status, 'pending');
+      const relinked = await link('case-first', 'case-first:again', 'IND-SPONSOR-7').expect(201);
+      assert.deepEqual(relinked.body, linked.body);
+
+      const refused = await link('case-second', 'case-second:permit-application', 'IND-SPONSOR-7', true).expect(409);
+      assert.match(String(refused.headers['content-type']), /^application\/problem\+json/);
+      assert.equal(refused.body.type, 'application-of-another-case');
+      assert.equal(refused.body.detail, 'Application IND-SPONSOR-7 is linked to another case.');
+      assert.doesNotMatch(refused.text, /case-first/, "the other case's reference is not given away");
+      await link('case-second', 'case-second:permit-application', 'IND-SPONSOR-7', true).expect(409);
+
+      const kept = sandbox.state.applications.get('IND-SPONSOR-7');
+      assert.equal(kept?.caseRef, 'case-first');
+      assert.equal(kept?.status, 'pending', 'the MVV of another case grants nothing');
+      assert.deepEqual(await ledger('case-second'), []);
+      assert.deepEqual(
+        (await ledger('case-first')).map((e) => e.operation),
+        ['link-application'],
+      );
+      await request(sandbox.app)
+        .post('/_admin/ind/decide')
+        .send({ applicationNumber: 'IND-SPONSOR-7', decision: 'granted' })
+        .expect(200);
+      const callback = await eventually(async () => Promise.resolve(received[0]), 5000, 20);
+      assert.equal(callback.body.caseRef, 'case-first', 'the decision goes to the case that linked it');
+
+      const filed = String((await fileApplication('case-filer')).body.applicationNumber);
+      const taken = await link('case-other', 'case-other:permit-application', filed).expect(409);
+      assert.equal(taken.body.type, 'application-of-another-case');
+      assert.equal(sandbox.state.applications.get(filed)?.caseRef, 'case-filer');
+    });
+
     it('caps a return visa at three months after issue and asks for a retake of a blurry capture', async () => {
       open();
       const { applicationNumber } = (await fileApplication('case-rv')).body;

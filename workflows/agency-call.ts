@@ -168,7 +168,7 @@ async function visiblyRetrying<T>(state: CaseState, agency: Agency, call: () => 
   } finally {
     watch.cancel();
     await watching;
-    if (marked) state.markAgencyRetrying(agency, false);
+    if (marked) state.markAgencyRetrying(agency, false, since);
   }
 }
 

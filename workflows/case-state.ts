@@ -4,6 +4,7 @@ import type { Milestone } from '../domain/emails';
 import { maxAheadMs, returnVisaLatestDay } from '../domain/dates';
 import { hasMvv, isEuCitizen } from '../domain/rules';
 import { idempotencyKeyReused, reasonRequired, type ActionName, type ActionRequest, type Idempotency } from './actions';
+import { FailingAgencyCalls } from './agency-trouble';
 import { caseView, SearchAttributeSync, type CaseSnapshot } from './case-view';
 import { personWaits, type AgencyTrouble, type Overdue } from './current-details';
 import { defaultCaseSettings } from './settings';
@@ -108,9 +109,8 @@ export class CaseState {
   private readonly _steps = new Map<StepName, StepView>();
   private readonly _audit: AuditEntry[] = [];
   private readonly _deadlines = new Map<string, DeadlineView>();
-  private readonly _agencyRetrying = new Map<string, number>();
-  /** Since when each agency's calls have been failing (while `AgencyRetrying`), and its last error when read. */
-  private readonly _agencyTrouble = new Map<string, AgencyTrouble>();
+  /** The agency calls failing past the threshold (`AgencyRetrying`): since when, and the last error when read. */
+  private readonly failingCalls = new FailingAgencyCalls();
   /** What each step waits on (a person, a call-back, an agency call) and since when. */
   private readonly _waitingSince = new Map<StepName, { on: string; since: string }>();
   /** Waits on a person past the person norm (`PersonOverdue`); watched in cases started since the patch. */
@@ -628,23 +628,15 @@ export class CaseState {
     this.retryRequests.delete(name);
     return 'retry';
   }
-  markAgencyRetrying(agency: string, retrying: boolean, since?: number): void {
-    const count = (this._agencyRetrying.get(agency) ?? 0) + (retrying ? 1 : -1);
-    if (count > 0) this._agencyRetrying.set(agency, count);
-    else this._agencyRetrying.delete(agency);
-    const trouble = this._agencyTrouble.get(agency);
-    if (count <= 0) this._agencyTrouble.delete(agency);
-    else if (since !== undefined && (trouble === undefined || Date.parse(trouble.since) > since)) {
-      this._agencyTrouble.set(agency, { ...trouble, agency, since: new Date(since).toISOString() });
-    }
+  /** An agency call that began at `since` (epoch ms) keeps failing (`retrying`), or no longer does. */
+  markAgencyRetrying(agency: string, retrying: boolean, since: number): void {
+    if (retrying) this.failingCalls.failing(agency, since);
+    else this.failingCalls.ended(agency, since);
     this.sync();
   }
   /** The last failed attempt of an agency call that keeps failing, as Temporal's retries saw it. */
   agencyLastError(agency: string, lastError: NonNullable<AgencyTrouble['lastError']>): void {
-    const trouble = this._agencyTrouble.get(agency);
-    if (trouble === undefined) return;
-    this._agencyTrouble.set(agency, { ...trouble, lastError });
-    this.sync();
+    if (this.failingCalls.lastError(agency, lastError)) this.sync();
   }
   setDeadline(name: string, dueAt: number, state: DeadlineView['state'], sla = true): void {
     this._deadlines.set(name, { name, dueAt: new Date(dueAt).toISOString(), state });
@@ -775,7 +767,7 @@ export class CaseState {
       steps: [...this._steps.values()],
       deadlines: [...this._deadlines.values()],
       slaBreached: this._slaBreached,
-      agencyRetrying: [...this._agencyRetrying.keys()].sort(),
+      agencyRetrying: this.failingCalls.agencies(),
       results: this._results,
       references: {
         ...(this._biometrics.captureReference ? { biometricsCapture: this._biometrics.captureReference } : {}),
@@ -785,7 +777,7 @@ export class CaseState {
       bookedBy: this.bookedBy,
       waitingSince: Object.fromEntries([...this._waitingSince].map(([step, wait]) => [step, wait.since])),
       overdue: [...this._overdue.values()],
-      agencyTrouble: [...this._agencyTrouble.values()],
+      agencyTrouble: this.failingCalls.trouble(),
       retryMaxMs: this._settings.agencyRetryMaxMs,
     };
   }

@@ -21,7 +21,7 @@ export const personWaits = [
 /** An agency whose calls keep failing for this case (`AgencyRetrying`). */
 export interface AgencyTrouble {
   agency: string;
-  /** When the failing call began. */
+  /** When the earliest of the agency's calls still failing began. */
   since: string;
   /** Temporal's last failed attempt, once the case has read it. */
   lastError?: { message: string; attempt: number; at?: string };

@@ -34,6 +34,9 @@ export function sandboxAdmin(baseUrl: string, adminToken?: string) {
     decide: (applicationNumber: string, decision: 'granted' | 'refused' | 'inadmissible', reason?: string) =>
       call('POST', '/ind/decide', { applicationNumber, decision, ...(reason ? { reason } : {}) }),
     cardReady: (orderId: string) => call('POST', '/ind/card-ready', { orderId }),
+    /** A sponsor files an application before the appointment; a booking then gives its number. */
+    fileAsSponsor: (applicationNumber: string, purpose: string, sponsorNumber = 'RS-100234') =>
+      call('POST', '/ind/applications', { applicationNumber, purpose, sponsorNumber }),
     faults: (fault: FaultRequest) => call('PUT', '/faults', fault),
     clearFaults: () => call('DELETE', '/faults'),
     ledger: async (caseRef?: string): Promise<LedgerEntry[]> => {
