@@ -51,18 +51,18 @@ describe('api: every error is problem details', function () {
     assert.deepEqual(await snapshot(caseId), before, `the refused request changed ${caseId}`);
     return res;
   };
+  /** Books through the booking site's door and expects a new case (201): its id. */
+  const booked = async (booking: Booking): Promise<string> => {
+    const res = await suite.api.post('/v1/cases').set('authorization', tokens.bookingSite).send(booking).expect(201);
+    return String(res.body.caseId);
+  };
   const act = (caseId: string, action: string, token: string = tokens.desk) =>
     suite.api.post(`/v1/cases/${caseId}/actions/${action}`).set('authorization', token);
 
   before(async function () {
     this.timeout(180_000);
     const booking = vvrBooking();
-    const created = await suite.api
-      .post('/v1/cases')
-      .set('authorization', tokens.bookingSite)
-      .send(booking)
-      .expect(201);
-    const caseId = String(created.body.caseId);
+    const caseId = await booked(booking);
     const settled = await eventually(async () => {
       const res = await suite.api.get(`/v1/cases/${caseId}`).set('authorization', tokens.operator).expect(200);
       const view = res.body as { waitingOn: string[]; results: Record<string, string> };
@@ -286,13 +286,7 @@ describe('api: every error is problem details', function () {
     });
 
     it('answers an action and a call-back on a closed case, and the closed case stays as it was', async () => {
-      const booking = vvrBooking();
-      const created = await suite.api
-        .post('/v1/cases')
-        .set('authorization', tokens.bookingSite)
-        .send(booking)
-        .expect(201);
-      const caseId = String(created.body.caseId);
+      const caseId = await booked(vvrBooking());
       await act(caseId, 'withdraw', tokens.operator).send({ reason: 'closing it for the test' }).expect(200);
       const result = await temporal().client.workflow.getHandle(caseId).result();
       assert.equal((result as { status: string }).status, 'withdrawn');
