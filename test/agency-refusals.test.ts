@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { caseActions } from '../workflows/actions';
 import { vvrBooking } from './fixtures/bookings';
-import { actors, startCase, startCaseWithBiometrics, stepOutcome, waitForCase, waitingOn } from './harness/case-driver';
+import {
+  actors,
+  checkIn,
+  startCase,
+  startCaseWithBiometrics,
+  stepOutcome,
+  waitForCase,
+  waitingOn,
+} from './harness/case-driver';
 import { useCaseStack } from './harness/case-fixture';
 
 const permitOnly = () => vvrBooking({ services: ['residence-permit'] });
@@ -27,10 +35,7 @@ describe('an agency that no longer knows what the case polls for', () => {
         args: [{ actor: actors.ind, decision: 'refused', reason: 'IND lost the file; refused on the paper record' }],
       });
       await waitForCase(handle, (v) => stepOutcome(v, 'permit') === 'refused', 'permit refused');
-      await waitingOn(handle, 'desk:check-in');
-      await handle.executeUpdate(caseActions['check-in'].update, {
-        args: [{ actor: actors.desk, identity: 'verified' }],
-      });
+      await checkIn(handle);
       return handle.result();
     });
     assert.equal(result.status, 'completed');

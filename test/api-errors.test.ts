@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { startApiStack, type ApiStack } from './harness/api-stack';
+import { apiStackOfSuite } from './harness/api-stack';
 import { Client, Connection } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import request, { type Response } from 'supertest';
@@ -35,13 +35,12 @@ interface Snapshot {
 describe('api: every error is problem details', function () {
   this.timeout(180_000);
   const taskQueue = uniqueTaskQueue('api-errors');
-  let stack: ApiStack | undefined;
-  let api: ReturnType<typeof request>;
+  const suite = apiStackOfSuite(taskQueue);
   /** An open VVR case, settled on desk:check-in and ind:decision: nothing changes it but the tests. */
   let subject: { caseId: string; booking: Booking; applicationNumber: string };
 
   const snapshot = async (caseId: string): Promise<Snapshot> => {
-    const res = await api.get(`/v1/cases/${caseId}`).set('authorization', tokens.operator).expect(200);
+    const res = await suite.api.get(`/v1/cases/${caseId}`).set('authorization', tokens.operator).expect(200);
     const view = res.body as { status: string; audit: unknown[]; waitingOn: string[] };
     return { status: view.status, auditLength: view.audit.length, waitingOn: view.waitingOn };
   };
@@ -52,19 +51,20 @@ describe('api: every error is problem details', function () {
     assert.deepEqual(await snapshot(caseId), before, `the refused request changed ${caseId}`);
     return res;
   };
+  /** Books through the booking site's door and expects a new case (201): its id. */
+  const booked = async (booking: Booking): Promise<string> => {
+    const res = await suite.api.post('/v1/cases').set('authorization', tokens.bookingSite).send(booking).expect(201);
+    return String(res.body.caseId);
+  };
   const act = (caseId: string, action: string, token: string = tokens.desk) =>
-    api.post(`/v1/cases/${caseId}/actions/${action}`).set('authorization', token);
+    suite.api.post(`/v1/cases/${caseId}/actions/${action}`).set('authorization', token);
 
   before(async function () {
     this.timeout(180_000);
-    stack = await startApiStack(taskQueue);
-    ({ api } = stack);
-
     const booking = vvrBooking();
-    const created = await api.post('/v1/cases').set('authorization', tokens.bookingSite).send(booking).expect(201);
-    const caseId = String(created.body.caseId);
+    const caseId = await booked(booking);
     const settled = await eventually(async () => {
-      const res = await api.get(`/v1/cases/${caseId}`).set('authorization', tokens.operator).expect(200);
+      const res = await suite.api.get(`/v1/cases/${caseId}`).set('authorization', tokens.operator).expect(200);
       const view = res.body as { waitingOn: string[]; results: Record<string, string> };
       const ready = view.waitingOn.includes('desk:check-in') && view.waitingOn.includes('ind:decision');
       return ready ? view.results.indApplicationNumber : undefined;
@@ -72,13 +72,9 @@ describe('api: every error is problem details', function () {
     subject = { caseId, booking, applicationNumber: settled };
   });
 
-  after(async () => {
-    await stack?.stop();
-  });
-
   describe('400 Bad Request', () => {
     it('answers malformed JSON with 400, for a booking and for an action (which leaves the case as it was)', async () => {
-      const booking = await api
+      const booking = await suite.api
         .post('/v1/cases')
         .set('authorization', tokens.bookingSite)
         .set('content-type', 'application/json')
@@ -93,7 +89,7 @@ describe('api: every error is problem details', function () {
 
     it('names every failing field of an invalid booking in invalidParams, and starts no case', async () => {
       const booking = vvrBooking();
-      const res = await api
+      const res = await suite.api
         .post('/v1/cases')
         .set('authorization', tokens.bookingSite)
         .send({
@@ -112,12 +108,15 @@ describe('api: every error is problem details', function () {
       for (const p of res.body.invalidParams as { reason: unknown }[]) {
         assert.ok(typeof p.reason === 'string' && p.reason.length > 0, 'every invalid param has a reason');
       }
-      await api.get(`/v1/cases/case-${booking.bookingReference}`).set('authorization', tokens.operator).expect(404);
+      await suite.api
+        .get(`/v1/cases/case-${booking.bookingReference}`)
+        .set('authorization', tokens.operator)
+        .expect(404);
     });
 
     it('refuses an invalid repeat of an existing booking with 400 and leaves its case as it was', async () => {
       const res = await leavesUnchanged(subject.caseId, () =>
-        api
+        suite.api
           .post('/v1/cases')
           .set('authorization', tokens.bookingSite)
           .send({ ...subject.booking, stay: { purpose: 'tourism', expectedMonths: 36 } }),
@@ -146,17 +145,19 @@ describe('api: every error is problem details', function () {
     });
 
     it('refuses a page token it never handed out with 400', async () => {
-      const res = await api.get('/v1/cases?pageSize=5&pageToken=bm90LWEtdG9rZW4').set('authorization', tokens.desk);
+      const res = await suite.api
+        .get('/v1/cases?pageSize=5&pageToken=bm90LWEtdG9rZW4')
+        .set('authorization', tokens.desk);
       assertProblem(res, 400);
       assert.match(String(res.body.detail), /pageToken/);
     });
 
     it('refuses an invalid list query and an invalid call-back body with 400', async () => {
-      const list = await api.get('/v1/cases?status=lost&pageSize=1000').set('authorization', tokens.desk);
+      const list = await suite.api.get('/v1/cases?status=lost&pageSize=1000').set('authorization', tokens.desk);
       assertProblem(list, 400);
       assert.deepEqual(invalidNames(list).sort(), ['pageSize', 'status']);
 
-      const callback = await api
+      const callback = await suite.api
         .post('/v1/agency-callbacks/ind/decision')
         .set('authorization', tokens.agency)
         .send({ caseRef: subject.caseId, applicationNumber: subject.applicationNumber, decision: 'maybe' });
@@ -174,11 +175,11 @@ describe('api: every error is problem details', function () {
     ] as const) {
       it(`answers ${what} with 401 on every endpoint`, async () => {
         const calls = [
-          api.post('/v1/cases').send(vvrBooking()),
-          api.get(`/v1/cases/${subject.caseId}`),
-          api.get('/v1/cases'),
-          api.post(`/v1/cases/${subject.caseId}/actions/check-in`).send({ identity: 'verified' }),
-          api.post('/v1/agency-callbacks/ind/card-ready').send({ caseRef: subject.caseId, orderId: 'ORD-1' }),
+          suite.api.post('/v1/cases').send(vvrBooking()),
+          suite.api.get(`/v1/cases/${subject.caseId}`),
+          suite.api.get('/v1/cases'),
+          suite.api.post(`/v1/cases/${subject.caseId}/actions/check-in`).send({ identity: 'verified' }),
+          suite.api.post('/v1/agency-callbacks/ind/card-ready').send({ caseRef: subject.caseId, orderId: 'ORD-1' }),
         ];
         const before = await snapshot(subject.caseId);
         for (const call of calls) {
@@ -190,7 +191,7 @@ describe('api: every error is problem details', function () {
     }
 
     it('says how to authenticate: a 401 carries WWW-Authenticate: Bearer (RFC 9110 section 11.6.1)', async () => {
-      const res = await api.get('/v1/cases');
+      const res = await suite.api.get('/v1/cases');
       assertProblem(res, 401);
       assert.match(String(res.headers['www-authenticate']), /^Bearer\b/i, 'a 401 must carry WWW-Authenticate');
     });
@@ -209,9 +210,9 @@ describe('api: every error is problem details', function () {
 
   describe('404 Not Found', () => {
     it('answers an unknown case: read, action, and an id that cannot be a case', async () => {
-      assertProblem(await api.get('/v1/cases/case-NO-SUCH-BOOKING-1').set('authorization', tokens.desk), 404);
+      assertProblem(await suite.api.get('/v1/cases/case-NO-SUCH-BOOKING-1').set('authorization', tokens.desk), 404);
       assertProblem(await act('case-NO-SUCH-BOOKING-1', 'check-in').send({ identity: 'verified' }), 404);
-      assertProblem(await api.get('/v1/cases/not-a-case-id').set('authorization', tokens.desk), 404);
+      assertProblem(await suite.api.get('/v1/cases/not-a-case-id').set('authorization', tokens.desk), 404);
       assertProblem(await act('case-$$$', 'check-in').send({ identity: 'verified' }), 404);
     });
 
@@ -219,16 +220,19 @@ describe('api: every error is problem details', function () {
       const action = await leavesUnchanged(subject.caseId, () => act(subject.caseId, 'teleport').send({}));
       assertProblem(action, 404);
       assert.match(String(action.body.detail), /teleport/);
-      const route = await api.get('/v2/cases').set('authorization', tokens.desk);
+      const route = await suite.api.get('/v2/cases').set('authorization', tokens.desk);
       assertProblem(route, 404);
       assert.equal(route.body.instance, '/v2/cases');
-      assertProblem(await api.delete(`/v1/cases/${subject.caseId}`).set('authorization', tokens.operator), 404);
-      assertProblem(await api.post('/v1/agency-callbacks/ind/teleported').set('authorization', tokens.agency), 404);
+      assertProblem(await suite.api.delete(`/v1/cases/${subject.caseId}`).set('authorization', tokens.operator), 404);
+      assertProblem(
+        await suite.api.post('/v1/agency-callbacks/ind/teleported').set('authorization', tokens.agency),
+        404,
+      );
     });
 
     it('answers a call-back for an application the case does not have, and leaves the case as it was', async () => {
       const res = await leavesUnchanged(subject.caseId, () =>
-        api
+        suite.api
           .post('/v1/agency-callbacks/ind/decision')
           .set('authorization', tokens.agency)
           .send({ caseRef: subject.caseId, applicationNumber: 'IND-0000000000', decision: 'refused' }),
@@ -239,7 +243,7 @@ describe('api: every error is problem details', function () {
 
     it('answers a card-ready or quality call-back for a card order or capture the case does not have', async () => {
       const card = await leavesUnchanged(subject.caseId, () =>
-        api
+        suite.api
           .post('/v1/agency-callbacks/ind/card-ready')
           .set('authorization', tokens.agency)
           .send({ caseRef: subject.caseId, orderId: 'ORD-NOT-OURS' }),
@@ -247,7 +251,7 @@ describe('api: every error is problem details', function () {
       assertProblem(card, 404);
       assert.match(String(card.body.detail), /card order ORD-NOT-OURS/);
       const quality = await leavesUnchanged(subject.caseId, () =>
-        api
+        suite.api
           .post('/v1/agency-callbacks/ind/biometrics-quality')
           .set('authorization', tokens.agency)
           .send({ caseRef: subject.caseId, captureReference: 'CAP-NOT-OURS', result: 'accepted' }),
@@ -258,7 +262,7 @@ describe('api: every error is problem details', function () {
 
     it('answers a call-back for an unknown case', async () => {
       for (const caseRef of ['case-NO-SUCH-BOOKING-2', 'no case at all']) {
-        const res = await api
+        const res = await suite.api
           .post('/v1/agency-callbacks/ind/decision')
           .set('authorization', tokens.agency)
           .send({ caseRef, applicationNumber: subject.applicationNumber, decision: 'granted' });
@@ -282,9 +286,7 @@ describe('api: every error is problem details', function () {
     });
 
     it('answers an action and a call-back on a closed case, and the closed case stays as it was', async () => {
-      const booking = vvrBooking();
-      const created = await api.post('/v1/cases').set('authorization', tokens.bookingSite).send(booking).expect(201);
-      const caseId = String(created.body.caseId);
+      const caseId = await booked(vvrBooking());
       await act(caseId, 'withdraw', tokens.operator).send({ reason: 'closing it for the test' }).expect(200);
       const result = await temporal().client.workflow.getHandle(caseId).result();
       assert.equal((result as { status: string }).status, 'withdrawn');
@@ -297,7 +299,7 @@ describe('api: every error is problem details', function () {
       );
       assertProblem(again, 409);
       const callback = await leavesUnchanged(caseId, () =>
-        api
+        suite.api
           .post('/v1/agency-callbacks/ind/card-ready')
           .set('authorization', tokens.agency)
           .send({ caseRef: caseId, orderId: 'ORD-LATE' }),
@@ -310,8 +312,11 @@ describe('api: every error is problem details', function () {
     it('refuses a body over 64 kB with 413, before any case is touched', async () => {
       const booking = vvrBooking();
       const huge = { ...booking, person: { ...booking.person, familyName: 'x'.repeat(70 * 1024) } };
-      assertProblem(await api.post('/v1/cases').set('authorization', tokens.bookingSite).send(huge), 413);
-      await api.get(`/v1/cases/case-${booking.bookingReference}`).set('authorization', tokens.operator).expect(404);
+      assertProblem(await suite.api.post('/v1/cases').set('authorization', tokens.bookingSite).send(huge), 413);
+      await suite.api
+        .get(`/v1/cases/case-${booking.bookingReference}`)
+        .set('authorization', tokens.operator)
+        .expect(404);
       const action = await leavesUnchanged(subject.caseId, () =>
         act(subject.caseId, 'check-in').send({ identity: 'verified', note: 'n'.repeat(65 * 1024) }),
       );
@@ -319,7 +324,7 @@ describe('api: every error is problem details', function () {
     });
 
     it('refuses a text/plain body with 415', async () => {
-      const booking = await api
+      const booking = await suite.api
         .post('/v1/cases')
         .set('authorization', tokens.bookingSite)
         .set('content-type', 'text/plain')
@@ -359,7 +364,7 @@ describe('api: every error is problem details', function () {
     for (const [what, makeBooking, field, reason] of intakeCases) {
       it(`refuses ${what} with the reason, and starts no case`, async () => {
         const booking = makeBooking();
-        const res = await api.post('/v1/cases').set('authorization', tokens.bookingSite).send(booking);
+        const res = await suite.api.post('/v1/cases').set('authorization', tokens.bookingSite).send(booking);
         assertProblem(res, 422);
         assert.match(String(res.body.detail), reason);
         const params = res.body.invalidParams as { name: string; reason: string }[];
@@ -367,7 +372,10 @@ describe('api: every error is problem details', function () {
           params.some((p) => p.name === field && reason.test(p.reason)),
           `invalidParams ${JSON.stringify(params)} lack ${field}`,
         );
-        await api.get(`/v1/cases/case-${booking.bookingReference}`).set('authorization', tokens.operator).expect(404);
+        await suite.api
+          .get(`/v1/cases/case-${booking.bookingReference}`)
+          .set('authorization', tokens.operator)
+          .expect(404);
         const runs = temporal().client.workflow.list({ query: `WorkflowId = 'case-${booking.bookingReference}'` });
         for await (const run of runs) assert.fail(`a case was started: ${run.workflowId}`);
       });
@@ -375,7 +383,7 @@ describe('api: every error is problem details', function () {
 
     it('refuses an intake-breaking repeat of an existing booking with 422 and leaves its case as it was', async () => {
       const res = await leavesUnchanged(subject.caseId, () =>
-        api
+        suite.api
           .post('/v1/cases')
           .set('authorization', tokens.bookingSite)
           .send({ ...subject.booking, residence: { ...subject.booking.residence, municipalityCode: '0363' } }),
@@ -386,13 +394,13 @@ describe('api: every error is problem details', function () {
 
   describe('request ids', () => {
     it("echoes the caller's x-request-id in the header and in the problem, and replaces one it cannot use", async () => {
-      const echoed = await api
+      const echoed = await suite.api
         .get('/v1/cases/case-NO-SUCH-3')
         .set('authorization', tokens.desk)
         .set('x-request-id', 'desk-42');
       assertProblem(echoed, 404);
       assert.equal(echoed.body.requestId, 'desk-42');
-      const replaced = await api
+      const replaced = await suite.api
         .get('/v1/cases/case-NO-SUCH-3')
         .set('authorization', tokens.desk)
         .set('x-request-id', 'a b"c');

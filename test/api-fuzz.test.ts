@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { startApiStack, type ApiStack } from './harness/api-stack';
+import { apiStackOfSuite } from './harness/api-stack';
 import fc from 'fast-check';
-import type request from 'supertest';
 import { type Response } from 'supertest';
 import { actionNames as actions, type ActionName as Action } from '../workflows/actions';
 import { callbackSchemas, type CallbackKind } from '../api/schemas';
@@ -243,8 +242,7 @@ interface Call {
 describe('api: fuzzing every endpoint never gets a 5xx, and always answers JSON', function () {
   this.timeout(120_000);
   const taskQueue = uniqueTaskQueue('api-fuzz');
-  let stack: ApiStack | undefined;
-  let api: ReturnType<typeof request>;
+  const suite = apiStackOfSuite(taskQueue);
   let booking: Booking;
   let bookingCase: string;
   const actionCases = new Map<Action, string>();
@@ -267,7 +265,7 @@ describe('api: fuzzing every endpoint never gets a 5xx, and always answers JSON'
   }
 
   async function send(call: Call): Promise<Response> {
-    let req = api[call.method](call.path);
+    let req = suite.api[call.method](call.path);
     if (call.authorization !== undefined) req = req.set('authorization', call.authorization);
     if (call.requestId !== undefined) req = req.set('x-request-id', call.requestId);
     if (call.body !== undefined) {
@@ -294,16 +292,13 @@ describe('api: fuzzing every endpoint never gets a 5xx, and always answers JSON'
   }
 
   const createCase = async (b: Booking = vvrBooking()): Promise<string> => {
-    const res = await api.post('/v1/cases').set('authorization', tokens.bookingSite).send(b);
+    const res = await suite.api.post('/v1/cases').set('authorization', tokens.bookingSite).send(b);
     assert.equal(res.status, 201, res.text);
     return String(res.body.caseId);
   };
 
   before(async function () {
     this.timeout(180_000);
-    stack = await startApiStack(taskQueue);
-    ({ api } = stack);
-
     booking = vvrBooking();
     const [ids, forCallbacks] = await Promise.all([
       Promise.all([createCase(booking), ...actions.map(() => createCase())]),
@@ -312,18 +307,14 @@ describe('api: fuzzing every endpoint never gets a 5xx, and always answers JSON'
     bookingCase = ids[0]!;
     actions.forEach((action, i) => actionCases.set(action, ids[i + 1]!));
     const applicationNumber = await eventually(async () => {
-      const res = await api.get(`/v1/cases/${forCallbacks}`).set('authorization', tokens.operator).expect(200);
+      const res = await suite.api.get(`/v1/cases/${forCallbacks}`).set('authorization', tokens.operator).expect(200);
       return (res.body as { results: Record<string, string> }).results.indApplicationNumber;
     }, 30_000);
     callbackCase = { caseId: forCallbacks, applicationNumber };
     pageToken = await eventually(async () => {
-      const res = await api.get('/v1/cases?pageSize=1').set('authorization', tokens.operator).expect(200);
+      const res = await suite.api.get('/v1/cases?pageSize=1').set('authorization', tokens.operator).expect(200);
       return (res.body as { nextPageToken?: string }).nextPageToken;
     });
-  });
-
-  after(async () => {
-    await stack?.stop();
   });
 
   it('POST /v1/cases: random JSON, mutated bookings, random content types and tokens', async () => {

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { startApiStack, type ApiStack } from './harness/api-stack';
-import type request from 'supertest';
+import { apiStackOfSuite } from './harness/api-stack';
 import { type Response } from 'supertest';
 import { may, type Permission } from '../api/roles';
 import { actionNames as actions, type ActionName as Action } from '../workflows/actions';
@@ -54,20 +53,19 @@ const deniedFirst = (permission: Permission): Role[] =>
 describe('api: the role matrix, cell by cell', function () {
   this.timeout(180_000);
   const taskQueue = uniqueTaskQueue('api-roles');
-  let stack: ApiStack | undefined;
-  let api: ReturnType<typeof request>;
+  const suite = apiStackOfSuite(taskQueue);
   /** For each action, one case per allowed role (the first one also serves the refused roles). */
   const actionCases = new Map<string, string>();
   let readCase: string;
   let callbackCase: { caseId: string; applicationNumber: string };
 
   const createCase = async (booking: Booking = vvrBooking()): Promise<string> => {
-    const res = await api.post('/v1/cases').set('authorization', tokens.bookingSite).send(booking);
+    const res = await suite.api.post('/v1/cases').set('authorization', tokens.bookingSite).send(booking);
     assert.equal(res.status, 201, res.text);
     return String(res.body.caseId);
   };
   const viewOf = async (caseId: string) => {
-    const res = await api.get(`/v1/cases/${caseId}`).set('authorization', tokens.operator).expect(200);
+    const res = await suite.api.get(`/v1/cases/${caseId}`).set('authorization', tokens.operator).expect(200);
     return res.body as {
       status: string;
       waitingOn: string[];
@@ -78,9 +76,6 @@ describe('api: the role matrix, cell by cell', function () {
 
   before(async function () {
     this.timeout(180_000);
-    stack = await startApiStack(taskQueue);
-    ({ api } = stack);
-
     const wanted = actions.flatMap((action) => {
       const allowed = roles.filter((r) => may(r, action));
       return (allowed.length > 0 ? allowed : ['none']).map((role) => `${action}/${role}`);
@@ -99,10 +94,6 @@ describe('api: the role matrix, cell by cell', function () {
     callbackCase = { caseId: callback, applicationNumber: linked };
   });
 
-  after(async () => {
-    await stack?.stop();
-  });
-
   for (const action of actions) {
     describe(`POST /v1/cases/{caseId}/actions/${action}`, () => {
       const firstAllowed = roles.find((r) => may(r, action)) ?? 'none';
@@ -113,7 +104,7 @@ describe('api: the role matrix, cell by cell', function () {
           const expected = expectedAllowed(role, action);
           const caseId = actionCases.get(`${action}/${allowed ? role : firstAllowed}`)!;
           assert.equal((await viewOf(caseId)).status, 'open', 'the cell needs an open case');
-          const res = await api
+          const res = await suite.api
             .post(`/v1/cases/${caseId}/actions/${action}`)
             .set('authorization', tokenOf[role])
             .send(validBodies[action]);
@@ -143,10 +134,13 @@ describe('api: the role matrix, cell by cell', function () {
     for (const role of roles) {
       it(`${may(role, 'create-case') ? 'lets' : 'refuses'} ${role}`, async () => {
         const booking = vvrBooking();
-        const res = await api.post('/v1/cases').set('authorization', tokenOf[role]).send(booking);
+        const res = await suite.api.post('/v1/cases').set('authorization', tokenOf[role]).send(booking);
         if (!expectedAllowed(role, 'create-case')) {
           assertForbidden(res, role, 'create-case');
-          await api.get(`/v1/cases/case-${booking.bookingReference}`).set('authorization', tokens.operator).expect(404);
+          await suite.api
+            .get(`/v1/cases/case-${booking.bookingReference}`)
+            .set('authorization', tokens.operator)
+            .expect(404);
           return;
         }
         assert.equal(res.status, 201, res.text);
@@ -158,7 +152,7 @@ describe('api: the role matrix, cell by cell', function () {
   describe('GET /v1/cases/{caseId} (read-case)', () => {
     for (const role of roles) {
       it(`${may(role, 'read-case') ? 'lets' : 'refuses'} ${role}`, async () => {
-        const res = await api.get(`/v1/cases/${readCase}`).set('authorization', tokenOf[role]);
+        const res = await suite.api.get(`/v1/cases/${readCase}`).set('authorization', tokenOf[role]);
         if (!expectedAllowed(role, 'read-case')) return assertForbidden(res, role, 'read-case');
         assert.equal(res.status, 200, res.text);
         assert.equal(res.body.caseId, readCase);
@@ -169,7 +163,7 @@ describe('api: the role matrix, cell by cell', function () {
   describe('GET /v1/cases (list-cases)', () => {
     for (const role of roles) {
       it(`${may(role, 'list-cases') ? 'lets' : 'refuses'} ${role}`, async () => {
-        const res = await api.get('/v1/cases?pageSize=5').set('authorization', tokenOf[role]);
+        const res = await suite.api.get('/v1/cases?pageSize=5').set('authorization', tokenOf[role]);
         if (!expectedAllowed(role, 'list-cases')) return assertForbidden(res, role, 'list-cases');
         assert.equal(res.status, 200, res.text);
         assert.ok(Array.isArray(res.body.cases));
@@ -180,7 +174,7 @@ describe('api: the role matrix, cell by cell', function () {
   describe('POST /v1/agency-callbacks/ind/decision (agency-callback)', () => {
     for (const role of deniedFirst('agency-callback')) {
       it(`${may(role, 'agency-callback') ? 'lets' : 'refuses'} ${role}`, async () => {
-        const res = await api.post('/v1/agency-callbacks/ind/decision').set('authorization', tokenOf[role]).send({
+        const res = await suite.api.post('/v1/agency-callbacks/ind/decision').set('authorization', tokenOf[role]).send({
           caseRef: callbackCase.caseId,
           applicationNumber: callbackCase.applicationNumber,
           decision: 'granted',

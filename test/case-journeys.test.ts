@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { isValidBsn } from '../domain/bsn';
 import * as d from '../workflows/definitions';
 import { euBooking, vvrBooking } from './fixtures/bookings';
-import { actors, startCase, stepOutcome, waitForCase, waitingOn } from './harness/case-driver';
+import { actors, checkIn, startCase, stepOutcome, waitForCase, waitingOn } from './harness/case-driver';
 import { useCaseStack } from './harness/case-fixture';
 
 describe('case journeys on the real server, worker and agency sandbox', () => {
@@ -12,10 +12,7 @@ describe('case journeys on the real server, worker and agency sandbox', () => {
   it('EU citizen: BRP registration and advice, no permit steps', async () => {
     const result = await stack.runWorkers(async () => {
       const handle = await startCase(stack.taskQueue, euBooking());
-      await waitingOn(handle, 'desk:check-in');
-      await handle.executeUpdate(caseActions['check-in'].update, {
-        args: [{ actor: actors.desk, identity: 'verified' }],
-      });
+      await checkIn(handle);
       await waitingOn(handle, 'expat:advice');
       const registered = await waitForCase(handle, (v) => stepOutcome(v, 'brp') === 'registered', 'BRP registered');
       assert.ok(isValidBsn(registered.results.bsn ?? ''), `BSN ${registered.results.bsn} passes the 11-test`);
@@ -43,10 +40,7 @@ describe('case journeys on the real server, worker and agency sandbox', () => {
     const caseId = d.caseWorkflowId(booking.bookingReference);
     const result = await stack.runWorkers(async () => {
       const handle = await startCase(stack.taskQueue, booking);
-      await waitingOn(handle, 'desk:check-in');
-      await handle.executeUpdate(caseActions['check-in'].update, {
-        args: [{ actor: actors.desk, identity: 'verified' }],
-      });
+      await checkIn(handle);
 
       const capturing = await waitingOn(handle, 'ind:biometrics');
       assert.ok(capturing.waitingOn.includes('ind:decision'), 'the permit decision is pending in parallel');

@@ -3,7 +3,7 @@ import { ApplicationFailure, WorkflowUpdateFailedError, type UpdateDefinition } 
 import { actionNames, caseActions, mayTake, roleNotAllowed } from '../workflows/actions';
 import { caseStatusQuery, roles, type CaseView } from '../workflows/definitions';
 import { euBooking } from './fixtures/bookings';
-import { actors, startCase, waitingOn, type CaseHandle } from './harness/case-driver';
+import { actors, checkIn, startCase, waitingOn, type CaseHandle } from './harness/case-driver';
 import { useCaseStack } from './harness/case-fixture';
 import { testSettings } from './harness/temporal';
 
@@ -30,10 +30,7 @@ describe('case: each Update refuses an actor whose role may not take the action,
     await stack.runWorkers(
       async () => {
         const handle = await startCase(stack.taskQueue, euBooking({ services: ['brp-registration', 'advice'] }));
-        await waitingOn(handle, 'desk:check-in');
-        await handle.executeUpdate(caseActions['check-in'].update, {
-          args: [{ actor: actors.desk, identity: 'verified' }],
-        });
+        await checkIn(handle);
         const before = await waitingOn(handle, 'operator:brp');
 
         for (const role of roles.filter((r) => r !== 'operator')) {

@@ -5,7 +5,7 @@ import * as d from '../workflows/definitions';
 import { AgencyRetrying } from '../workflows/search-attributes';
 import type { CaseSettings } from '../workflows/settings';
 import { euBooking, vvrBooking } from './fixtures/bookings';
-import { actors, startCase, stepOutcome, waitForCase, waitingOn, type CaseHandle } from './harness/case-driver';
+import { actors, checkIn, startCase, stepOutcome, waitForCase, waitingOn } from './harness/case-driver';
 import { eventually } from './harness/eventually';
 import { useCaseStack } from './harness/case-fixture';
 import { temporal, testSettings } from './harness/temporal';
@@ -21,9 +21,6 @@ async function rejected(action: Promise<unknown>, reason: RegExp): Promise<void>
 
 const inDays = (days: number): string => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
-const checkIn = (h: CaseHandle) =>
-  h.executeUpdate(caseActions['check-in'].update, { args: [{ actor: actors.desk, identity: 'verified' }] });
-
 describe('case scenarios: deadlines, refusals, operators and call-backs', () => {
   const stack = useCaseStack({ name: 'scenario' });
   const withWorkers = <T>(fn: () => Promise<T>, settings?: CaseSettings): Promise<T> =>
@@ -36,7 +33,7 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
     });
     const result = await withWorkers(async () => {
       const handle = await startCase(stack.taskQueue, booking);
-      await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
+      await checkIn(handle);
       await waitForCase(handle, (v) => stepOutcome(v, 'brp') === 'registered', 'registered on the MVV');
       await waitingOn(handle, 'ind:embassy-prints');
       await handle.executeUpdate(caseActions['record-embassy-prints'].update, {
@@ -60,7 +57,7 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
     const later = vvrBooking({ services: ['residence-permit', 'return-visa'], returnVisa: visa });
     await withWorkers(async () => {
       const handle = await startCase(stack.taskQueue, booking);
-      await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
+      await checkIn(handle);
       await waitingOn(handle, 'ind:return-visa');
       await handle.executeUpdate(caseActions['decide-return-visa'].update, {
         args: [{ actor: actors.ind, decision: 'issue' }],
@@ -70,7 +67,7 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
       assert.ok((issued.results.returnVisaValidUntil ?? '') <= visa.returnDate);
 
       const second = await startCase(stack.taskQueue, later);
-      await checkIn(await waitingOn(second, 'desk:check-in').then(() => second));
+      await checkIn(second);
       const waiting = await waitingOn(second, 'ind:return-visa');
       await stack.admin.decide(waiting.results.indApplicationNumber!, 'granted');
       await waitForCase(second, (v) => stepOutcome(v, 'return-visa') === 'not-needed', 'visa not needed');
@@ -82,7 +79,7 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
     const booking = vvrBooking({ services: ['residence-permit', 'return-visa'], returnVisa: visa });
     await withWorkers(async () => {
       const handle = await startCase(stack.taskQueue, booking);
-      await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
+      await checkIn(handle);
       await waitingOn(handle, 'ind:return-visa');
       const issue = { actor: actors.ind, decision: 'issue' as const };
       await rejected(
@@ -119,7 +116,7 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
   it('documents not supplied by the due date: IND, told so, declares the application inadmissible', async () => {
     const result = await withWorkers(async () => {
       const handle = await startCase(stack.taskQueue, vvrBooking({ services: ['residence-permit'] }));
-      await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
+      await checkIn(handle);
       await waitingOn(handle, 'ind:decision');
       await handle.executeUpdate(caseActions['request-documents'].update, {
         args: [{ actor: actors.ind, documents: ['diploma'], dueAt: new Date(Date.now() + 1_500).toISOString() }],
@@ -145,7 +142,12 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
         vvrBooking({ appointment: { location: 'MIC', startsAt: past } }),
       );
       await waitingOn(rebooked, 'booking-site:reschedule');
-      await rejected(checkIn(rebooked), /no-show; the booking site must reschedule first/);
+      await rejected(
+        rebooked.executeUpdate(caseActions['check-in'].update, {
+          args: [{ actor: actors.desk, identity: 'verified' }],
+        }),
+        /no-show; the booking site must reschedule first/,
+      );
       const startsAt = new Date(Date.now() + 3_600_000).toISOString();
       await rebooked.executeUpdate(caseActions.reschedule.update, { args: [{ actor: actors.bookingSite, startsAt }] });
       const back = await waitingOn(rebooked, 'desk:check-in');
@@ -169,7 +171,7 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
     const caseId = d.caseWorkflowId(booking.bookingReference);
     const result = await withWorkers(async () => {
       const handle = await startCase(stack.taskQueue, booking);
-      await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
+      await checkIn(handle);
       await waitForCase(handle, (v) => stepOutcome(v, 'brp') === 'registered', 'registered');
       await waitingOn(handle, 'ind:embassy-prints');
       await handle.executeUpdate(caseActions['record-embassy-prints'].update, {
@@ -193,7 +195,7 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
     booking.residence.address.postcode = '9999ZZ';
     await withWorkers(async () => {
       const handle = await startCase(stack.taskQueue, booking);
-      await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
+      await checkIn(handle);
       await waitingOn(handle, 'desk:address');
       await rejected(
         handle.executeUpdate(caseActions['hand-over-card'].update, { args: [{ actor: actors.desk }] }),
@@ -215,7 +217,7 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
     await stack.admin.faults({ agency: 'brp', outage: true });
     await withWorkers(async () => {
       const handle = await startCase(stack.taskQueue, euBooking({ services: ['brp-registration'] }));
-      await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
+      await checkIn(handle);
       await waitForCase(handle, (v) => v.agencyRetrying.includes('brp'), 'AgencyRetrying=brp');
       await eventually(async () => {
         const query = `AgencyRetrying = 'brp' AND WorkflowId = '${handle.workflowId}'`;
@@ -257,7 +259,7 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
   it('the same IND call-back twice changes nothing the second time', async () => {
     await withWorkers(async () => {
       const handle = await startCase(stack.taskQueue, vvrBooking({ services: ['residence-permit'] }));
-      await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
+      await checkIn(handle);
       const view = await waitingOn(handle, 'ind:decision');
       const event = { applicationNumber: view.results.indApplicationNumber!, decision: 'refused' as const };
       await handle.signal(d.indDecisionSignal, event);
@@ -275,7 +277,7 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
     await stack.admin.faults({ agency: 'brp', outage: true });
     await withWorkers(async () => {
       const handle = await startCase(stack.taskQueue, euBooking({ services: ['brp-registration'] }));
-      await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
+      await checkIn(handle);
       await waitingOn(handle, 'operator:brp');
       await handle.executeUpdate(caseActions['skip-step'].update, {
         args: [{ actor: actors.operator, step: 'brp', reason: 'registered by hand at the municipality' }],

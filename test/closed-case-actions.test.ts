@@ -5,7 +5,7 @@ import { actionUpdateId } from '../api/routes/actions';
 import type { CaseView } from '../workflows/definitions';
 import { euBooking, vvrBooking } from './fixtures/bookings';
 import { tokens } from './harness/api';
-import { startApiStack, type ApiStack } from './harness/api-stack';
+import { apiStackOfSuite } from './harness/api-stack';
 import { startCase, waitForCase } from './harness/case-driver';
 import { eventually } from './harness/eventually';
 import { temporal, uniqueTaskQueue } from './harness/temporal';
@@ -26,21 +26,14 @@ const isClosed = async (caseId: string): Promise<boolean> =>
 describe('api: an action on a case that has just ended answers 409, not 404', function () {
   this.timeout(180_000);
   const taskQueue = uniqueTaskQueue('closed-case-actions');
-  let stack: ApiStack | undefined;
-  const api = () => stack!.api;
+  const suite = apiStackOfSuite(taskQueue);
+  const api = () => suite.api;
   const act = (caseId: string, action: string, token: string, key: string) =>
     api().post(`/v1/cases/${caseId}/actions/${action}`).set('authorization', token).set('idempotency-key', key);
   const view = async (caseId: string) =>
     (await api().get(`/v1/cases/${caseId}`).set('authorization', tokens.operator).expect(200)).body as CaseView;
   const until = (caseId: string, predicate: (view: CaseView) => boolean, what: string) =>
     waitForCase(() => view(caseId), predicate, what);
-
-  before(async () => {
-    stack = await startApiStack(taskQueue);
-  });
-  after(async () => {
-    await stack?.stop();
-  });
 
   it('keeps answering 409 with the reason while a completed case closes its workflow, and after', async () => {
     const created = await api().post('/v1/cases').set('authorization', tokens.bookingSite).send(euBooking());

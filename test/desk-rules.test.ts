@@ -2,15 +2,14 @@ import assert from 'node:assert/strict';
 import { caseActions } from '../workflows/actions';
 import type { CaseSettings } from '../workflows/settings';
 import { euBooking, vvrBooking } from './fixtures/bookings';
-import { actors, startCase, stepOutcome, waitForCase, waitingOn, type CaseHandle } from './harness/case-driver';
+import { actors, checkIn, startCase, stepOutcome, waitForCase, waitingOn } from './harness/case-driver';
+import type { CaseHandle } from './harness/case-driver';
 import { caseStatusQuery } from '../workflows/definitions';
 import { useCaseStack } from './harness/case-fixture';
 import { eventually } from './harness/eventually';
 import { testSettings } from './harness/temporal';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 
-const checkIn = (h: CaseHandle) =>
-  h.executeUpdate(caseActions['check-in'].update, { args: [{ actor: actors.desk, identity: 'verified' }] });
 const stepOf = (v: { steps: Array<{ name: string; state: string; detail?: string }> }, name: string) =>
   v.steps.find((s) => s.name === name);
 /** The sponsor register answers 500 until the faults are cleared: the eligibility step keeps retrying. */
@@ -26,7 +25,7 @@ describe('desk rules: the sponsor check does not hold the desk', () => {
     await withWorkers(async () => {
       const handle = await startCase(stack.taskQueue, vvrBooking());
       await waitForCase(handle, (v) => v.agencyRetrying.includes('ind'), 'the sponsor check retrying');
-      await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
+      await checkIn(handle);
       const advised = await waitingOn(handle, 'expat:advice');
       assert.equal(stepOutcome(advised, 'check-in'), 'verified');
       assert.notEqual(stepOf(advised, 'eligibility')?.state, 'done', 'the sponsor check is still under way');
@@ -59,7 +58,7 @@ describe('desk rules: the sponsor check does not hold the desk', () => {
     const booking = vvrBooking({ sponsor: { name: 'Unknown BV', recognisedSponsorNumber: 'RS-UNKNOWN' } });
     const result = await withWorkers(async () => {
       const handle = await startCase(stack.taskQueue, booking);
-      await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
+      await checkIn(handle);
       await waitingOn(handle, 'expat:advice');
       await stack.admin.clearFaults();
       const closed = await handle.result();
@@ -113,7 +112,7 @@ describe("desk rules: e-mails in the booking's language, and the return visa cap
         await waitingOn(dutch, 'booking-site:reschedule');
         const startsAt = new Date(Date.now() + 3_600_000).toISOString();
         await dutch.executeUpdate(caseActions.reschedule.update, { args: [{ actor: actors.bookingSite, startsAt }] });
-        await checkIn(await waitingOn(dutch, 'desk:check-in').then(() => dutch));
+        await checkIn(dutch);
         await waitingOn(dutch, 'expat:advice');
         await dutch.executeUpdate(caseActions['record-advice'].update, {
           args: [{ actor: actors.expat, outcome: 'given' }],
@@ -155,7 +154,7 @@ describe("desk rules: e-mails in the booking's language, and the return visa cap
     await stack.runWorkers(
       async () => {
         const handle = await startCase(stack.taskQueue, booking);
-        await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
+        await checkIn(handle);
         await waitingOn(handle, 'ind:return-visa');
         await assert.rejects(
           handle.executeUpdate(caseActions['decide-return-visa'].update, {
@@ -264,7 +263,7 @@ describe('desk rules: a return visit for a capture the embassy prints could not 
             },
           ],
         });
-      await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
+      await checkIn(handle);
       await waitingOn(handle, 'ind:embassy-prints');
       await assert.rejects(
         visit(),
@@ -308,7 +307,7 @@ describe('desk rules: a return visit to collect the card', () => {
       /** A checked-in newcomer whose card IND has made: waiting for the hand-over. */
       const cardWaiting = async (): Promise<CaseHandle> => {
         const handle = await startCase(stack.taskQueue, vvrBooking({ services: ['residence-permit', 'biometrics'] }));
-        await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
+        await checkIn(handle);
         await waitingOn(handle, 'ind:biometrics');
         await handle.executeUpdate(caseActions['capture-biometrics'].update, {
           args: [{ actor: actors.ind, captureReference: `CAP-COLLECT-${handle.workflowId.slice(-4)}` }],
@@ -361,7 +360,7 @@ describe('desk rules: RNI referral, intake without a sponsor, the BSN norm', () 
         stack.taskQueue,
         euBooking({ stay: { purpose: 'eu-citizen', expectedMonths: 3 } }),
       );
-      await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
+      await checkIn(handle);
       await waitingOn(handle, 'expat:advice');
       await handle.executeUpdate(caseActions['record-advice'].update, {
         args: [{ actor: actors.expat, outcome: 'given' }],
@@ -400,7 +399,7 @@ describe('desk rules: RNI referral, intake without a sponsor, the BSN norm', () 
     await stack.runWorkers(
       async () => {
         const handle = await startCase(stack.taskQueue, euBooking({ services: ['brp-registration'] }));
-        await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
+        await checkIn(handle);
         const breached = await waitForCase(handle, (v) => v.slaBreached, 'the BSN norm breached');
         assert.equal(breached.deadlines.find((d) => d.name === 'bsn-service-norm')?.state, 'breached');
         const result = await handle.result();

@@ -8,7 +8,7 @@ import { generatePayloadKey, parsePayloadKeys } from '../lib/encryption';
 import { newcomerCaseWorkflow } from '../workflows';
 import * as d from '../workflows/definitions';
 import { vvrBooking } from './fixtures/bookings';
-import { actors, stepOutcome, waitForCase, type CaseHandle } from './harness/case-driver';
+import { actors, checkIn, stepOutcome, waitForCase, type CaseHandle } from './harness/case-driver';
 import { useCaseStack } from './harness/case-fixture';
 import { temporal } from './harness/temporal';
 
@@ -47,10 +47,7 @@ describe('payload encryption', () => {
         workflowId: handle.workflowId,
         args: [{ booking }],
       });
-      await waitForCase(handle, (v) => v.waitingOn.includes('desk:check-in'), 'check-in');
-      await handle.executeUpdate(caseActions['check-in'].update, {
-        args: [{ actor: actors.desk, identity: 'verified' }],
-      });
+      await checkIn(handle);
       return waitForCase(handle, (v) => stepOutcome(v, 'brp') === 'registered', 'registered');
     });
 

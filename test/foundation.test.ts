@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { CaseStatus, Municipality } from '../workflows/search-attributes';
 import { temporal as proto } from '@temporalio/proto';
 import { euBooking, vvrBooking } from './fixtures/bookings';
-import { actors, startCase, waitingOn } from './harness/case-driver';
+import { actors, checkIn, startCase, waitingOn } from './harness/case-driver';
 import { eventually } from './harness/eventually';
 import { useCaseStack } from './harness/case-fixture';
 import { temporal } from './harness/temporal';
@@ -50,11 +50,8 @@ describe('foundation: a case workflow on a real Temporal server and worker', () 
     const EventType = proto.api.enums.v1.EventType;
     const history = await stack.runWorkers(async () => {
       const handle = await startCase(taskQueue, euBooking());
-      await waitingOn(handle, 'desk:check-in');
       // Check-in ends its step, starts BRP and advice and stops the no-show clock: four changes, one write.
-      const view = await handle.executeUpdate(caseActions['check-in'].update, {
-        args: [{ actor: actors.desk, identity: 'verified' }],
-      });
+      const view = await checkIn(handle);
       assert.deepEqual([...view.waitingOn].sort(), ['agency:brp', 'expat:advice']);
       await handle.executeUpdate(caseActions.withdraw.update, {
         args: [{ actor: actors.operator, reason: 'test done' }],
@@ -70,14 +67,14 @@ describe('foundation: a case workflow on a real Temporal server and worker', () 
         .filter((e) => e.eventType === EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES)
         .filter((e) => e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.CaseStatus);
     const accepted = events.findIndex((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED);
-    const checkIn = events.findIndex(
+    const checkInAt = events.findIndex(
       (e, i) => i > accepted && e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
     );
     const nextTask = events.findIndex(
-      (e, i) => i > checkIn && e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+      (e, i) => i > checkInAt && e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
     );
-    assert.ok(checkIn > 0 && nextTask > checkIn, 'the check-in and the task after it are in the history');
-    assert.equal(caseWrites(checkIn, nextTask).length, 1, 'one write for the check-in and what it moved');
+    assert.ok(checkInAt > 0 && nextTask > checkInAt, 'the check-in and the task after it are in the history');
+    assert.equal(caseWrites(checkInAt, nextTask).length, 1, 'one write for the check-in and what it moved');
     const last = caseWrites(0, events.length).at(-1);
     const status = last?.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.CaseStatus;
     assert.equal(Buffer.from(status!.data!).toString(), '"withdrawn"', 'the last write is the closed case');

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import type request from 'supertest';
 import type { CaseView } from '../workflows/definitions';
 import { euBooking, vvrBooking } from './fixtures/bookings';
 import { tokens } from './harness/api';
-import { startApiStack, type ApiStack } from './harness/api-stack';
+import { apiStackOfSuite } from './harness/api-stack';
 import { uniqueTaskQueue } from './harness/temporal';
 
 const stepOf = (view: CaseView, name: string) => view.steps.find((s) => s.name === name);
@@ -14,17 +13,9 @@ const stepOf = (view: CaseView, name: string) => view.steps.find((s) => s.name =
  */
 describe('fresh answers: the API answers with the case after the request took effect', function () {
   this.timeout(180_000);
-  let stack: ApiStack | undefined;
-  let api: ReturnType<typeof request>;
-  before(async () => {
-    stack = await startApiStack(uniqueTaskQueue('fresh'));
-    ({ api } = stack);
-  });
-  after(async () => {
-    await stack?.stop();
-  });
+  const suite = apiStackOfSuite(uniqueTaskQueue('fresh'));
 
-  const book = (booking: object) => api.post('/v1/cases').set('authorization', tokens.bookingSite).send(booking);
+  const book = (booking: object) => suite.api.post('/v1/cases').set('authorization', tokens.bookingSite).send(booking);
 
   it('a new booking is answered 201 with its steps begun and what the case waits on', async () => {
     const eu = await book(euBooking());
@@ -52,7 +43,7 @@ describe('fresh answers: the API answers with the case after the request took ef
   it("an officer's action is answered with its immediate effects: the step done, the next one running", async () => {
     const created = await book(euBooking());
     const caseId = String(created.body.caseId);
-    const res = await api
+    const res = await suite.api
       .post(`/v1/cases/${caseId}/actions/check-in`)
       .set('authorization', tokens.desk)
       .send({ identity: 'verified' });

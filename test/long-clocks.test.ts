@@ -6,7 +6,7 @@ import { startSandbox, type StartedSandbox } from '../sandbox/app';
 import { newcomerCaseWorkflow } from '../workflows';
 import * as d from '../workflows/definitions';
 import { euBooking, vvrBooking } from './fixtures/bookings';
-import { actors, stepOutcome, waitForCase, waitingOn, type CaseHandle } from './harness/case-driver';
+import { actors, checkIn, stepOutcome, waitForCase, waitingOn, type CaseHandle } from './harness/case-driver';
 import { uniqueTaskQueue } from './harness/temporal';
 import { caseWorkersOn, endPermitPolling, resultWithin, skipTime, startTimeSkipping } from './harness/time-skipping';
 
@@ -104,10 +104,7 @@ describe('long clocks at their real length (time-skipping test server)', functio
         appointment: await appointmentIn(day),
       }),
     );
-    await waitingOn(handle, 'desk:check-in');
-    await handle.executeUpdate(caseActions['check-in'].update, {
-      args: [{ actor: actors.desk, identity: 'verified' }],
-    });
+    await checkIn(handle);
     const view = await waitingOn(handle, 'ind:decision');
     assert.equal(view.status, 'open');
     assert.equal(view.slaBreached, false);

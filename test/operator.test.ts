@@ -8,7 +8,7 @@ import { defaultStuckNorms, type StuckReason } from '../operator/stuck';
 import { createStuckReportActivities, createStuckReportMetrics } from '../worker/stuck-report';
 import type { CaseSettings } from '../workflows/settings';
 import { euBooking, vvrBooking } from './fixtures/bookings';
-import { actors, startCase, stepOutcome, waitForCase, waitingOn, type CaseHandle } from './harness/case-driver';
+import { actors, checkIn, startCase, stepOutcome, waitForCase, waitingOn } from './harness/case-driver';
 import { eventually } from './harness/eventually';
 import { useCaseStack } from './harness/case-fixture';
 import { runCases, runCasesIn, type CliRun } from './harness/operator-cli';
@@ -43,9 +43,6 @@ async function underReadmeLink(text: string, caseId: string, listedNow: boolean)
   );
 }
 
-const checkIn = (h: CaseHandle) =>
-  h.executeUpdate(caseActions['check-in'].update, { args: [{ actor: actors.desk, identity: 'verified' }] });
-
 describe('operator command: stuck cases from visibility, repairs through the workflow Updates', () => {
   const stack = useCaseStack({ name: 'operator' });
 
@@ -72,7 +69,7 @@ describe('operator command: stuck cases from visibility, repairs through the wor
     await withWorkers(testSettings({ agencyRetryVisibleAfterMs: 1_000 }), async () => {
       const handle = await startCase(stack.taskQueue, euBooking({ services: ['brp-registration', 'advice'] }));
       const id = handle.workflowId;
-      await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
+      await checkIn(handle);
 
       const found = await listedAs(id, 'agency-retrying', 20_000);
       const reason = found.reasons.find((r) => r.kind === 'agency-retrying')!;
@@ -121,7 +118,7 @@ describe('operator command: stuck cases from visibility, repairs through the wor
     await withWorkers(testSettings({ agencyRetryMaxMs: 2_000 }), async () => {
       const handle = await startCase(stack.taskQueue, euBooking({ services: ['brp-registration', 'advice'] }));
       const id = handle.workflowId;
-      await checkIn(await waitingOn(handle, 'desk:check-in').then(() => handle));
+      await checkIn(handle);
       await waitingOn(handle, 'operator:brp');
 
       const found = await listedAs(id, 'waiting-on-operator');

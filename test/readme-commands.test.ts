@@ -8,7 +8,7 @@ import { caseActions } from '../workflows/actions';
 import { defaultCaseTaskQueue } from '../workflows/definitions';
 import { euBooking } from './fixtures/bookings';
 import { startApiStack, type ApiStack } from './harness/api-stack';
-import { actors, startCase, waitForCase, waitingOn, type CaseHandle } from './harness/case-driver';
+import { actors, checkIn, startCase, waitForCase, waitingOn, type CaseHandle } from './harness/case-driver';
 import { eventually } from './harness/eventually';
 import { sandboxAdmin } from './harness/sandbox-admin';
 import { temporal, testPayloadKeysSpec } from './harness/temporal';
@@ -196,10 +196,7 @@ describe('README: the Temporal CLI and operator commands, run as written', funct
         ...euBooking({ services: ['brp-registration', 'advice'] }),
         bookingReference: 'BK-DEMO-0002',
       });
-      await waitingOn(handle, 'desk:check-in');
-      await handle.executeUpdate(caseActions['check-in'].update, {
-        args: [{ actor: actors.desk, identity: 'verified' }],
-      });
+      await checkIn(handle);
       await waitingOn(handle, 'operator:brp');
       const h = handle;
       const steps: Record<string, (command: string) => Promise<void>> = {

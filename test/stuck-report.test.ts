@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createStuckReportMetrics } from '../worker/stuck-report';
 import { stuckCasesReportWorkflow } from '../workflows';
 import { euBooking } from './fixtures/bookings';
-import { actors, startCase, waitForCase } from './harness/case-driver';
+import { actors, checkIn, startCase, waitForCase } from './harness/case-driver';
 import { useCaseStack } from './harness/case-fixture';
 import { temporal, testSettings } from './harness/temporal';
 import { timelineSummaries } from './harness/timeline';
@@ -21,10 +21,7 @@ describe('the daily stuck-cases report', () => {
     });
     const counts = await workers.runUntil(async () => {
       const handle = await startCase(taskQueue, euBooking({ services: ['brp-registration'] }));
-      await waitForCase(handle, (v) => v.waitingOn.includes('desk:check-in'), 'check-in');
-      await handle.executeUpdate(caseActions['check-in'].update, {
-        args: [{ actor: actors.desk, identity: 'verified' }],
-      });
+      await checkIn(handle);
       await waitForCase(handle, (v) => v.agencyRetrying.includes('brp'), 'AgencyRetrying=brp');
       // Visibility lags the case a little; the report is daily, so a short wait is fair.
       await new Promise((resolve) => setTimeout(resolve, 1500));

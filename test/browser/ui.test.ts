@@ -1,4 +1,3 @@
-import { caseActions } from '../../workflows/actions';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { startSandbox, type StartedSandbox } from '../../sandbox/app';
@@ -6,7 +5,7 @@ import { newcomerCaseWorkflow } from '../../workflows';
 import { caseWorkflowId } from '../../workflows/definitions';
 import { caseStartMetadata } from '../../workflows/static-summary';
 import { euBooking } from '../fixtures/bookings';
-import { actors, stepOutcome, waitForCase, waitingOn, type CaseHandle } from '../harness/case-driver';
+import { checkIn, stepOutcome, waitForCase, type CaseHandle } from '../harness/case-driver';
 import { eventually } from '../harness/eventually';
 import { sandboxAdmin } from '../harness/sandbox-admin';
 import { readmeListColumns, readmeQuery } from '../harness/readme-links';
@@ -53,10 +52,7 @@ describe('Temporal Web UI: an operator finds a case stuck on BRP and reads it de
     });
     handle = started;
     runId = started.firstExecutionRunId;
-    await waitingOn(handle, 'desk:check-in');
-    await handle.executeUpdate(caseActions['check-in'].update, {
-      args: [{ actor: actors.desk, identity: 'verified' }],
-    });
+    await checkIn(handle);
     await waitForCase(handle, (v) => v.agencyRetrying.includes('brp'), 'AgencyRetrying=brp');
   });
 

@@ -77,10 +77,7 @@ export async function currentDetails(handle: CaseHandle): Promise<string> {
  */
 export async function startCaseWithBiometrics(taskQueue: string, captureReference: string): Promise<CaseHandle> {
   const handle = await startCase(taskQueue, vvrBooking({ services: ['residence-permit', 'biometrics'] }));
-  await waitingOn(handle, 'desk:check-in');
-  await handle.executeUpdate(caseActions['check-in'].update, {
-    args: [{ actor: actors.desk, identity: 'verified' }],
-  });
+  await checkIn(handle);
   await waitingOn(handle, 'ind:biometrics');
   await handle.executeUpdate(caseActions['capture-biometrics'].update, {
     args: [{ actor: actors.ind, captureReference }],
