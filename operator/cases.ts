@@ -77,7 +77,7 @@ async function run(
   environment: OperatorEnvironment,
 ): Promise<void> {
   const temporal = temporalTarget(config, environment.env);
-  process.stderr.write(`${environmentLine(temporal, environment)}\n`);
+  process.stderr.write(`${environmentLine(temporal, environment, config.TEMPORAL_UI_URL)}\n`);
   const connection = await Connection.connect(temporal.connectionOptions).catch(async (err: Error) => {
     const problem = await diagnoseTemporalConnection(temporal);
     throw new OperatorError(

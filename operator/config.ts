@@ -16,7 +16,7 @@ export const OperatorEnvSchema = TemporalEnvSchema.extend(EncryptionEnvSchema.sh
     .default('operator-cli'),
   /** How long after the appointment a case may wait on a person at the desk before it counts as stuck. */
   STUCK_HUMAN_NORM: duration.default(2 * day),
-  /** The Temporal Web UI, for the saved-query links `cases stuck` prints. */
+  /** The Temporal Web UI the links of `cases stuck` open; unset beside `make dev`: `.data/temporal-ui-url`. */
   TEMPORAL_UI_URL: z.url().default('http://localhost:8233'),
   /** How long a query or an update may wait for a worker, in milliseconds. */
   OPERATOR_TIMEOUT_MS: milliseconds(1).default(10_000),

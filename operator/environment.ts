@@ -7,18 +7,20 @@ import type { TemporalTarget } from '../lib/temporal/connection';
 /** The variables that choose a Temporal: any of them set, and the operator has chosen. */
 const temporalChoices = Object.keys(TemporalEnvSchema.shape).filter((name) => name !== 'TEMPORAL_TASK_QUEUE');
 
-/** The operator command's environment, and where its Temporal and its payload keys come from, in words. */
+/** The operator command's environment, and where its Temporal, payload keys and Temporal UI come from, in words. */
 export interface OperatorEnvironment {
   env: NodeJS.ProcessEnv;
   temporalFrom: string;
   keysFrom: string;
+  uiFrom: string;
 }
 
 /**
  * The environment, with what `make dev` wrote into `.data/` (of the working directory, the project's under
  * `npm run`) for what the operator left unset: its development payload keys (`.data/payload-keys`) when
- * `PAYLOAD_KEYS` is unset, and its dev server's profile (`.data/temporal.toml`) when no TEMPORAL_* variable
- * chooses a Temporal. So `npm run cases` beside `make dev` needs no setup, and a set variable always wins.
+ * `PAYLOAD_KEYS` is unset, its dev server's profile (`.data/temporal.toml`) when no TEMPORAL_* variable
+ * chooses a Temporal, and, with that profile, its Web UI's address (`.data/temporal-ui-url`) when
+ * `TEMPORAL_UI_URL` is unset. So `npm run cases` beside `make dev` needs no setup, and a set variable always wins.
  */
 export function operatorEnvironment(given: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): OperatorEnvironment {
   const env = { ...given };
@@ -48,13 +50,21 @@ export function operatorEnvironment(given: NodeJS.ProcessEnv = process.env, cwd 
         : existsSync(userFile)
           ? `${profile} of ~/.config/temporalio/temporal.toml`
           : 'the default address';
-  return { env, temporalFrom, keysFrom };
+
+  // Only the UI of the dev server it talks to: beside an operator's own Temporal, make dev's UI lists other cases.
+  let uiFrom = set('TEMPORAL_UI_URL') ? 'TEMPORAL_UI_URL' : 'the default';
+  const devUi = set('TEMPORAL_UI_URL') || !devProfile ? undefined : dev('temporal-ui-url');
+  if (devUi) {
+    env.TEMPORAL_UI_URL = readFileSync(devUi, 'utf8').trim();
+    uiFrom = `${path.relative(cwd, devUi)} (make dev)`;
+  }
+  return { env, temporalFrom, keysFrom, uiFrom };
 }
 
-/** The first line the command writes (to stderr): which Temporal, which namespace, whose keys. */
-export function environmentLine(target: TemporalTarget, environment: OperatorEnvironment): string {
+/** The first line the command writes (to stderr): which Temporal, which namespace, whose keys, which UI it links. */
+export function environmentLine(target: TemporalTarget, environment: OperatorEnvironment, uiUrl: string): string {
   return (
     `Temporal ${target.address}, namespace ${target.namespace} (${target.security}), from ${environment.temporalFrom}; ` +
-    `payload keys from ${environment.keysFrom}`
+    `payload keys from ${environment.keysFrom}; Temporal UI ${uiUrl} from ${environment.uiFrom}`
   );
 }

@@ -88,6 +88,9 @@ async function startStack(supervisor: Supervisor, config: z.infer<typeof DevEnvS
   const temporalConfigFile = path.join(dataDir, 'temporal.toml');
   writeFileSync(temporalConfigFile, `[profile.default]\naddress = "${temporalAddress}"\nnamespace = "default"\n`);
   const temporalEnv = { TEMPORAL_CONFIG_FILE: temporalConfigFile, TEMPORAL_ADDRESS: temporalAddress };
+  // Beside it, the UI's address: the saved-query links of `npm run cases -- stuck` follow TEMPORAL_UI_PORT.
+  const temporalUiUrl = `http://localhost:${config.TEMPORAL_UI_PORT}`;
+  writeFileSync(path.join(dataDir, 'temporal-ui-url'), `${temporalUiUrl}\n`);
 
   const sandboxUrl = `http://127.0.0.1:${config.SANDBOX_PORT}`;
   const services: NodeService[] = [
@@ -139,7 +142,7 @@ async function startStack(supervisor: Supervisor, config: z.infer<typeof DevEnvS
   say('The one-stop-shop case orchestrator is running:');
   say(`  API           http://localhost:${config.API_PORT}   (GET /docs, /openapi.json, /healthz, /readyz)`);
   say(`  Desk console  http://localhost:${config.API_PORT}/desk   (sign in with a development role)`);
-  say(`  Temporal UI   http://localhost:${config.TEMPORAL_UI_PORT}`);
+  say(`  Temporal UI   ${temporalUiUrl}`);
   say(`  Temporal      ${temporalAddress}   (namespace default)`);
   say(`  Agency sandbox ${sandboxUrl}   (GET /_admin/ledger, PUT /_admin/faults; state in .data/sandbox-state.json)`);
   say('                 /_admin wants -H "authorization: Bearer $(cat .data/sandbox-admin-token)"');

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stuckCheckScheduleId } from '../operator/schedule';
-import { defaultStuckNorms, type StuckReason } from '../operator/stuck';
+import { defaultStuckNorms, stuckQueryLinks, type StuckReason } from '../operator/stuck';
 import { createStuckReportActivities, createStuckReportMetrics } from '../worker/stuck-report';
 import type { CaseSettings } from '../workflows/settings';
 import { euBooking, vvrBooking } from './fixtures/bookings';
@@ -181,7 +181,7 @@ describe('operator command: stuck cases from visibility, repairs through the wor
     assert.match(badNorm.stderr, /^Invalid configuration: STUCK_HUMAN_NORM="soon": expected a duration/);
   });
 
-  it('beside `make dev` finds its keys and its Temporal in .data/, and says so; a variable set wins', async () => {
+  it('beside `make dev` finds its keys, its Temporal and its UI in .data/, and says so; a variable set wins', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'operator-dev-'));
     try {
       mkdirSync(path.join(dir, '.data'));
@@ -191,6 +191,8 @@ describe('operator command: stuck cases from visibility, repairs through the wor
         path.join(dir, '.data', 'temporal.toml'),
         `[profile.default]\naddress = "${address}"\nnamespace = "default"\n`,
       );
+      // make dev with TEMPORAL_UI_PORT=18234.
+      writeFileSync(path.join(dir, '.data', 'temporal-ui-url'), 'http://localhost:18234\n');
       // The case is queried: its workers run meanwhile.
       const { id, show } = await withWorkers(testSettings(), async () => {
         const handle = await startCase(stack.taskQueue, euBooking({ services: ['advice'] }));
@@ -202,8 +204,24 @@ describe('operator command: stuck cases from visibility, repairs through the wor
       assert.equal(
         show.stderr,
         `Temporal ${address}, namespace default (plaintext), from .data/temporal.toml (make dev); ` +
-          'payload keys from .data/payload-keys (make dev)\n',
+          'payload keys from .data/payload-keys (make dev); ' +
+          'Temporal UI http://localhost:18234 from .data/temporal-ui-url (make dev)\n',
       );
+
+      const links = (stdout: string): string[] => stdout.match(/https?:\/\/\S+\/workflows\?query=\S+/g) ?? [];
+      const stuck = await runCasesIn(dir, ['stuck'], {});
+      assert.equal(stuck.code, 0, stuck.stderr);
+      assert.equal(links(stuck.stdout).length, stuckQueryLinks('').length, stuck.stdout);
+      for (const link of links(stuck.stdout)) assert.match(link, /^http:\/\/localhost:18234\/namespaces\/default\//);
+      const ui = 'https://temporal-ui.example';
+      const explicit = await runCasesIn(dir, ['stuck'], { TEMPORAL_UI_URL: ui });
+      assert.equal(explicit.code, 0, explicit.stderr);
+      assert.match(
+        explicit.stderr,
+        /from \.data\/temporal\.toml \(make dev\); .*; Temporal UI \S+ from TEMPORAL_UI_URL$/m,
+      );
+      assert.equal(links(explicit.stdout).length, stuckQueryLinks('').length, explicit.stdout);
+      for (const link of links(explicit.stdout)) assert.ok(link.startsWith(`${ui}/namespaces/default/`), link);
 
       const elsewhere = await runCasesIn(dir, ['show', id], { TEMPORAL_ADDRESS: '127.0.0.1:9' });
       assert.equal(elsewhere.code, 1);

@@ -1,66 +1,26 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { stuckCheckScheduleId } from '../operator/schedule';
-import { projectRoot, temporalCliPath } from '../scripts/temporal-binaries';
+import { temporalCliPath } from '../scripts/temporal-binaries';
 import { caseActions } from '../workflows/actions';
 import { defaultCaseTaskQueue } from '../workflows/definitions';
 import { euBooking } from './fixtures/bookings';
 import { startApiStack, type ApiStack } from './harness/api-stack';
 import { actors, checkIn, startCase, waitForCase, waitingOn, type CaseHandle } from './harness/case-driver';
 import { eventually } from './harness/eventually';
+import {
+  blockAfter,
+  blocksRunAsWritten,
+  commandsAfter,
+  inlineCommand,
+  ok,
+  readme,
+  shell,
+  type Run,
+} from './harness/readme';
 import { sandboxAdmin } from './harness/sandbox-admin';
 import { temporal, testPayloadKeysSpec } from './harness/temporal';
 
-const readme = readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
-const curlMarker = 'A case from booking to `completed` with curl';
-
-/** The first `sh` block after `marker`, as it stands. */
-function blockAfter(marker: string): string {
-  const at = readme.indexOf(marker);
-  assert.ok(at >= 0, `README has no "${marker}"`);
-  const block = /```sh\n([\s\S]*?)```/.exec(readme.slice(at))?.[1];
-  assert.ok(block, `README has no sh block after "${marker}"`);
-  return block;
-}
-
-/** The commands of the first `sh` block after `marker`, one per command (`\` continuations joined). */
-function commandsAfter(marker: string): string[] {
-  return blockAfter(marker)
-    .replace(/\\\n\s*/g, '')
-    .split('\n')
-    .filter((line) => line.trim() !== '');
-}
-
-interface Run {
-  command: string;
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** A command through bash, asynchronously, so this process's workers keep serving the case meanwhile. */
-function shell(command: string, env: Record<string, string>, cwd = projectRoot): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      'bash',
-      ['-c', command],
-      { cwd, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? cwd, ...env }, timeout: 120_000 },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-        resolve({ command, code, stdout, stderr });
-      },
-    );
-  });
-}
-
-const ok = (run: Run): Run => {
-  assert.equal(run.code, 0, `${run.command}\n${run.stdout}${run.stderr}`);
-  const unreadable = /.{0,120}(binary\/encrypted|not supported|Error: ).{0,120}/.exec(run.stdout + run.stderr);
-  assert.equal(unreadable?.[0], undefined, run.command);
-  return run;
-};
+const { curl: curlMarker, cli: cliMarker, operator: operatorMarker } = blocksRunAsWritten;
 
 describe('README: the Temporal CLI and operator commands, run as written', function () {
   this.timeout(300_000);
@@ -82,11 +42,7 @@ describe('README: the Temporal CLI and operator commands, run as written', funct
   });
 
   it('carries no date that expires: the appointment is computed, the only date is a birth date', () => {
-    const commands = [
-      blockAfter(curlMarker),
-      ...commandsAfter('A case from booking to `completed` with the Temporal CLI alone'),
-      ...commandsAfter('## Operators: stuck cases and repair'),
-    ].join('\n');
+    const commands = [blockAfter(curlMarker), ...commandsAfter(cliMarker), ...commandsAfter(operatorMarker)].join('\n');
     assert.match(commands, /\$\(date -d '\+7 days'/);
     assert.doesNotMatch(commands.replace(/"dateOfBirth": ?"\d{4}-\d\d-\d\d"/g, ''), /\d{4}-\d\d-\d\d/);
     // Nowhere else in the README either: a date there is a birth date, or a fact dated as of when it was checked.
@@ -108,7 +64,7 @@ describe('README: the Temporal CLI and operator commands, run as written', funct
   });
 
   it('takes a case from booking to completed with the Temporal CLI alone, every answer decoded', async () => {
-    const commands = commandsAfter('A case from booking to `completed` with the Temporal CLI alone');
+    const commands = commandsAfter(cliMarker);
     const expectations: [RegExp, (run: Run) => void][] = [
       [/^\$T workflow start /, (run) => assert.match(run.stdout, /case-BK-DEMO-0001/)],
       [/^\$T workflow list /, (run) => assert.match(run.stdout, /case-BK-DEMO-0001/)],
@@ -142,7 +98,9 @@ describe('README: the Temporal CLI and operator commands, run as written', funct
   it('drives the real CLI through the codec: workflow show, the caseStatus query, the UI metadata query', async () => {
     const codec = `--codec-endpoint ${stack.url}/codec --codec-auth 'Bearer dev-operator'`;
     const id = 'case-BK-DEMO-0001';
-    const show = ok(await shell(`$T workflow show --workflow-id ${id} ${codec} --detailed`, env));
+    // The README's own example of the codec flags, on this case.
+    const readmeShow = inlineCommand('temporal workflow show ').replace(/^temporal /, '$T ');
+    const show = ok(await shell(`${asHere(readmeShow.replace('<caseId>', id))} --detailed`, env));
     assert.match(show.stdout, /WorkflowExecutionCompleted/);
     assert.match(show.stdout, /^input\[0\]\.booking\.person\.givenNames: Lena$/m, 'the start input, decoded');
     assert.match(show.stdout, /^result\[0\]\.status: completed$/m, 'the result, decoded');
@@ -186,7 +144,7 @@ describe('README: the Temporal CLI and operator commands, run as written', funct
   });
 
   it('runs the operator examples on a case whose BRP step waits on an operator', async () => {
-    const commands = commandsAfter('## Operators: stuck cases and repair');
+    const commands = commandsAfter(operatorMarker);
     const admin = sandboxAdmin(stack.sandbox.url);
     await admin.faults({ agency: 'brp', answer: { status: 409, call: '^POST /brp/' } });
     const operatorEnv = { TEMPORAL_ADDRESS: temporal().address, PAYLOAD_KEYS: testPayloadKeysSpec };
