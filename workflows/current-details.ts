@@ -219,11 +219,14 @@ const asAsked = new Set([
   'not-wanted',
 ]);
 
+/** Whether a step's outcome is what the newcomer asked for (or an equally good end), for `CaseOutcome`. */
+export const endedAsAsked = (outcome: string): boolean => asAsked.has(outcome);
+
 /** `CaseOutcome`: how the case ended, by step names and outcomes only; undefined while it is open. */
 export function caseOutcome(s: Pick<CaseSnapshot, 'status' | 'steps'>): string | undefined {
   if (s.status === 'open') return undefined;
   if (s.status === 'closed-no-show') return 'no-show';
   if (s.status !== 'completed') return s.status;
-  const short = s.steps.filter((x) => x.state === 'done' && x.outcome && !asAsked.has(x.outcome));
+  const short = s.steps.filter((x) => x.state === 'done' && x.outcome && !endedAsAsked(x.outcome));
   return short.length === 0 ? 'completed' : `completed: ${short.map((x) => `${x.name} ${x.outcome}`).join(', ')}`;
 }

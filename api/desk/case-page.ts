@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isActionName, type ActionName } from '../../workflows/actions';
+import { endedAsAsked } from '../../workflows/current-details';
 import type { AuditEntry, CaseView } from '../../workflows/definitions';
 import { readsBsn, type RoleView } from '../case-views';
 import { actionsAnswering, consoleActions, formFields, turnOf, type FormField } from './action-forms';
@@ -37,11 +38,26 @@ export function casePage(ctx: PageContext, model: CaseModel): Html {
     </p>
     <h1 class="utrecht-heading-1">${title}</h1>
     <p class="utrecht-paragraph desk-muted">
-      ${view.caseId} · ${label(t.statuses, view.status)}${'outcome' in view && view.outcome ? ` · ${view.outcome}` : ''}
+      ${view.caseId} · ${label(t.statuses, view.status)}${outcomeLine(ctx, view)}
     </p>
     ${model.outcome?.ok ? html`<div class="utrecht-alert utrecht-alert--ok" role="status" id="action-done"><p class="utrecht-paragraph">${t.done(t.actions[model.outcome.action])}</p></div>` : ''}
     ${isFullView(view) ? fullCase(ctx, view, model) : html`<div class="utrecht-alert utrecht-alert--warning" role="status"><p class="utrecht-paragraph">${'needsOperator' in view ? view.needsOperator.detail : ''}</p></div>`}`;
   return layout(ctx, title, body);
+}
+
+/**
+ * How the case ended, after its status. The case words its outcome in English; a Dutch page says it in Dutch, by
+ * the steps that did not end as asked (as `CaseOutcome` does), for the status has said the rest.
+ */
+function outcomeLine(ctx: PageContext, view: RoleView): string {
+  if (!('outcome' in view) || !view.outcome) return '';
+  if (ctx.lang === 'en') return ` · ${view.outcome}`;
+  if (!('steps' in view) || view.status !== 'completed') return '';
+  const t = messages[ctx.lang];
+  const short = view.steps.filter((s) => s.state === 'done' && s.outcome && !endedAsAsked(s.outcome));
+  return short
+    .map((s, i) => `${i === 0 ? ' · ' : ', '}${label(t.stepNames, s.name)} ${label(t.outcomes, s.outcome!)}`)
+    .join('');
 }
 
 function fullCase(ctx: PageContext, view: CaseView, model: CaseModel): Html {

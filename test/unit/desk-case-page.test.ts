@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { casePage } from '../../api/desk/case-page';
+import { messages, type Lang } from '../../api/desk/i18n';
+import type { CaseView, StepView } from '../../workflows/definitions';
+
+const done = (name: StepView['name'], outcome: string): StepView => ({ name, state: 'done', outcome });
+
+const closed = (status: CaseView['status'], outcome: string, steps: StepView[]): CaseView => ({
+  caseId: 'case-BK-PAGE-0001',
+  bookingReference: 'BK-PAGE-0001',
+  status,
+  outcome,
+  municipalityCode: '0935',
+  purpose: 'highly-skilled-migrant',
+  services: ['brp-registration', 'residence-permit'],
+  appointment: { location: 'MIC-Maastricht', startsAt: '2026-12-07T09:30:00+01:00' },
+  steps,
+  waitingOn: [],
+  deadlines: [],
+  slaBreached: false,
+  agencyRetrying: [],
+  results: {},
+  references: {},
+  audit: [],
+});
+
+/** The line under the case's name: its id, its status and how it ended. */
+function statusLine(view: CaseView, lang: Lang): string {
+  const page = String(
+    casePage(
+      {
+        lang,
+        here: `/desk/cases/${view.caseId}`,
+        session: {
+          id: 'session-1',
+          actor: { id: 'desk-1', role: 'desk-officer' },
+          csrfToken: 'csrf',
+          expiresAt: Number.MAX_SAFE_INTEGER,
+          seenAt: 0,
+        },
+      },
+      { view, household: [] },
+    ),
+  );
+  const line = /<p class="utrecht-paragraph desk-muted">([\s\S]*?)<\/p>/.exec(page)?.[1];
+  assert.ok(line !== undefined, 'no status line on the page');
+  return line.replace(/\s+/g, ' ').trim();
+}
+
+describe('desk console: how a case ended, in the page language', () => {
+  const refused = closed('completed', 'completed: permit refused, card not-issued', [
+    done('check-in', 'verified'),
+    done('brp', 'registered'),
+    done('permit', 'refused'),
+    done('card', 'not-issued'),
+  ]);
+
+  it('a Dutch page names the steps that did not end as asked, in Dutch, and no English', () => {
+    const nl = messages.nl;
+    assert.equal(
+      statusLine(refused, 'nl'),
+      `case-BK-PAGE-0001 · ${nl.statuses.completed} · ${nl.stepNames.permit} ${nl.outcomes.refused}, ` +
+        `${nl.stepNames.card} ${nl.outcomes['not-issued']}`,
+    );
+  });
+
+  it("an English page keeps the case's own words", () => {
+    assert.equal(
+      statusLine(refused, 'en'),
+      `case-BK-PAGE-0001 · ${messages.en.statuses.completed} · completed: permit refused, card not-issued`,
+    );
+  });
+
+  it('a Dutch page of a case that ended otherwise says its status alone, and of one that went as asked too', () => {
+    const withdrawn = closed('withdrawn', 'withdrawn: application withdrawn', [done('permit', 'withdrawn')]);
+    assert.equal(statusLine(withdrawn, 'nl'), `case-BK-PAGE-0001 · ${messages.nl.statuses.withdrawn}`);
+    const asked = closed('completed', 'completed: check-in verified, brp registered', [done('brp', 'registered')]);
+    assert.equal(statusLine(asked, 'nl'), `case-BK-PAGE-0001 · ${messages.nl.statuses.completed}`);
+  });
+});
