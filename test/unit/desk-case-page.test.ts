@@ -2,27 +2,20 @@ import assert from 'node:assert/strict';
 import { casePage } from '../../api/desk/case-page';
 import { messages, type Lang } from '../../api/desk/i18n';
 import type { CaseView, StepView } from '../../workflows/definitions';
+import { caseView } from '../fixtures/case-views';
 
 const done = (name: StepView['name'], outcome: string): StepView => ({ name, state: 'done', outcome });
 
-const closed = (status: CaseView['status'], outcome: string, steps: StepView[]): CaseView => ({
-  caseId: 'case-BK-PAGE-0001',
-  bookingReference: 'BK-PAGE-0001',
-  status,
-  outcome,
-  municipalityCode: '0935',
-  purpose: 'highly-skilled-migrant',
-  services: ['brp-registration', 'residence-permit'],
-  appointment: { location: 'MIC-Maastricht', startsAt: '2026-12-07T09:30:00+01:00' },
-  steps,
-  waitingOn: [],
-  deadlines: [],
-  slaBreached: false,
-  agencyRetrying: [],
-  results: {},
-  references: {},
-  audit: [],
-});
+const closed = (status: CaseView['status'], outcome: string, steps: StepView[]): CaseView =>
+  caseView({
+    caseId: 'case-BK-PAGE-0001',
+    bookingReference: 'BK-PAGE-0001',
+    status,
+    outcome,
+    purpose: 'highly-skilled-migrant',
+    services: ['brp-registration', 'residence-permit'],
+    steps,
+  });
 
 /** The line under the case's name: its id, its status and how it ended. */
 function statusLine(view: CaseView, lang: Lang): string {
