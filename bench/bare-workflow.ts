@@ -1,4 +1,16 @@
-import { allHandlersFinished, condition, defineQuery, defineUpdate, setHandler } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  CancellationScope,
+  condition,
+  defineQuery,
+  defineUpdate,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import { WaitingOn } from '../workflows/search-attributes';
 
 /** Where a bare case is, like a case's `waitingOn`. */
 export type BareStep = 'checkIn' | 'recordAdvice' | 'done';
@@ -29,4 +41,68 @@ export async function bareCaseWorkflow(): Promise<void> {
   });
   await condition(() => waitingOn === 'done');
   await condition(allHandlersFinished);
+}
+
+/** The no-op activity that stands in for the agency call and the e-mail a case schedules. */
+export interface CommandsActivities {
+  agencyStandIn(): Promise<void>;
+}
+
+const { agencyStandIn } = proxyActivities<CommandsActivities>({ startToCloseTimeout: '1 minute' });
+const day = 24 * 60 * 60 * 1000;
+
+/**
+ * The second baseline of `npm run bench`: the same two updates, answered with the commands an EU citizen's case
+ * writes in the tasks that run them, and nothing else (`test/bench-baseline.test.ts` holds the two to the same
+ * events). Check-in stops the appointment's clock, starts the BSN norm, the advice wait's norm and the BRP call's
+ * retry watch, schedules the BRP registration and upserts the search attributes; advice stops its norm, schedules
+ * the e-mail and upserts. What a case's update costs beyond this is the case's code, not Temporal's work for the
+ * action's effects.
+ */
+export async function commandsCaseWorkflow(): Promise<void> {
+  let waitingOn: BareStep = 'checkIn';
+  setHandler(bareStatusQuery, () => ({ waitingOn }));
+  const appointmentClock = clockOf(7 * day);
+  let adviceNorm: Clock | undefined;
+  const calls: Promise<void>[] = [];
+  setHandler(bareCheckInUpdate, () => {
+    const bsnNorm = clockOf(3 * day);
+    adviceNorm = clockOf(2 * day);
+    const retryWatch = clockOf(2000);
+    const registered = agencyStandIn().then(() => {
+      retryWatch.stop();
+      bsnNorm.stop();
+      upsertSearchAttributes([{ key: WaitingOn, value: ['expat:advice'] }]);
+    });
+    calls.push(registered);
+    appointmentClock.stop();
+    upsertSearchAttributes([{ key: WaitingOn, value: ['agency:brp', 'expat:advice'] }]);
+    waitingOn = 'recordAdvice';
+    return { waitingOn };
+  });
+  setHandler(bareRecordAdviceUpdate, () => {
+    adviceNorm?.stop();
+    calls.push(agencyStandIn());
+    upsertSearchAttributes([{ key: WaitingOn, value: null }]);
+    waitingOn = 'done';
+    return { waitingOn };
+  });
+  await condition(() => waitingOn === 'done');
+  await Promise.all(calls);
+  await condition(allHandlersFinished);
+}
+
+interface Clock {
+  stop(): void;
+}
+
+/** A timer that may be cancelled, as a case's clock is when what it waits for happens first. */
+function clockOf(ms: number): Clock {
+  const scope = new CancellationScope();
+  void scope
+    .run(() => sleep(ms))
+    .catch((err: unknown) => {
+      if (!isCancellation(err)) throw err;
+    });
+  return { stop: () => scope.cancel() };
 }

@@ -6,9 +6,15 @@ import { formatMs, summarise, verdict, type Samples } from './stats';
 /** The issue's target: an officer action within this factor of the bare update, at p50 and at p99. */
 export const bareTarget = 1.3;
 
+/**
+ * The target's ratios against the bare update; then what the action's effects cost Temporal (`commands / bare`),
+ * what the case's code costs beyond them (`direct / commands`), and what the API adds (`http / direct`).
+ */
 const comparisons: readonly { over: PathName; under: PathName; target: boolean }[] = [
   { over: 'direct', under: 'bare', target: true },
   { over: 'http', under: 'bare', target: true },
+  { over: 'commands', under: 'bare', target: false },
+  { over: 'direct', under: 'commands', target: false },
   { over: 'http', under: 'direct', target: false },
 ];
 

@@ -69,6 +69,7 @@ export async function runLatencyBench(config: BenchConfig): Promise<void> {
     const bareWorker = await createBareWorker(nativeConnection, stack.dataConverter);
     const paths = [
       barePath(stack.client),
+      barePath(stack.client, 'commands'),
       casePath(stack.client, stack.apiUrl, 'direct'),
       casePath(stack.client, stack.apiUrl, 'http'),
     ];

@@ -6,11 +6,18 @@ import * as d from '../workflows/definitions';
 import { euBooking } from '../test/fixtures/bookings';
 import { post, sleep } from './io';
 import { workflowWebpackConfigHook } from '../worker/workflow-bundle';
-import { bareCaseWorkflow, bareCheckInUpdate, bareRecordAdviceUpdate, bareStatusQuery } from './bare-workflow';
+import {
+  bareCaseWorkflow,
+  bareCheckInUpdate,
+  bareRecordAdviceUpdate,
+  bareStatusQuery,
+  commandsCaseWorkflow,
+  type CommandsActivities,
+} from './bare-workflow';
 
 /** The two officer actions the bench times: the first and the last a desk visit of an EU citizen takes. */
 export type TimedAction = 'checkIn' | 'recordAdvice';
-export type PathName = 'bare' | 'direct' | 'http';
+export type PathName = 'bare' | 'commands' | 'direct' | 'http';
 
 /** One way of taking the two timed actions, on subjects it opens itself. */
 export interface Path {
@@ -26,16 +33,24 @@ export interface Path {
 
 const bareTaskQueue = 'bench-bare';
 
+const commandsActivities: CommandsActivities = { agencyStandIn: () => Promise.resolve() };
+
 /**
- * The bare workflow's own worker, in this process beside the case workers, with the same data converter: the
- * payload codec is paid on both sides of the ratio.
+ * The baselines' own worker (the bare workflow and the one that writes the case's commands), in this process
+ * beside the case workers, with the same data converter: the payload codec is paid on both sides of the ratio.
  */
-export function createBareWorker(connection: NativeConnection, dataConverter: DataConverter): Promise<Worker> {
+export function createBareWorker(
+  connection: NativeConnection,
+  dataConverter: DataConverter,
+  taskQueue = bareTaskQueue,
+  namespace = 'default',
+): Promise<Worker> {
   return Worker.create({
     connection,
-    namespace: 'default',
-    taskQueue: bareTaskQueue,
+    namespace,
+    taskQueue,
     workflowsPath: require.resolve('./bare-workflow'),
+    activities: commandsActivities,
     // The same engine configuration as the cases' workers: only the workflow differs.
     bundlerOptions: { webpackConfigHook: workflowWebpackConfigHook },
     dataConverter,
@@ -63,16 +78,23 @@ async function settled(subject: WorkflowHandle): Promise<boolean> {
   return (raw.pendingActivities?.length ?? 0) === 0 && !raw.pendingWorkflowTask;
 }
 
-export function barePath(client: Client): Path {
+/**
+ * A baseline: `bare` answers with nothing but the round trip; `commands` with the commands the case's tasks write
+ * for the same actions, and waits like a case for its stand-in calls before the next action.
+ */
+export function barePath(client: Client, name: 'bare' | 'commands' = 'bare', taskQueue = bareTaskQueue): Path {
   let opened = 0;
   return {
-    name: 'bare',
+    name,
     open: () =>
-      client.workflow.start(bareCaseWorkflow, {
-        taskQueue: bareTaskQueue,
-        workflowId: `bare-${Date.now()}-${opened++}`,
+      client.workflow.start(name === 'bare' ? bareCaseWorkflow : commandsCaseWorkflow, {
+        taskQueue,
+        workflowId: `${name}-${Date.now()}-${opened++}`,
       }),
-    ready: (subject, action) => until(async () => (await subject.query(bareStatusQuery)).waitingOn === action),
+    async ready(subject, action) {
+      await until(async () => (await subject.query(bareStatusQuery)).waitingOn === action);
+      if (name === 'commands') await until(() => settled(subject));
+    },
     async take(subject, action) {
       const update = action === 'checkIn' ? bareCheckInUpdate : bareRecordAdviceUpdate;
       await subject.executeUpdate(update, { args: [requests[action]] });

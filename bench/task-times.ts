@@ -13,6 +13,8 @@ export interface UpdateTask {
   workerMs: number;
   /** Events the task's completion wrote: the Update's acceptance and completion, and the commands beside them. */
   eventsWritten: number;
+  /** Those events by kind, in order, e.g. `timerStarted`, `upsertWorkflowSearchAttributes`. */
+  written: string[];
 }
 
 /** The attributes of the events a workflow task's completion writes: its commands and its messages. */
@@ -51,12 +53,17 @@ export function updateTasks(events: readonly HistoryEvent[]): UpdateTask[] {
     let started = completed;
     while (started >= 0 && !has(events[started], 'workflowTaskStartedEventAttributes')) started -= 1;
     if (started < 0) continue;
-    let end = completed + 1;
-    while (end < events.length && [...writtenByCompletion].some((a) => has(events[end], a))) end += 1;
+    const written: string[] = [];
+    for (let end = completed + 1; end < events.length; end += 1) {
+      const kind = [...writtenByCompletion].find((a) => has(events[end], a));
+      if (!kind) break;
+      written.push(kind.replace(/EventAttributes$/, ''));
+    }
     tasks.push({
       update: accepted.acceptedRequest?.input?.name ?? '',
       workerMs: at(events[completed]!) - at(events[started]!),
-      eventsWritten: end - completed - 1,
+      eventsWritten: written.length,
+      written,
     });
   }
   return tasks;

@@ -31,7 +31,21 @@ describe('bench: where an update spent its time, read from its history', () => {
       event(1030, { activityTaskStartedEventAttributes: {} }),
       event(1040, { activityTaskCompletedEventAttributes: {} }),
     ];
-    assert.deepEqual(updateTasks(history), [{ update: 'checkIn', workerMs: 18.5, eventsWritten: 6 }]);
+    assert.deepEqual(updateTasks(history), [
+      {
+        update: 'checkIn',
+        workerMs: 18.5,
+        eventsWritten: 6,
+        written: [
+          'workflowExecutionUpdateAccepted',
+          'timerStarted',
+          'activityTaskScheduled',
+          'timerCanceled',
+          'upsertWorkflowSearchAttributes',
+          'workflowExecutionUpdateCompleted',
+        ],
+      },
+    ]);
   });
 
   it('gives each of two updates in one task that task', () => {
@@ -45,9 +59,16 @@ describe('bench: where an update spent its time, read from its history', () => {
       event(10, { workflowExecutionUpdateCompletedEventAttributes: {} }),
       event(10, { workflowExecutionCompletedEventAttributes: {} }),
     ];
+    const written = [
+      'workflowExecutionUpdateAccepted',
+      'workflowExecutionUpdateCompleted',
+      'workflowExecutionUpdateAccepted',
+      'workflowExecutionUpdateCompleted',
+      'workflowExecutionCompleted',
+    ];
     assert.deepEqual(updateTasks(history), [
-      { update: 'checkIn', workerMs: 7, eventsWritten: 5 },
-      { update: 'recordAdvice', workerMs: 7, eventsWritten: 5 },
+      { update: 'checkIn', workerMs: 7, eventsWritten: 5, written },
+      { update: 'recordAdvice', workerMs: 7, eventsWritten: 5, written },
     ]);
   });
 
