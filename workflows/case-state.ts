@@ -747,8 +747,8 @@ export class CaseState {
   }
 
   /** Many changes within an activation become one upsert (cases started since the patch, see `SearchAttributeSync`). */
-  coalesceSearchAttributes(): void {
-    this.searchAttributes.coalesce();
+  coalesceSearchAttributes(rounds: 'cautious' | 'quick'): void {
+    this.searchAttributes.coalesce(rounds);
   }
 
   /** Resolves once the search attributes show every change: a case completes only after that. */

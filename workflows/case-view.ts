@@ -1,6 +1,6 @@
 import { CancellationScope, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import { caseOutcome, currentDetails, type AgencyTrouble, type Overdue } from './current-details';
-import { settled } from './settle';
+import { settled, type Patience } from './settle';
 import type { Booking } from '../domain/booking';
 import type {
   AuditEntry,
@@ -96,10 +96,17 @@ const latestIndexable = Date.parse('9000-01-01T00:00:00Z');
 const indexable = (iso: string): Date => new Date(Math.max(0, Math.min(Date.parse(iso), latestIndexable)));
 
 /**
- * The writer waits for the steps: for two rounds of the workflow's condition checks in which nothing asked for
- * a change, so a check-in that moves three steps costs one upsert. Waiting costs nothing in the history.
+ * The writer waits for the steps: for rounds of the workflow's condition checks in which nothing asked for a
+ * change, so a check-in that moves three steps costs one upsert. Waiting costs nothing in the history, but each
+ * round is another call into the workflow sandbox and a few promises, each with its stack trace.
+ *
+ * One quiet round is enough: a round resolves every condition that holds, and the steps it resolved run before
+ * the round ends (the SDK drains the microtasks of each call into the sandbox), so a step that reacts to a change
+ * asks for its write in the round after it. A reaction that comes later still (to a change that asked for no
+ * write) gets an upsert of its own, in the same task. Cases started before `patched('one-quiet-round')` waited
+ * for three quiet rounds, as their histories' order of commands says.
  */
-const writerPatience = { quietWaits: 3, maxWaits: 16, wait: 'round' } as const;
+const quietRounds = { cautious: 3, quick: 1 } as const;
 
 /**
  * Keeps a case's search attributes current; upserts only what changed (each upsert is a history event). Cases
@@ -117,9 +124,12 @@ export class SearchAttributeSync {
 
   constructor(private readonly snapshot: () => CaseSnapshot) {}
 
-  /** From now on, many changes within an activation become one upsert. */
-  coalesce(): void {
+  private patience: Patience = { quietWaits: quietRounds.cautious, maxWaits: 16, wait: 'round' };
+
+  /** From now on, many changes within an activation become one upsert, written after `rounds` quiet rounds. */
+  coalesce(rounds: keyof typeof quietRounds): void {
     this.coalescing = true;
+    this.patience = { ...this.patience, quietWaits: quietRounds[rounds] };
   }
 
   sync(): void {
@@ -135,7 +145,7 @@ export class SearchAttributeSync {
   }
 
   private async writeWhenSettled(): Promise<void> {
-    await settled(() => this.requested, writerPatience);
+    await settled(() => this.requested, this.patience);
     this.writer = undefined;
     this.upsert(this.snapshot());
   }
