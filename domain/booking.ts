@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isServedMunicipality } from './municipalities';
 import { dateOutOfBounds } from './dates';
 import { languages } from './emails';
-import { euEeaSwiss, hasMvv, isEuCitizen, needsSponsor } from './rules';
+import { applicationNumberPattern, euEeaSwiss, hasMvv, isEuCitizen, needsSponsor } from './rules';
 
 export const purposes = [
   'highly-skilled-migrant',
@@ -68,10 +68,7 @@ export const BookingSchema = z.strictObject({
   permit: z
     .strictObject({
       route: z.enum(permitRoutes),
-      indApplicationNumber: z
-        .string()
-        .regex(/^[A-Z0-9-]{3,32}$/)
-        .optional(),
+      indApplicationNumber: z.string().regex(applicationNumberPattern).optional(),
       mvvIssued: z.boolean().optional(),
     })
     .optional(),

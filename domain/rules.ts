@@ -1,5 +1,8 @@
 import type { Booking, Purpose } from './booking';
 
+/** An IND application number as bookings and officers give it, e.g. `IND-0000000042`. */
+export const applicationNumberPattern = /^[A-Z0-9-]{3,32}$/;
+
 /** EU/EEA and Swiss nationals (ISO alpha-3) need no permit, biometrics or return visa. */
 export const euEeaSwiss: ReadonlySet<string> = new Set([
   'AUT',

@@ -18,7 +18,7 @@ interface CaseActions {
 }
 
 /**
- * Show, retry, skip and cancel: the same query and Updates the API uses, so the workflow's validators decide
+ * Show, retry, skip, correct an application number and cancel: the same query and Updates the API uses, so the workflow's validators decide
  * and the audit trail names the operator.
  */
 export function caseActions({ client, connection, actor, timeoutMs }: CaseActions) {
@@ -46,6 +46,12 @@ export function caseActions({ client, connection, actor, timeoutMs }: CaseAction
     skip: (caseId: string, step: StepName, reason: string): Promise<CaseView> =>
       bounded(caseId, () =>
         handle(caseId).executeUpdate(actionCatalogue['skip-step'].update, { args: [{ actor, step, reason }] }),
+      ),
+    correctNumber: (caseId: string, applicationNumber: string, reason: string): Promise<CaseView> =>
+      bounded(caseId, () =>
+        handle(caseId).executeUpdate(actionCatalogue['correct-application-number'].update, {
+          args: [{ actor, applicationNumber, reason }],
+        }),
       ),
     cancel: (caseId: string, reason: string): Promise<CaseView> =>
       bounded(caseId, () =>

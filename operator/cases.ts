@@ -4,6 +4,7 @@ import { createCaseClient } from '../lib/temporal/client';
 import { temporalTarget } from '../lib/temporal/connection';
 import { diagnoseTemporalConnection } from '../lib/temporal/diagnose';
 import { isUnrunnable } from '../lib/temporal/visibility';
+import { applicationNumberPattern } from '../domain/rules';
 import { stepNames, type StepName } from '../workflows/definitions';
 import { caseActions, OperatorError } from './actions';
 import { formatDuration, OperatorEnvSchema, type OperatorConfig } from './config';
@@ -18,6 +19,8 @@ const usage = `usage: npm run cases -- <command>
   show <caseId> [--json]          status, steps, waiting on, deadlines and the last audit entries of a case
   retry <caseId> <step>           retry a step that waits on an operator, now
   skip <caseId> <step> <reason>   skip a step; the reason goes into the audit trail
+  correct-number <caseId> <applicationNumber> <reason>
+                                  link this IND application instead of the booking's, which IND refused to link
   cancel <caseId> <reason>        withdraw the case; what can be undone is undone
   schedule-stuck-check            create or update the daily Temporal Schedule ${stuckCheckScheduleId}
 
@@ -30,6 +33,7 @@ type Command =
   | { name: 'show'; caseId: string; json: boolean }
   | { name: 'retry'; caseId: string; step: StepName }
   | { name: 'skip'; caseId: string; step: StepName; reason: string }
+  | { name: 'correct-number'; caseId: string; applicationNumber: string; reason: string }
   | { name: 'cancel'; caseId: string; reason: string }
   | { name: 'schedule-stuck-check' };
 
@@ -60,6 +64,11 @@ function parseArgs([name, ...rest]: string[]): Command | string {
     case 'skip':
       if (!caseId || !reason(2)) return 'skip needs a case id, a step and a reason';
       return step(second) ? { name, caseId, step: second, reason: reason(2) } : `unknown step "${second}"`;
+    case 'correct-number':
+      if (!caseId || !second || !reason(2)) return 'correct-number needs a case id, an application number and a reason';
+      return applicationNumberPattern.test(second)
+        ? { name, caseId, applicationNumber: second, reason: reason(2) }
+        : `"${second}" is not an IND application number (3-32 capitals, digits and dashes)`;
     case 'cancel':
       return caseId && reason(1) ? { name, caseId, reason: reason(1) } : 'cancel needs a case id and a reason';
     case 'schedule-stuck-check':
@@ -112,6 +121,11 @@ async function run(
       case 'skip': {
         const view = await cases.skip(command.caseId, command.step, command.reason);
         out(`${command.caseId}: ${command.step} skipped by ${actor.id}; ${waits(view)}`);
+        return;
+      }
+      case 'correct-number': {
+        const view = await cases.correctNumber(command.caseId, command.applicationNumber, command.reason);
+        out(`${command.caseId}: now links ${command.applicationNumber}; ${waits(view)}`);
         return;
       }
       case 'cancel':

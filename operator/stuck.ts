@@ -177,7 +177,10 @@ export function classifyCase(c: CaseVisibility, now: Date, norms: StuckNorms): S
         .map((step) =>
           step === 'card'
             ? `the card was not collected: \`cases skip ${id} card <reason>\` (it ends not-collected)`
-            : `\`cases retry ${id} ${step}\` once the agency answers again, or \`cases skip ${id} ${step} <reason>\``,
+            : `\`cases retry ${id} ${step}\` once the agency answers again, or \`cases skip ${id} ${step} <reason>\`` +
+              (step === 'permit'
+                ? `; if IND would not link the booking's application number, \`cases correct-number ${id} <number> <reason>\``
+                : ''),
         )
         .join('; '),
     });

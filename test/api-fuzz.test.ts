@@ -411,6 +411,7 @@ describe('api: fuzzing every endpoint never gets a 5xx, and always answers JSON'
     reschedule: { startsAt: inAMonth, location: 'MIC-Heerlen' },
     'schedule-visit': { purpose: 'card-collection', startsAt: inAMonth },
     withdraw: { reason: 'fuzz' },
+    'correct-application-number': { applicationNumber: 'IND-FUZZ-1', reason: 'fuzz' },
     'retry-step': { step: 'permit' },
     'skip-step': { step: 'brp', reason: 'fuzz' },
   };
@@ -431,6 +432,7 @@ describe('api: fuzzing every endpoint never gets a 5xx, and always answers JSON'
     reschedule: tokens.bookingSite,
     'schedule-visit': tokens.desk,
     withdraw: tokens.operator,
+    'correct-application-number': tokens.operator,
     'retry-step': tokens.operator,
     'skip-step': tokens.operator,
   };

@@ -30,6 +30,7 @@ const validBodies: Record<Action, object> = {
   reschedule: { startsAt: new Date(Date.now() + 14 * 86_400_000).toISOString() },
   'schedule-visit': { purpose: 'biometrics-retake', startsAt: new Date(Date.now() + 14 * 86_400_000).toISOString() },
   withdraw: { reason: 'moved to another country' },
+  'correct-application-number': { applicationNumber: 'IND-ROLES-1', reason: 'a digit was mistyped' },
   'retry-step': { step: 'brp' },
   'skip-step': { step: 'advice', reason: 'declined by phone' },
 };

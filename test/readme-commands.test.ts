@@ -189,6 +189,12 @@ describe('README: the Temporal CLI and operator commands, run as written', funct
           const skip = view.audit.find((a) => a.action === 'skip-step');
           assert.equal(skip?.detail, 'brp: registered by hand at the municipality');
         },
+        // This case has no IND application: the case refuses the correction, and says why.
+        'correct-number': async (command) => {
+          const run = await shell(command, operatorEnv);
+          assert.equal(run.code, 1, run.stderr);
+          assert.match(run.stderr, /case-BK-DEMO-0002: .*links no number that could be corrected/);
+        },
         cancel: async (command) => {
           const run = ok(await shell(command, operatorEnv));
           assert.match(run.stdout, /case-BK-DEMO-0002: withdrawal accepted/);

@@ -5,7 +5,7 @@ import type { CaseView } from '../workflows/definitions';
 import type { CaseSettings } from '../workflows/settings';
 import { vvrBooking } from './fixtures/bookings';
 import { testApp, tokens } from './harness/api';
-import { waitForCase } from './harness/case-driver';
+import { overApi, waitForCase } from './harness/case-driver';
 import { useCaseStack } from './harness/case-fixture';
 import { eventually } from './harness/eventually';
 import { testSettings } from './harness/temporal';
@@ -35,15 +35,7 @@ describe('case rules while an agency refuses or breaks: overdue documents, the m
   const act = (caseId: string, action: string, token: string, body: object = {}) =>
     api.post(`/v1/cases/${caseId}/actions/${action}`).set('authorization', token).send(body);
   const until = (caseId: string, predicate: (view: CaseView) => boolean, what: string) =>
-    waitForCase(
-      async () => {
-        const res = await api.get(`/v1/cases/${caseId}`).set('authorization', tokens.ind);
-        assert.equal(res.status, 200, res.text);
-        return res.body as CaseView;
-      },
-      predicate,
-      `${caseId}: ${what}`,
-    );
+    waitForCase(overApi(api, tokens.ind)(caseId), predicate, `${caseId}: ${what}`);
   const stepOf = (view: CaseView, name: string) => view.steps.find((s) => s.name === name)!;
   const operations = async (caseId: string) => (await stack.admin.ledger(caseId)).map((e) => e.operation);
   const emailOf = (caseId: string, milestone: string) =>

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { applicationNumberPattern } from '../domain/rules';
 import type { ActionName } from './actions';
 import { stepNames, visitPurposes } from './definitions';
 
@@ -58,6 +59,12 @@ export const actionBodies = {
     location: z.string().min(1).max(64).optional(),
   }),
   withdraw: z.strictObject({ reason }),
+  'correct-application-number': z.strictObject({
+    applicationNumber: z
+      .string()
+      .regex(applicationNumberPattern, 'an IND application number of 3-32 capitals, digits and dashes'),
+    reason,
+  }),
   'retry-step': z.strictObject({ step: z.enum(stepNames) }),
   'skip-step': z.strictObject({ step: z.enum(stepNames), reason }),
 } satisfies { [A in ActionName]: z.ZodObject };

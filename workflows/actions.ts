@@ -131,6 +131,11 @@ const actionSpecs = {
     roles: ['booking-site', 'operator'],
     summary: 'Withdraw the case; what was started is undone where it can be',
   }),
+  'correct-application-number': action({
+    wireName: 'correctApplicationNumber',
+    roles: ['ind-officer', 'operator'],
+    summary: "Correct the booking's IND application number after IND refused to link it, and link that one now",
+  }),
   'retry-step': action({
     wireName: 'retryStep',
     roles: ['operator'],

@@ -2,7 +2,7 @@ import { ApplicationFailure, condition, isCancellation, patched, workflowInfo } 
 import type { Booking, Service } from '../domain/booking';
 import type { Milestone } from '../domain/emails';
 import { maxAheadMs, returnVisaLatestDay } from '../domain/dates';
-import { hasMvv, isEuCitizen } from '../domain/rules';
+import { applicationNumberPattern, hasMvv, isEuCitizen } from '../domain/rules';
 import { idempotencyKeyReused, reasonRequired, type ActionName, type ActionRequest, type Idempotency } from './actions';
 import { FailingAgencyCalls } from './agency-trouble';
 import { caseView, SearchAttributeSync, type CaseSnapshot } from './case-view';
@@ -131,6 +131,8 @@ export class CaseState {
   private readonly capturesSeen = new Set<string>();
   private _card: { orderId?: string; ready: boolean; handedOver: boolean } = { ready: false, handedOver: false };
   private _addressDecision?: 'accept' | 'refer-to-rni' | 'refuse';
+  /** The IND application number an officer put in place of the booking's, which IND refused to link. */
+  private _correctedApplicationNumber?: string;
   private _returnVisaDecision?: 'issue' | 'refuse';
   private _returnVisaReason?: string;
   private _advice?: 'given' | 'declined';
@@ -222,6 +224,10 @@ export class CaseState {
   }
   get checkInState(): CheckInState {
     return this._checkIn;
+  }
+  /** The application the case links at IND: the booking's number, or the one an officer corrected it to. */
+  get applicationNumberToLink(): string | undefined {
+    return this._correctedApplicationNumber ?? this.booking.permit?.indApplicationNumber;
   }
   get permit(): Readonly<PermitState> {
     return this._permit;
@@ -491,6 +497,33 @@ export class CaseState {
         this._ending = 'withdrawn';
         this._outcome = 'withdrawal in progress: undoing what can be undone';
         return r.reason;
+      },
+    },
+    'correct-application-number': {
+      validate: (r) => {
+        mustGiveReason(true, r.reason, 'a correction of the application number');
+        this.assertOpen();
+        const linking = this.applicationNumberToLink;
+        must(
+          linking !== undefined,
+          'the case has IND file a new application; it links no number that could be corrected',
+        );
+        must(
+          this._permit.status === 'none' && this.retryable.has('permit'),
+          `the permit step is not waiting on an operator after IND refused to link ${linking}; a number is corrected only then`,
+        );
+        must(r.applicationNumber !== linking, `the case already links ${linking}`);
+        // The API's body schema says so first; an Update sent otherwise (the Temporal UI) is checked here.
+        must(
+          applicationNumberPattern.test(r.applicationNumber),
+          `"${r.applicationNumber}" is not an IND application number (3-32 capitals, digits and dashes)`,
+        );
+      },
+      apply: (r) => {
+        const was = this.applicationNumberToLink;
+        this._correctedApplicationNumber = r.applicationNumber;
+        this.retryRequests.add('permit');
+        return `${was} corrected to ${r.applicationNumber}`;
       },
     },
     'retry-step': {

@@ -89,6 +89,8 @@ const answers: Record<string, ActionName[]> = {
   'ind:biometrics': ['capture-biometrics', 'record-biometrics-quality'],
   'ind:embassy-prints': ['record-embassy-prints'],
   'ind:decision': ['record-permit-decision', 'request-documents', 'extend-decision-term'],
+  // An operator's wait on the permit is often IND refusing to link the booking's number, which an IND officer knows.
+  'operator:permit': ['correct-application-number'],
   'ind:return-visa': ['decide-return-visa'],
   'expat:advice': ['record-advice'],
   'newcomer:documents': ['documents-supplied'],

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
+import type request from 'supertest';
 import type { temporal as proto } from '@temporalio/proto';
 import type { Booking } from '../../domain/booking';
 import { classifyTemporalError } from '../../lib/temporal/client';
@@ -55,6 +56,14 @@ export async function waitForCase(
   }
 }
 
+/** Reads a case as an officer's screen does, over the API (a supertest agent of the API under test). */
+export function overApi(api: ReturnType<typeof request>, token: string) {
+  return (caseId: string) => async (): Promise<CaseView> => {
+    const res = await api.get(`/v1/cases/${caseId}`).set('authorization', token);
+    if (res.status !== 200) throw new Error(`GET /v1/cases/${caseId}: ${res.status} ${res.text}`);
+    return res.body as CaseView;
+  };
+}
 export const waitingOn = (handle: CaseHandle, wait: string): Promise<CaseView> =>
   waitForCase(handle, (v) => v.waitingOn.includes(wait), `waiting on ${wait}`);
 

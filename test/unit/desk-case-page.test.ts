@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { casePage } from '../../api/desk/case-page';
 import { messages, type Lang } from '../../api/desk/i18n';
-import type { CaseView, StepView } from '../../workflows/definitions';
+import type { Actor, CaseView, StepView } from '../../workflows/definitions';
 import { caseView } from '../fixtures/case-views';
 
 const done = (name: StepView['name'], outcome: string): StepView => ({ name, state: 'done', outcome });
@@ -17,24 +17,15 @@ const closed = (status: CaseView['status'], outcome: string, steps: StepView[]):
     steps,
   });
 
+/** The case page as the console renders it for an officer signed in as `actor`. */
+function pageFor(view: CaseView, lang: Lang, actor: Actor = { id: 'desk-1', role: 'desk-officer' }): string {
+  const session = { id: 'session-1', actor, csrfToken: 'csrf', expiresAt: Number.MAX_SAFE_INTEGER, seenAt: 0 };
+  return String(casePage({ lang, here: `/desk/cases/${view.caseId}`, session }, { view, household: [] }));
+}
+
 /** The line under the case's name: its id, its status and how it ended. */
 function statusLine(view: CaseView, lang: Lang): string {
-  const page = String(
-    casePage(
-      {
-        lang,
-        here: `/desk/cases/${view.caseId}`,
-        session: {
-          id: 'session-1',
-          actor: { id: 'desk-1', role: 'desk-officer' },
-          csrfToken: 'csrf',
-          expiresAt: Number.MAX_SAFE_INTEGER,
-          seenAt: 0,
-        },
-      },
-      { view, household: [] },
-    ),
-  );
+  const page = pageFor(view, lang);
   const line = /<p class="utrecht-paragraph desk-muted">([\s\S]*?)<\/p>/.exec(page)?.[1];
   assert.ok(line !== undefined, 'no status line on the page');
   return line.replace(/\s+/g, ' ').trim();
@@ -69,5 +60,27 @@ describe('desk console: how a case ended, in the page language', () => {
     assert.equal(statusLine(withdrawn, 'nl'), `case-BK-PAGE-0001 · ${messages.nl.statuses.withdrawn}`);
     const asked = closed('completed', 'completed: check-in verified, brp registered', [done('brp', 'registered')]);
     assert.equal(statusLine(asked, 'nl'), `case-BK-PAGE-0001 · ${messages.nl.statuses.completed}`);
+  });
+});
+
+describe("desk console: an IND officer's next steps when IND would not link the booking's application", () => {
+  it('puts the correction of the application number first while the permit waits on an operator', () => {
+    const view = caseView({
+      caseId: 'case-BK-PAGE-0002',
+      bookingReference: 'BK-PAGE-0002',
+      status: 'open',
+      services: ['residence-permit'],
+      steps: [{ name: 'permit', state: 'waiting', waitingOn: 'operator:permit' }],
+      waitingOn: ['operator:permit'],
+    });
+    const page = pageFor(view, 'en', { id: 'ind-1', role: 'ind-officer' });
+    const next = page.slice(page.indexOf('id="next-heading"'), page.indexOf('<details class="desk-other-actions"'));
+    assert.match(next, /id="action-correct-application-number"/);
+    assert.match(next, /name="applicationNumber"/);
+    assert.doesNotMatch(
+      next,
+      /id="action-record-permit-decision"/,
+      'nothing to decide before IND holds the application',
+    );
   });
 });

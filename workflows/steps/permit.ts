@@ -52,7 +52,8 @@ export async function permitStep({ state, agencies, notifier, compensations, pat
       purpose: booking.stay.purpose,
       route,
       ...(booking.sponsor ? { sponsorNumber: booking.sponsor.recognisedSponsorNumber } : {}),
-      ...(tevApplication ? { applicationNumber: tevApplication } : {}),
+      // Read at each attempt: an officer may correct a number IND refused to link (`correct-application-number`).
+      ...(tevApplication ? { applicationNumber: state.applicationNumberToLink } : {}),
       ...(grantedWithMvv ? { mvvIssued: true } : {}),
     });
   // A withdrawal while IND files the application must not orphan it: the call finishes, so the number is known

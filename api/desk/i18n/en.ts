@@ -141,6 +141,7 @@ export const en: Messages = {
     reschedule: 'Reschedule',
     'schedule-visit': 'Schedule a return visit',
     withdraw: 'Withdraw',
+    'correct-application-number': 'Correct the IND application number',
     'retry-step': 'Retry step',
     'skip-step': 'Skip step',
   },
@@ -160,6 +161,7 @@ export const en: Messages = {
     startsAt: 'Starts at',
     location: 'Desk',
     step: 'Step',
+    applicationNumber: 'IND application number',
   },
   outcomes: {
     verified: 'identity verified',

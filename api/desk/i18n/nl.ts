@@ -146,6 +146,7 @@ export const nl: Messages = {
     reschedule: 'Verzetten',
     'schedule-visit': 'Vervolgafspraak maken',
     withdraw: 'Intrekken',
+    'correct-application-number': 'IND-aanvraagnummer corrigeren',
     'retry-step': 'Stap opnieuw proberen',
     'skip-step': 'Stap overslaan',
   },
@@ -165,6 +166,7 @@ export const nl: Messages = {
     startsAt: 'Begint om',
     location: 'Balie',
     step: 'Stap',
+    applicationNumber: 'IND-aanvraagnummer',
   },
   outcomes: {
     verified: 'identiteit vastgesteld',
