@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { eventually } from './harness/eventually';
 import { freePort } from './harness/ports';
-import { temporal, testPayloadKeysSpec, uniqueTaskQueue } from './harness/temporal';
+import { temporal, testPayloadKeysSpec, uniqueTaskQueue, workflowBundleFile } from './harness/temporal';
 
 describe('the worker process answers its health endpoint', () => {
   let worker: ChildProcess | undefined;
@@ -14,6 +14,9 @@ describe('the worker process answers its health endpoint', () => {
   it('200 with every worker running once it polls, and nothing once it stopped', async () => {
     const port = await freePort();
     const taskQueue = uniqueTaskQueue('health');
+    // Prebuilt, as production loads it: a process that bundles the workflows itself took over a minute to start
+    // on a busy machine, and its health endpoint answers only once its workers run.
+    const bundle = await workflowBundleFile();
     worker = spawn(process.execPath, [path.resolve(__dirname, '..', 'worker', 'main.js')], {
       env: {
         PATH: process.env.PATH ?? '',
@@ -23,14 +26,19 @@ describe('the worker process answers its health endpoint', () => {
         WORKER_METRICS_ADDRESS: '',
         WORKER_REPORT_METRICS_ADDRESS: '',
         WORKER_HEALTH_ADDRESS: `127.0.0.1:${port}`,
-        LOG_LEVEL: 'error',
+        WORKFLOW_BUNDLE_PATH: bundle,
+        // Warnings too: a health port that could not be bound is one, and this test would not say why otherwise.
+        LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     const exited = new Promise<number | null>((resolve) => worker!.once('exit', (code) => resolve(code)));
     const url = `http://127.0.0.1:${port}/healthz`;
 
+    let exitCode: number | null | undefined;
+    void exited.then((code) => (exitCode = code));
     const body = await eventually(async () => {
+      assert.equal(exitCode, undefined, `the worker process exited (${exitCode}) before its health endpoint answered`);
       const res = await fetch(url);
       assert.equal(res.status, 200);
       return (await res.json()) as { status: string; workers: Record<string, string> };
