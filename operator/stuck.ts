@@ -164,8 +164,9 @@ export function classifyCase(c: CaseVisibility, now: Date, norms: StuckNorms): S
       kind: 'agency-retrying',
       why: `${agencies} calls keep failing`,
       next:
-        `check ${agencies}; Temporal keeps retrying; if it stays down past CASE_AGENCY_RETRY_MAX the step waits on ` +
-        `an operator: then \`cases retry ${id} <step>\` or \`cases skip ${id} <step> <reason>\``,
+        `check ${agencies}; Temporal keeps retrying, with back-off of up to ten minutes; once it answers again, ` +
+        `\`cases retry ${id} <step>\` calls at once, or \`cases skip ${id} <step> <reason>\` when the work was ` +
+        `done by hand`,
     });
   }
   const operatorSteps = c.waitingOn.filter((w) => w.startsWith('operator:')).map((w) => w.slice('operator:'.length));

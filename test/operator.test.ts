@@ -1,4 +1,6 @@
+import type { WorkflowHandle } from '@temporalio/client';
 import { caseActions } from '../workflows/actions';
+import { caseStatusQuery } from '../workflows/definitions';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +20,20 @@ import { temporal, testPayloadKeysSpec, testSettings } from './harness/temporal'
 const operatorId = 'operator-on-call-7';
 
 type Run = CliRun;
+
+/** The case's BRP registration calls as its history shows them: scheduled, and stopped by the case. */
+async function registerCalls(handle: WorkflowHandle): Promise<{ scheduled: number; cancelled: number }> {
+  const { events } = await handle.fetchHistory();
+  const registerIds = new Set(
+    (events ?? [])
+      .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'registerInBrp')
+      .map((e) => String(e.eventId)),
+  );
+  const cancelled = (events ?? []).filter((e) =>
+    registerIds.has(String(e.activityTaskCancelRequestedEventAttributes?.scheduledEventId)),
+  );
+  return { scheduled: registerIds.size, cancelled: cancelled.length };
+}
 
 /** What the command wrote after its first line, which names the environment it talks to. */
 function afterEnvironment(stderr: string): string {
@@ -74,7 +90,7 @@ describe('operator command: stuck cases from visibility, repairs through the wor
       const found = await listedAs(id, 'agency-retrying', 20_000);
       const reason = found.reasons.find((r) => r.kind === 'agency-retrying')!;
       assert.equal(reason.why, 'brp calls keep failing');
-      assert.match(reason.next, new RegExp(`cases retry ${id} <step>\` or \`cases skip ${id} <step> <reason>`));
+      assert.match(reason.next, new RegExp(`cases retry ${id} <step>\` calls at once, or \`cases skip ${id} <step>`));
       assert.deepEqual(found.agencyRetrying, ['brp']);
       assert.equal(found.municipality, '0935');
       const table = await cases(['stuck']);
@@ -93,15 +109,23 @@ describe('operator command: stuck cases from visibility, repairs through the wor
       assert.match(exported, new RegExp(`stuck_cases\\{kind="agency-retrying"\\} ${counts.byKind['agency-retrying']}`));
       assert.match(exported, /stuck_cases\{kind="waiting-on-person"\} \d+/);
 
+      // A retry while Temporal backs off stops the failing call and calls again at once, from the first attempt.
       const retry = await cases(['retry', id, 'brp']);
-      assert.equal(retry.code, 1);
-      assert.equal(
-        afterEnvironment(retry.stderr).trim(),
-        `${id}: the brp step is not waiting on an operator; Temporal retries failing agency calls by itself`,
-      );
+      assert.equal(retry.code, 0, retry.stderr);
+      assert.match(retry.stdout, new RegExp(`^${id}: retry of brp accepted; it now waits on: agency:brp`));
+      const registrations = await registerCalls(handle);
+      assert.equal(registrations.cancelled, 1, 'the failing call was stopped');
+      assert.equal(registrations.scheduled, 2, 'and called again');
 
       await stack.admin.clearFaults();
       await waitForCase(handle, (v) => stepOutcome(v, 'brp') === 'registered', 'registered after recovery', 60_000);
+      const late = await cases(['retry', id, 'brp']);
+      assert.equal(late.code, 1);
+      assert.equal(
+        afterEnvironment(late.stderr).trim(),
+        `${id}: the brp step is not waiting on an operator, and none of its agency calls keeps failing ` +
+          '(AgencyRetrying); Temporal retries a failing call by itself until then',
+      );
       await eventually(async () => ((await listed(id)) === undefined ? true : undefined));
 
       const cancel = await cases(['cancel', id, 'test', 'done']);
@@ -110,6 +134,32 @@ describe('operator command: stuck cases from visibility, repairs through the wor
       const again = await cases(['cancel', id, 'twice']);
       assert.equal(again.code, 1);
       assert.equal(afterEnvironment(again.stderr), `${id} is closed; it takes no more actions\n`);
+    });
+  });
+
+  it('`cases skip` of a step whose BRP call keeps failing stops the call: the answer shows the case moved on', async () => {
+    await stack.admin.faults({ agency: 'brp', outage: true });
+    // Temporal's retries would give up only after ten minutes: the skip must not wait for that.
+    await withWorkers(testSettings({ agencyRetryVisibleAfterMs: 1_000, agencyRetryMaxMs: 600_000 }), async () => {
+      const handle = await startCase(stack.taskQueue, euBooking({ services: ['brp-registration', 'advice'] }));
+      const id = handle.workflowId;
+      await checkIn(handle);
+      await listedAs(id, 'agency-retrying', 20_000);
+
+      const skip = await cases(['skip', id, 'brp', 'registered', 'by', 'hand']);
+      assert.equal(skip.code, 0, skip.stderr);
+      assert.match(skip.stdout, new RegExp(`^${id}: brp skipped by ${operatorId}; it now waits on: expat:advice`));
+      const view = await handle.query(caseStatusQuery);
+      assert.equal(stepOutcome(view, 'brp'), 'skipped');
+      assert.deepEqual(view.agencyRetrying, [], 'no agency is shown failing once its call stopped');
+      assert.deepEqual(await registerCalls(handle), { scheduled: 1, cancelled: 1 });
+      assert.equal(view.audit.filter((a) => a.action === 'skip-step').length, 1);
+      await eventually(async () => ((await listed(id)) === undefined ? true : undefined));
+
+      await stack.admin.clearFaults();
+      await handle.executeUpdate(caseActions.withdraw.update, {
+        args: [{ actor: actors.operator, reason: 'test done' }],
+      });
     });
   });
 

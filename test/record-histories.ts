@@ -26,6 +26,7 @@ import { sandboxAdmin } from './harness/sandbox-admin';
 import { eventually } from './harness/eventually';
 import { caseWorkers, startHarness, stopHarness, temporal, testSettings, uniqueTaskQueue } from './harness/temporal';
 import type { CaseSettings } from '../workflows/settings';
+import { legalTermDeadline } from '../workflows/case-state';
 
 const historiesDir = path.resolve(__dirname, '..', '..', 'test', 'fixtures', 'histories');
 
@@ -98,6 +99,39 @@ const scenarios: Record<string, Scenario> = {
       await h.executeUpdate(caseActions['record-advice'].update, { args: [{ actor: actors.expat, outcome: 'given' }] });
     },
     expect: { status: 'completed', brp: 'registered', advice: 'given' },
+  },
+  // An operator stops a BRP call that keeps failing (patch operators-cut-failing-calls): to call again at once, or
+  // to skip the step. The retry comes while BRP is still down, so Temporal's own next retry cannot race it.
+  'brp-failing-retried-now': {
+    booking: () => euBooking({ appointment: inAWeek() }),
+    drive: async (h, sandbox) => {
+      const admin = sandboxAdmin(sandbox.url);
+      await admin.faults({ agency: 'brp', outage: true });
+      await checkIn(h);
+      await waitForCase(h, (v) => v.agencyRetrying.includes('brp'), 'AgencyRetrying=brp');
+      await h.executeUpdate(caseActions['retry-step'].update, { args: [{ actor: actors.operator, step: 'brp' }] });
+      await admin.clearFaults();
+      await registered(h);
+      await waitingOn(h, 'expat:advice');
+      await h.executeUpdate(caseActions['record-advice'].update, { args: [{ actor: actors.expat, outcome: 'given' }] });
+    },
+    expect: { status: 'completed', brp: 'registered', advice: 'given' },
+  },
+  'brp-failing-skipped': {
+    booking: () => euBooking({ appointment: inAWeek() }),
+    drive: async (h, sandbox) => {
+      const admin = sandboxAdmin(sandbox.url);
+      await admin.faults({ agency: 'brp', outage: true });
+      await checkIn(h);
+      await waitForCase(h, (v) => v.agencyRetrying.includes('brp'), 'AgencyRetrying=brp');
+      await h.executeUpdate(caseActions['skip-step'].update, {
+        args: [{ actor: actors.operator, step: 'brp', reason: 'registered by hand at the municipality' }],
+      });
+      await admin.clearFaults();
+      await waitingOn(h, 'expat:advice');
+      await h.executeUpdate(caseActions['record-advice'].update, { args: [{ actor: actors.expat, outcome: 'given' }] });
+    },
+    expect: { status: 'completed', brp: 'skipped', advice: 'given' },
   },
   'household-member': {
     booking: () => euBooking({ appointment: inAWeek(), householdReference: 'HH-REPLAY-0001' }),
@@ -246,6 +280,12 @@ const scenarios: Record<string, Scenario> = {
       await h.executeUpdate(caseActions['check-in'].update, {
         args: [{ actor: actors.desk, identity: 'verified', note: 'came with an interpreter' }],
       });
+      // IND extends a running term only: the term starts once the case has linked the sponsor's application.
+      await waitForCase(
+        h,
+        (v) => v.deadlines.some((t) => t.name === legalTermDeadline && t.state === 'running'),
+        'the legal term running',
+      );
       await h.executeUpdate(caseActions['extend-decision-term'].update, {
         args: [{ actor: actors.ind, days: 30, reason: 'recorded for replay' }],
       });
@@ -452,7 +492,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
+  // An Update's refusal is in its cause: the validator's reason, and the scenario's line is in the stack.
+  const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
+  console.error(err instanceof Error ? `${err.message}${cause}\n${err.stack ?? ''}` : err);
   process.exit(1);
 });
 

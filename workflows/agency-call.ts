@@ -70,7 +70,11 @@ async function agencyCall<T>(
   for (;;) {
     state.setStep(step, { state: 'running', waitingOn: `agency:${agency}` });
     try {
-      return await visiblyRetrying(state, agency, call);
+      const result = await visiblyRetrying(state, step, agency, call);
+      if (result !== cutShort) return result;
+      // An operator stopped the failing call: skip the step, or call again now, from the first attempt.
+      if (state.operatorDecided(step) === 'skip') return skipped;
+      continue;
     } catch (err) {
       if (isCancellation(err) || handles.includes(refusalType(err) ?? '')) throw err;
       state.setStep(step, {
@@ -146,10 +150,28 @@ function failureReason(err: unknown): string {
   return err instanceof ActivityFailure ? (err.cause?.message ?? err.message) : String(err);
 }
 
-async function visiblyRetrying<T>(state: CaseState, agency: Agency, call: () => Promise<T>): Promise<T> {
+/** What `visiblyRetrying` resolves when an operator stopped the failing call to retry or skip its step. */
+const cutShort = Symbol('cut short by an operator');
+
+/**
+ * The call, and a watch beside it: once the call has failed for `agencyRetryVisibleAfterMs`, the case flags
+ * `AgencyRetrying` and reads the last error; from then on an operator's retry or skip of the step stops the call
+ * (cases since 'operators-cut-failing-calls'). Temporal's back-off would otherwise keep a recovered agency waiting
+ * for up to ten minutes, and a skip for a week.
+ */
+async function visiblyRetrying<T>(
+  state: CaseState,
+  step: StepName,
+  agency: Agency,
+  call: () => Promise<T>,
+): Promise<T | typeof cutShort> {
   let marked = false;
+  let stopped = false;
   const since = Date.now();
   const watch = new CancellationScope();
+  // The call runs in a scope of its own only where an operator may stop it: a scope costs promises, each with a
+  // stack trace, in every agency call.
+  const attempt = state.operatorsCutFailingCalls ? new CancellationScope() : undefined;
   const watching = watch
     .run(async () => {
       const after = state.settings.agencyRetryVisibleAfterMs;
@@ -158,17 +180,30 @@ async function visiblyRetrying<T>(state: CaseState, agency: Agency, call: () => 
       });
       marked = true;
       state.markAgencyRetrying(agency, true, since);
-      if (state.readsAgencyErrors) await readLastErrors(state, agency, after);
+      if (!attempt) {
+        if (state.readsAgencyErrors) await readLastErrors(state, agency, after);
+        return;
+      }
+      state.stepCallFailing(step, true);
+      const operatorAsked = condition(() => state.operatorAsked(step)).then(() => {
+        stopped = true;
+        attempt.cancel();
+      });
+      await Promise.all([state.readsAgencyErrors ? readLastErrors(state, agency, after) : undefined, operatorAsked]);
     })
     .catch((err: unknown) => {
       if (!isCancellation(err)) throw err;
     });
   try {
-    return await call();
+    return await (attempt ? attempt.run(call) : call());
+  } catch (err) {
+    if (stopped && isCancellation(err)) return cutShort;
+    throw err;
   } finally {
     watch.cancel();
     await watching;
     if (marked) state.markAgencyRetrying(agency, false, since);
+    if (marked && attempt) state.stepCallFailing(step, false);
   }
 }
 

@@ -45,6 +45,8 @@ export interface PermitState {
 export interface ActionEffect {
   detail?: string;
   email?: { milestone: Milestone } & Record<string, string>;
+  /** The case answers once this holds: an effect the steps carry out after the action (a failing call cut short). */
+  until?: () => boolean;
 }
 
 export interface ActionBehaviour<A extends ActionName> {
@@ -117,6 +119,9 @@ export class CaseState {
   private readonly _overdue = new Map<StepName, Overdue>();
   private personNormWatched = false;
   private _readsAgencyErrors = false;
+  private _operatorsCutFailingCalls = false;
+  /** Per step, its agency calls that keep failing (`AgencyRetrying`): an operator may cut them short. */
+  private readonly failingCallsOf = new Map<StepName, number>();
   private readonly _results: Record<string, string> = {};
   private _slaBreached = false;
   private _appointment: { location: string; startsAt: string };
@@ -530,13 +535,14 @@ export class CaseState {
       validate: (r) => {
         must(this.open, `the case is ${this._status}; it takes no more actions`);
         must(
-          this.retryable.has(r.step),
-          `the ${r.step} step is not waiting on an operator; Temporal retries failing agency calls by itself`,
+          this.retryable.has(r.step) || this.callFailing(r.step),
+          `the ${r.step} step is not waiting on an operator, and none of its agency calls keeps failing ` +
+            `(AgencyRetrying); Temporal retries a failing call by itself until then`,
         );
       },
       apply: (r) => {
         this.retryRequests.add(r.step);
-        return r.step;
+        return this.cutShort(r.step, r.step);
       },
     },
     'skip-step': {
@@ -544,8 +550,9 @@ export class CaseState {
         must(this.open, `the case is ${this._status}; it takes no more actions`);
         // While a withdrawal undoes what it can, an undo the agency keeps refusing may still be skipped.
         must(
-          this._ending === undefined || this.retryable.has(r.step),
-          `the case is ${this._ending}; only a step that waits on an operator may be skipped now`,
+          this._ending === undefined || this.retryable.has(r.step) || this.callFailing(r.step),
+          `the case is ${this._ending}; only a step that waits on an operator, or whose agency call keeps failing, ` +
+            `may be skipped now`,
         );
         const s = this.step(r.step);
         must(s.state !== 'done' && s.state !== 'not-wanted', `the ${r.step} step is already ${s.outcome ?? s.state}`);
@@ -553,7 +560,7 @@ export class CaseState {
       },
       apply: (r) => {
         this.skipRequests.set(r.step, `skipped by ${r.actor.id}: ${r.reason}`);
-        return `${r.step}: ${r.reason}`;
+        return this.cutShort(r.step, `${r.step}: ${r.reason}`);
       },
     },
   };
@@ -615,6 +622,30 @@ export class CaseState {
   }
   readAgencyErrors(): void {
     this._readsAgencyErrors = true;
+  }
+  /** Whether an operator may cut a failing agency call short (cases started since the patch). */
+  get operatorsCutFailingCalls(): boolean {
+    return this._operatorsCutFailingCalls;
+  }
+  letOperatorsCutFailingCalls(): void {
+    this._operatorsCutFailingCalls = true;
+  }
+  /** A call of `step` keeps failing (`AgencyRetrying`), or no longer does (it ended, or was cut short). */
+  stepCallFailing(step: StepName, failing: boolean): void {
+    const count = (this.failingCallsOf.get(step) ?? 0) + (failing ? 1 : -1);
+    if (count > 0) this.failingCallsOf.set(step, count);
+    else this.failingCallsOf.delete(step);
+  }
+  private callFailing(step: StepName): boolean {
+    return this.failingCallsOf.has(step);
+  }
+  /** Whether an operator asked to retry or skip the step: a failing call of it then stops at once. */
+  operatorAsked(step: StepName): boolean {
+    return this.retryRequests.has(step) || this.skipRequests.has(step);
+  }
+  /** A retry or skip of a step with failing calls is answered once they stopped, so the answer shows the step after. */
+  private cutShort(step: StepName, detail: string): ActionEffect | string {
+    return this.callFailing(step) ? { detail, until: () => !this.callFailing(step) } : detail;
   }
   /** From now on, a wait on a person past `personNormMs` flags `PersonOverdue` (cases started since the patch). */
   watchPersonNorms(): void {

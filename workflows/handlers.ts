@@ -57,6 +57,7 @@ function registerAction<A extends ActionName>(
       }
       if (!behaviour.auditedByState) state.record(r.actor, name, effect.detail, remarksOf(r));
       state.sync();
+      if (effect.until) await condition(effect.until);
       // Not one await more on the older paths: their recorded commands interleave with the steps' microtasks.
       if (answerWhen === 'settled') await state.searchAttributesCurrent();
       // Cases started before this answered at once, before their steps had seen the action.

@@ -48,6 +48,9 @@ export async function newcomerCaseWorkflow(input: NewcomerCaseInput): Promise<Ne
   if (patched('person-norm')) state.watchPersonNorms();
   // The current details name a failing agency's last error, read by a local activity; cases started before did not.
   if (patched('agency-last-error')) state.readAgencyErrors();
+  // An operator's retry or skip stops an agency call that keeps failing at once; before, a retry was refused and a
+  // skip waited until Temporal's retries gave up (CASE_AGENCY_RETRY_MAX, a week).
+  if (patched('operators-cut-failing-calls')) state.letOperatorsCutFailingCalls();
   const late: { notifier?: Notifier } = {};
   registerHandlers(state, () => late.notifier!, answerWhen);
   if (!input.settings) state.useSettings(await loadCaseSettings());
