@@ -90,4 +90,29 @@ describe('an agency that no longer knows what the case polls for', () => {
     assert.match(result.outcome, /IND application not withdrawn \(skipped by an operator\)/);
     assert.equal(result.steps.find((s) => s.name === 'permit')?.outcome, 'skipped');
   });
+
+  it('a withdrawal whose undo keeps failing: once IND shows failing, an operator skips the undo and it ends', async () => {
+    try {
+      const result = await stack.runWorkers(async () => {
+        const handle = await startCase(stack.taskQueue, permitOnly());
+        await waitingOn(handle, 'ind:decision');
+        await stack.admin.faults({ agency: 'ind', outage: true });
+        await handle.executeUpdate(caseActions.withdraw.update, {
+          args: [{ actor: actors.bookingSite, reason: 'moved to Utrecht' }],
+        });
+        // Temporal would retry the undo for CASE_AGENCY_RETRY_MAX; the operator need not wait for that.
+        await waitForCase(handle, (v) => v.agencyRetrying.includes('ind'), 'AgencyRetrying=ind');
+        const answer = await handle.executeUpdate(caseActions['skip-step'].update, {
+          args: [{ actor: actors.operator, step: 'permit', reason: 'IND is told by phone' }],
+        });
+        assert.equal(stepOutcome(answer, 'permit'), 'skipped', 'the answer shows the undo stopped');
+        assert.deepEqual(answer.agencyRetrying, []);
+        return handle.result();
+      });
+      assert.equal(result.status, 'withdrawn');
+      assert.match(result.outcome, /IND application not withdrawn \(skipped by an operator\)/);
+    } finally {
+      await stack.admin.clearFaults();
+    }
+  });
 });
