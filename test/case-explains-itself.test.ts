@@ -112,6 +112,11 @@ describe('the case explains itself in the Temporal UI', () => {
         details,
         /^\*\*Problem:\*\* BRP calls failing since \d{4}-\d\d-\d\d \d\d:\d\d UTC; Temporal retries them with back-off\. Last error \(attempt \d+, [^)]+\): brp answered 503 [^\n]*down for maintenance[^\n]*\*\*Next:\*\* check BRP/m,
       );
+      assert.match(
+        details,
+        new RegExp(`Once it answers, \`npm run cases -- retry ${handle.workflowId} brp\` calls at once`),
+        'it names the operator command that calls BRP again without waiting for the back-off',
+      );
       assert.match(details, /\*\*Case open\*\*, waiting on [^\n]*agency:brp since \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
       assert.match(details, /\*\*Next deadline:\*\* BSN service norm, due \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
       for (const personal of personalData(booking))

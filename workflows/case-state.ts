@@ -843,6 +843,7 @@ export class CaseState {
       overdue: [...this._overdue.values()],
       agencyTrouble: this.failingCalls.trouble(),
       retryMaxMs: this._settings.agencyRetryMaxMs,
+      stepsWithFailingCalls: [...this.failingCallsOf.keys()],
     };
   }
 

@@ -52,6 +52,8 @@ export interface CaseSnapshot {
   readonly agencyTrouble?: readonly AgencyTrouble[];
   /** After how long of failures an agency call is handed to an operator. */
   readonly retryMaxMs?: number;
+  /** Steps with an agency call that keeps failing, which an operator may retry now or skip (cases since the patch). */
+  readonly stepsWithFailingCalls?: readonly StepView['name'][];
 }
 
 /** What an open case waits on now: each waiting step's `waitingOn`, once, sorted. */

@@ -125,9 +125,18 @@ function problems(s: CaseSnapshot): string[] {
       ? ` Last error (attempt ${trouble.lastError.attempt}${trouble.lastError.at ? `, ${readableTime(trouble.lastError.at)}` : ''}): ${clean(trouble.lastError.message)}.`
       : '';
     const handOver = s.retryMaxMs ? ` after ${readableDuration(s.retryMaxMs)} of failures` : '';
+    // Steps whose failing call an operator may stop: each waits on this agency (cases since the patch).
+    const stoppable = s.steps
+      .filter((x) => s.stepsWithFailingCalls?.includes(x.name) && x.waitingOn === `agency:${trouble.agency}`)
+      .map((x) => x.name);
+    const now = stoppable.map(
+      (step) =>
+        ` Once it answers, \`npm run cases -- retry ${s.caseId} ${step}\` calls at once, not at Temporal's next retry; ` +
+        `\`npm run cases -- skip ${s.caseId} ${step} <reason>\` stops the call.`,
+    );
     lines.push(
       `**Problem:** ${agency} calls failing since ${readableTime(trouble.since)}; Temporal retries them with back-off.${last} ` +
-        `**Next:** check ${agency}; the case goes on by itself when it answers again${handOver ? `, and waits on an operator${handOver}` : ''}.`,
+        `**Next:** check ${agency}; the case goes on by itself when it answers again${handOver ? `, and waits on an operator${handOver}` : ''}.${now.join('')}`,
     );
   }
   for (const step of s.steps.filter((x) => x.state !== 'done' && x.waitingOn?.startsWith('operator:'))) {

@@ -95,11 +95,13 @@ describe('the case in words for the Temporal UI', () => {
         ],
         overdue: [{ waitingOn: 'expat:advice', since: '2030-01-08T08:00:00.000Z', normMs: 2 * 86_400_000 }],
         retryMaxMs: 7 * 86_400_000,
+        stepsWithFailingCalls: ['brp'],
       }),
     );
     const problems = text.split('\n').filter((l) => l.startsWith('**Problem:**'));
     assert.deepEqual(problems, [
-      '**Problem:** BRP calls failing since 2030-01-10 08:00 UTC; Temporal retries them with back-off. Last error (attempt 7, 2030-01-10 08:20 UTC): brp answered 503 for [personal data]. **Next:** check BRP; the case goes on by itself when it answers again, and waits on an operator after 7 d of failures.',
+      '**Problem:** BRP calls failing since 2030-01-10 08:00 UTC; Temporal retries them with back-off. Last error (attempt 7, 2030-01-10 08:20 UTC): brp answered 503 for [personal data]. **Next:** check BRP; the case goes on by itself when it answers again, and waits on an operator after 7 d of failures.' +
+        ` Once it answers, \`npm run cases -- retry case-${booking.bookingReference} brp\` calls at once, not at Temporal's next retry; \`npm run cases -- skip case-${booking.bookingReference} brp <reason>\` stops the call.`,
       `**Problem:** the card step waits on an operator: card not collected by [personal data]. **Next:** \`npm run cases -- skip case-${booking.bookingReference} card <reason>\` (it ends not-collected).`,
       '**Problem:** IND legal term breached on 2030-01-10 09:00 UTC (SlaBreached). **Next:** escalate to IND.',
       '**Problem:** waiting on expat:advice since 2030-01-08 08:00 UTC, past the norm of 2 d (PersonOverdue). **Next:** call the Expat Centre, or reassign.',
@@ -107,6 +109,26 @@ describe('the case in words for the Temporal UI', () => {
     assert.match(text, /\*\*Next deadline:\*\* BSN service norm, due 2030-01-13 09:00 UTC\./);
     assert.match(text, /- brp: running on agency:brp since 2030-01-10 08:00 UTC/);
     for (const value of personal) assert.ok(!text.includes(value), `${value} in the current details`);
+  });
+
+  it('offers to stop a failing call only for a step whose call the case lets an operator stop', () => {
+    const failing = (patch: Partial<CaseSnapshot>) =>
+      currentDetails(
+        snapshot({
+          steps: [
+            step('brp', { state: 'running', waitingOn: 'agency:brp' }),
+            step('permit', { state: 'running', waitingOn: 'agency:ind' }),
+          ],
+          agencyTrouble: [{ agency: 'brp', since: '2030-01-10T08:00:00.000Z' }],
+          ...patch,
+        }),
+      );
+    const id = `case-${booking.bookingReference}`;
+    assert.match(failing({ stepsWithFailingCalls: ['brp'] }), new RegExp(`cases -- retry ${id} brp\` calls at once`));
+    // IND's call is failing too, but IND is not the agency this line is about.
+    assert.doesNotMatch(failing({ stepsWithFailingCalls: ['brp', 'permit'] }), /retry \S+ permit/);
+    // A case started before operators could stop a failing call: its retry would be refused.
+    assert.doesNotMatch(failing({}), /cases -- retry/);
   });
 
   it('a case that moves along has no problem line; a closed one says how it ended', () => {
