@@ -169,8 +169,8 @@ async function visiblyRetrying<T>(
   let stopped = false;
   const since = Date.now();
   const watch = new CancellationScope();
-  // The call runs in a scope of its own only where an operator may stop it: a scope costs promises, each with a
-  // stack trace, in every agency call.
+  // A scope of its own, for an operator to stop the call in. Cases started before the patch call directly: a scope
+  // is more promises, whose continuations would interleave differently with the commands their histories recorded.
   const attempt = state.operatorsCutFailingCalls ? new CancellationScope() : undefined;
   const watching = watch
     .run(async () => {
