@@ -10,6 +10,7 @@ const token = {
   desk: 'dev-desk-officer',
   ind: 'dev-ind-officer',
   expat: 'dev-expat-advisor',
+  operator: 'dev-operator',
 } as const;
 
 export type CaseKind = 'eu' | 'vvr';
@@ -35,15 +36,24 @@ export interface BotCase {
   surprises: string[];
 }
 
-type Step = (botCase: BotCase) => Promise<void>;
+type Step = (botCase: BotCase) => Promise<unknown>;
+
+/** How long after BRP came back the operator looks for cases whose BRP call Temporal still backs off. */
+export const operatorLooksAfterMs = 30_000;
 
 /**
  * The people at the desk, as a bot: books `cases` cases through the API (at most `openCases` open at once), reads
  * the open-cases work list every second and answers each human step once, over HTTP. IND's decision and the ready
- * card are the sandbox's to give (`/_admin`); IND then calls the API back, or the case's poll finds out.
+ * card are the sandbox's to give (`/_admin`); IND then calls the API back, or the case's poll finds out. An
+ * operator, once BRP is back from its outage, retries the BRP step of each case still listed under
+ * `AgencyRetrying=brp`, once: Temporal's back-off would call BRP again only up to ten minutes later.
  */
 export class DeskBot {
   readonly cases: BotCase[] = [];
+  /** When BRP answered again after its outage (ms since the epoch); the monkey sets it. */
+  brpBackAt?: number;
+  /** The operator's retries of a case's BRP step that the case took (200), rather than found moot (409). */
+  operatorRetries = 0;
   /** When the bot last saw anything move: a case booked, a step answered, a wait changed, a case finished. */
   lastProgressAt = Date.now();
   private readonly steps: Record<string, Step> = {
@@ -137,6 +147,24 @@ export class DeskBot {
         this.background(botCase, wait, () => step(botCase));
       }
     }
+    if (this.brpBackAt !== undefined && Date.now() - this.brpBackAt > operatorLooksAfterMs) await this.retryBrp();
+  }
+
+  /** The operator: the BRP step of each case still listed as failing at BRP, retried once, now. */
+  private async retryBrp(): Promise<void> {
+    const listed = await this.api.request('GET', '/v1/cases?status=open&agencyRetrying=brp&pageSize=100', {
+      token: token.operator,
+    });
+    if (listed.status !== 200) throw unexpected('the work list of cases failing at BRP', listed);
+    const failing = new Set((listed.body as { cases: { caseId: string }[] }).cases.map((c) => c.caseId));
+    for (const botCase of this.cases) {
+      if (!failing.has(botCase.caseId) || botCase.answered.has('operator:retry-brp')) continue;
+      botCase.answered.add('operator:retry-brp');
+      this.background(botCase, 'operator:retry-brp', async () => {
+        // A 409: Temporal's own retry got through first, and nothing is failing any more.
+        if (await this.act(botCase, 'retry-step', token.operator, { step: 'brp' }, [409])) this.operatorRetries++;
+      });
+    }
   }
 
   private checkFinished(botCase: BotCase): void {
@@ -151,15 +179,25 @@ export class DeskBot {
     });
   }
 
-  /** An officer action, once: retried with the same request id, so the API applies it at most once. */
-  private async act(botCase: BotCase, action: string, bearer: string, body: object): Promise<void> {
+  /**
+   * An officer action, once: retried with the same request id, so the API applies it at most once. True when the
+   * case took it now; false for an answer in `moot` (the action was not needed), or a 409 to a retry (an earlier
+   * attempt was applied and the case has moved on, or ended; the audit trail tells).
+   */
+  private async act(
+    botCase: BotCase,
+    action: string,
+    bearer: string,
+    body: object,
+    moot: number[] = [],
+  ): Promise<boolean> {
     const answer = await this.api.request('POST', `/v1/cases/${botCase.caseId}/actions/${action}`, {
       token: bearer,
       body,
       requestId: `chaos-${botCase.caseId}-${action}`,
     });
-    // A 409 to a retry: an earlier attempt was applied and the case has moved on (or ended); the audit trail tells.
-    if (answer.status === 200 || (answer.status === 409 && answer.attempts > 1)) return;
+    if (answer.status === 200) return true;
+    if (moot.includes(answer.status) || (answer.status === 409 && answer.attempts > 1)) return false;
     throw unexpected(action, answer);
   }
 
@@ -189,7 +227,7 @@ export class DeskBot {
     return answer.body as CaseView;
   }
 
-  private background(botCase: BotCase, what: string, work: () => Promise<void>): void {
+  private background(botCase: BotCase, what: string, work: () => Promise<unknown>): void {
     work().then(
       () => this.noteProgress(),
       (err: unknown) => {

@@ -1,3 +1,4 @@
+import { operatorLooksAfterMs } from './desk-bot';
 import type { ChaosResult } from './run';
 import type { Verdicts } from './verdicts';
 
@@ -36,6 +37,7 @@ export function reportLines(result: ChaosResult): string[] {
     `BRP down                ${seconds('BRP down')}`,
     `sandbox restart         ${options.killSandbox ? seconds('kill sandbox') : 'off (CHAOS_KILL_SANDBOX=0)'}`,
     `API requests            ${result.requests}, of which ${result.transient503} answered 503 and were retried`,
+    `operator retries        ${result.operatorRetries} (the BRP step of a case still failing at BRP ${operatorLooksAfterMs / 1000} s after its outage)`,
     `failed starts           ${exits('failedStarts')} (tried again a second later)`,
     `crashes                 ${exits('crashes')}`,
     '',
@@ -65,6 +67,7 @@ export function resultJson(result: ChaosResult): string {
     })),
     requests: result.requests,
     transient503: result.transient503,
+    operatorRetries: result.operatorRetries,
     exits: result.exits,
   });
 }

@@ -29,6 +29,8 @@ export interface ChaosResult {
   /** Requests the bot sent to the API, and the transient 503s among their answers. */
   requests: number;
   transient503: number;
+  /** The bot operator's retries of a BRP step the case took (the call was still failing after the outage). */
+  operatorRetries: number;
   /** Per process: starts that failed (and were tried again), and deaths the chaos did not cause. */
   exits: Record<string, { failedStarts: number; crashes: number }>;
   /** One line per finding behind a verdict that is not 0. */
@@ -54,6 +56,7 @@ export async function runChaos(options: ChaosOptions, say: (line: string) => voi
     let reported = 0;
     let attempts: number | undefined;
     const watch = setInterval(() => {
+      bot.brpBackAt ??= monkey.timeline.find((d) => d.what === 'BRP down')?.endedAt;
       // Stalled: nothing moved since the last one-off disruption ended (worker kills go on for ever).
       const oneOffs = monkey.timeline.filter((d) => !d.what.startsWith('kill worker'));
       const lastMove = Math.max(bot.lastProgressAt, ...oneOffs.map((d) => d.endedAt ?? Date.now()));
@@ -98,6 +101,7 @@ export async function runChaos(options: ChaosOptions, say: (line: string) => voi
       timeline: monkey.timeline,
       requests: api.requests,
       transient503: api.retried.filter((a) => a.transient).length,
+      operatorRetries: bot.operatorRetries,
       exits: Object.fromEntries(services.map((s) => [s.name, { failedStarts: s.failedStarts, crashes: s.crashes }])),
       findings: [
         ...evidence.filter((c) => c.status !== 'completed').map((c) => lostLine(c, bot.cases)),

@@ -60,6 +60,9 @@ export const officerActions: Record<CaseKind, string[]> = {
  */
 export const agencyEvents = ['permit-decision', 'card-ready'];
 
+/** What the bot's operator does, at most once a case: retry the BRP step of a case still failing after the outage. */
+export const operatorActions = ['retry-step'];
+
 /** The agency operations of each path (besides e-mails). */
 export const sideEffects: Record<CaseKind, string[]> = {
   eu: ['register'],
@@ -99,8 +102,8 @@ export function missingOperations(c: CaseEvidence, ledger: LedgerEntry[]): strin
 export function actionsOffCount(c: CaseEvidence): string[] {
   const times = (action: string) => [action, c.audit.filter((e) => e.action === action).length] as const;
   const officers = officerActions[c.kind].map(times).filter(([, n]) => n > 1 || (n === 0 && c.status === 'completed'));
-  const agency = agencyEvents.map(times).filter(([, n]) => n > 1);
-  return [...officers, ...agency].map(([action, n]) => `${action} x${n}`);
+  const atMostOnce = [...agencyEvents, ...operatorActions].map(times).filter(([, n]) => n > 1);
+  return [...officers, ...atMostOnce].map(([action, n]) => `${action} x${n}`);
 }
 
 /**

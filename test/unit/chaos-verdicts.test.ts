@@ -75,6 +75,16 @@ describe('the verdicts of npm run chaos', () => {
     assert.equal(judge(cases, ledger, 0).actionsNotExactlyOnce, 1);
   });
 
+  it("count the operator's retry of a case's BRP step twice, but not once or never", () => {
+    const withRetries = (caseId: string, retries: number) =>
+      euCase(caseId, {
+        audit: audit('check-in', ...Array<string>(retries).fill('retry-step'), 'brp-registered', 'record-advice'),
+      });
+    const cases = [withRetries('case-a', 0), withRetries('case-b', 1), withRetries('case-c', 2)];
+    const ledger = cases.map((c) => entry(c.caseId, 'register'));
+    assert.equal(judge(cases, ledger, 0).actionsNotExactlyOnce, 1);
+  });
+
   it('count failing workflow tasks, Temporal-reported problems and broken answers as wedged', () => {
     const cases = [
       euCase('case-a', { workflowTaskFailures: ['NON_DETERMINISTIC_ERROR'] }),
