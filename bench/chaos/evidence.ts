@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import type { CaseView } from '../../workflows/definitions';
+import { caseStatusQuery, type CaseView } from '../../workflows/definitions';
 import { runPool } from '../stats';
 import type { BotCase } from './desk-bot';
 import type { PatientHttp } from './http';
@@ -24,8 +24,9 @@ export async function caseEvidence(cases: BotCase[], api: PatientHttp, client: C
       };
       if (!botCase.booked) return evidence;
       const answer = await api.request('GET', `/v1/cases/${botCase.caseId}`, { token: 'dev-operator' });
+      if (answer.status === 404) return { ...evidence, status: 'not found' };
       if (answer.status !== 200)
-        return { ...evidence, status: answer.status === 404 ? 'not found' : `${answer.status}` };
+        return { ...evidence, status: `${answer.status}${await whyNoView(client, botCase.caseId)}` };
       const view = answer.body as CaseView;
       return {
         ...evidence,
@@ -37,6 +38,24 @@ export async function caseEvidence(cases: BotCase[], api: PatientHttp, client: C
     }),
     4,
   );
+}
+
+/**
+ * Why the API could not show a case, in the words of Temporal: how it ended, and what its query answers. A case
+ * that ended but cannot replay fails its query with a nondeterminism error (the SDK's cold-start update bug, see
+ * the README's chaos section).
+ */
+async function whyNoView(client: Client, caseId: string): Promise<string> {
+  const handle = client.workflow.getHandle(caseId);
+  const status = await handle.describe().then(
+    (d) => d.status.name,
+    () => 'not described',
+  );
+  const query = await handle.query(caseStatusQuery).then(
+    () => 'answers now',
+    (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 200),
+  );
+  return ` (Temporal: ${status}; its query: ${query})`;
 }
 
 /** Workflow task failures in a case's history, and whether Temporal flags the case for them. */
