@@ -7,20 +7,14 @@ import { boundedCalls, recheckMissingCase, type BoundedCall } from '../lib/tempo
 import {
   listCasePage,
   newcomerNameMemo,
-  unrunnableCase,
+  caseOrWhyNot,
   type CasePage,
   type UnrunnableCaseView,
   type VisibleCase,
 } from '../lib/temporal/visibility';
 import { newcomerCaseWorkflow } from '../workflows';
 import { caseStartMetadata } from '../workflows/static-summary';
-import {
-  caseOpenedUpdate,
-  caseStatusQuery,
-  caseWorkflowId,
-  type CaseView,
-  type NewcomerCaseInput,
-} from '../workflows/definitions';
+import { caseOpenedUpdate, caseWorkflowId, type CaseView, type NewcomerCaseInput } from '../workflows/definitions';
 import { bookingFingerprint, isSameBooking } from './booking-fingerprint';
 import { HttpProblem } from './problem';
 import { toHttpProblem } from './temporal-errors';
@@ -152,15 +146,7 @@ export class CaseService {
    * answers: with what Temporal knows of it and why it needs an operator.
    */
   async view(caseId: string): Promise<CaseView | UnrunnableCaseView> {
-    try {
-      return await this.bounded(caseId, () => this.deps.client.workflow.getHandle(caseId).query(caseStatusQuery));
-    } catch (err) {
-      const unrunnable = await this.bounded(caseId, () => unrunnableCase(this.deps.client, caseId)).catch(
-        () => undefined,
-      );
-      if (unrunnable) return unrunnable;
-      throw err;
-    }
+    return caseOrWhyNot(this.deps.client, caseId, this.bounded);
   }
 
   /**

@@ -120,7 +120,7 @@ export const UnrunnableCaseSchema = z.object({
   caseId: z.string(),
   status: z.string(),
   needsOperator: z.object({
-    problem: z.literal('workflow-task-failing'),
+    problem: z.enum(['workflow-task-failing', 'history-does-not-replay']),
     cause: z.string(),
     attempt: z.number().int(),
     detail: z.string(),

@@ -46,6 +46,15 @@ export function toHttpProblem(failure: CaseCallFailure, caseId: string): HttpPro
               'shortly; if it persists, an operator must start a worker (its /healthz says whether it polls).'
             : 'Temporal refused the call for now (busy or failed on its side). Retry shortly with the same Idempotency-Key (or x-request-id): it is applied at most once.',
       );
+    case 'unreplayable':
+      return new HttpProblem(
+        503,
+        'Service Unavailable',
+        `Case ${caseId} cannot be run or shown: a worker could not replay its history (a nondeterminism error), ` +
+          `so nothing was changed. It persists until an operator repairs it: ${taskFailureRepair(caseId)}. ` +
+          `GET the case to see its state as last indexed.`,
+        { retryAfterSeconds: 60 },
+      );
     case 'task-failing':
       return new HttpProblem(
         503,

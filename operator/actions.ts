@@ -1,8 +1,8 @@
 import type { Client, Connection } from '@temporalio/client';
 import { boundedCalls, type CaseCallFailure } from '../lib/temporal/client';
-import { taskFailureRepair, unrunnableCase, type UnrunnableCaseView } from '../lib/temporal/visibility';
+import { caseOrWhyNot, taskFailureRepair, type UnrunnableCaseView } from '../lib/temporal/visibility';
 import { caseActions as actionCatalogue } from '../workflows/actions';
-import { caseStatusQuery, type Actor, type CaseView, type StepName } from '../workflows/definitions';
+import type { Actor, CaseView, StepName } from '../workflows/definitions';
 
 /** A failure the operator reads as one line (exit code 1): the workflow's own reason, or what to check. */
 export class OperatorError extends Error {
@@ -30,15 +30,7 @@ export function caseActions({ client, connection, actor, timeoutMs }: CaseAction
   const handle = (caseId: string) => client.workflow.getHandle(caseId);
   return {
     /** The case, or what Temporal knows of it when its workflow cannot run. */
-    show: async (caseId: string): Promise<CaseView | UnrunnableCaseView> => {
-      try {
-        return await bounded(caseId, () => handle(caseId).query(caseStatusQuery));
-      } catch (err) {
-        const unrunnable = await bounded(caseId, () => unrunnableCase(client, caseId)).catch(() => undefined);
-        if (unrunnable) return unrunnable;
-        throw err;
-      }
-    },
+    show: (caseId: string): Promise<CaseView | UnrunnableCaseView> => caseOrWhyNot(client, caseId, bounded),
     retry: (caseId: string, step: StepName): Promise<CaseView> =>
       bounded(caseId, () =>
         handle(caseId).executeUpdate(actionCatalogue['retry-step'].update, { args: [{ actor, step }] }),
@@ -88,5 +80,7 @@ function explain(failure: CaseCallFailure, caseId: string, timeoutMs: number): s
         `${caseId}: the case's last workflow tasks failed, so it takes no actions; try again shortly (a case ` +
         `whose worker died recovers by itself); if it persists: ${taskFailureRepair(caseId)}`
       );
+    case 'unreplayable':
+      return `${caseId}: a worker could not replay the case's history (a nondeterminism error); ${taskFailureRepair(caseId)}`;
   }
 }

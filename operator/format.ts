@@ -117,7 +117,9 @@ export function caseText(view: CaseView, auditEntries: number): string {
 export function unrunnableText(view: UnrunnableCaseView): string {
   const { needsOperator: problem } = view;
   return [
-    `${view.caseId}  ${view.status}, NEEDS AN OPERATOR if this persists: its last workflow tasks failed`,
+    problem.problem === 'history-does-not-replay'
+      ? `${view.caseId}  ${view.status}, NEEDS AN OPERATOR: a worker could not replay its history`
+      : `${view.caseId}  ${view.status}, NEEDS AN OPERATOR if this persists: its last workflow tasks failed`,
     `cause: ${problem.cause} (attempt ${problem.attempt})`,
     `next: ${problem.next}`,
     '',

@@ -106,4 +106,51 @@ describe('a case whose workflow cannot run (a bad deploy)', () => {
     });
     assert.equal(after.audit.filter((a) => a.action === 'check-in').length, 1);
   });
+
+  it('a case that ended but no build replays still answers GET, from what Temporal indexed, and says why', async function () {
+    this.timeout(300_000);
+    const api = request(testApp({ taskQueue: stack.taskQueue, actionTimeoutMs: 3_000 }));
+    const booking = euBooking();
+    const caseId = await stack.runWorkers(async () => {
+      const created = await api.post('/v1/cases').set('authorization', tokens.bookingSite).send(booking);
+      assert.ok([201, 202].includes(created.status), created.text);
+      const id = (created.body as { caseId: string }).caseId;
+      await eventually(async () => {
+        const res = await api.get(`/v1/cases/${id}`).set('authorization', tokens.desk);
+        return (res.body as CaseView).waitingOn?.includes('desk:check-in') ? true : undefined;
+      }, 60_000);
+      await api
+        .post(`/v1/cases/${id}/actions/withdraw`)
+        .set('authorization', tokens.bookingSite)
+        .send({ reason: 'moved away' })
+        .expect(200);
+      await temporal().client.workflow.getHandle(id).result();
+      return id;
+    });
+
+    // A build rewritten without patched() takes over the queue: a query of the ended case replays on it, and fails.
+    const rewritten = await Worker.create({
+      connection: temporal().nativeConnection,
+      taskQueue: stack.taskQueue,
+      workflowsPath: path.resolve(__dirname, 'fixtures', 'rewritten-build', 'index.js'),
+      dataConverter: testDataConverter,
+    });
+    await rewritten.runUntil(async () => {
+      const view = (await api.get(`/v1/cases/${caseId}`).set('authorization', tokens.desk).expect(200))
+        .body as UnrunnableCaseView;
+      assert.equal(view.status, 'withdrawn', 'its status as last indexed');
+      assert.equal(view.needsOperator.problem, 'history-does-not-replay');
+      assert.match(view.needsOperator.detail, /could not replay the case's history .*\(it has ended\)/);
+      assert.match(view.needsOperator.next, /without patched\(\)/);
+      const shown = await runCases(['show', caseId], { TEMPORAL_TASK_QUEUE: stack.taskQueue });
+      assert.equal(shown.code, 0, shown.stderr);
+      assert.match(shown.stdout, new RegExp(`^${caseId}  withdrawn, NEEDS AN OPERATOR: a worker could not replay`));
+      // An action is refused as before, with how the case ended.
+      const late = await api
+        .post(`/v1/cases/${caseId}/actions/check-in`)
+        .set('authorization', tokens.desk)
+        .send({ identity: 'verified' });
+      assert.equal(late.status, 409, late.text);
+    });
+  });
 });

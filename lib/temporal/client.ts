@@ -55,7 +55,12 @@ export type CaseCallFailure =
    * The case's last workflow tasks failed (a worker died on them, or its code fails): Temporal refuses queries
    * and Updates until one succeeds.
    */
-  | { kind: 'task-failing' };
+  | { kind: 'task-failing' }
+  /**
+   * A worker could not replay the case's history to answer (a nondeterminism error): a build that changed the
+   * workflow without `patched()`, or the SDK's cold-start Update bug (README, chaos). It persists until repaired.
+   */
+  | { kind: 'unreplayable' };
 
 /**
  * gRPC codes with which Temporal says "not now": RESOURCE_EXHAUSTED (a rate limit, a busy shard), ABORTED (a
@@ -94,6 +99,7 @@ export function classifyTemporalError(err: unknown): CaseCallFailure | undefined
     return endedCase.test(err.message) ? { kind: 'closed' } : { kind: 'not-found' };
   }
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isDeadline(err)) return { kind: 'timeout' };
+  if (isUnreplayable(err)) return { kind: 'unreplayable' };
   // The workflow has not run its first task yet, so its query handlers do not exist.
   if (err instanceof Error && err.name === 'QueryNotRegisteredError') return { kind: 'starting' };
   // The client's own calls wrap the gRPC error in a ServiceError; raw workflowService calls (a list) do not.
@@ -115,6 +121,14 @@ export function classifyTemporalError(err: unknown): CaseCallFailure | undefined
   }
   if (grpc && transientCodes.has(grpc.code)) return { kind: 'unavailable', why: 'busy' };
   return undefined;
+}
+
+/**
+ * A query the worker failed because it could not replay the case's history. The client reports every query the
+ * worker failed as `QueryNotRegisteredError`; the SDK's code for a nondeterminism error is TMPRL1100.
+ */
+export function isUnreplayable(err: unknown): boolean {
+  return err instanceof Error && err.name === 'QueryNotRegisteredError' && /TMPRL1100|Nondeterminism/.test(err.message);
 }
 
 /**

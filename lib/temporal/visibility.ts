@@ -2,7 +2,9 @@ import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType, type TypedSearchAttributes } from '@temporalio/common';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import { decodeOptionalSinglePayload } from '@temporalio/common/lib/internal-non-workflow';
+import { caseStatusQuery, type CaseView } from '../../workflows/definitions';
 import * as sa from '../../workflows/search-attributes';
+import { isUnreplayable, type BoundedCall } from './client';
 
 /** Every case workflow: the base of the API's work lists. Named here so clients load no workflow code. */
 export const caseWorkflowsQuery = `WorkflowType = 'newcomerCaseWorkflow'`;
@@ -155,7 +157,8 @@ export interface UnrunnableCaseView {
   caseId: string;
   status: string;
   needsOperator: {
-    problem: 'workflow-task-failing';
+    /** Its workflow tasks keep failing; or a worker could not replay its history to answer (a nondeterminism error). */
+    problem: 'workflow-task-failing' | 'history-does-not-replay';
     cause: string;
     attempt: number;
     detail: string;
@@ -174,26 +177,78 @@ export function isUnrunnable(view: object): view is UnrunnableCaseView {
   return 'needsOperator' in view;
 }
 
-/** The unrunnable view of a case, or undefined when its workflow runs (then a failed query has another cause). */
-export async function unrunnableCase(client: Client, caseId: string): Promise<UnrunnableCaseView | undefined> {
+/**
+ * The case as its workflow shows it; when its workflow cannot run, or no worker can replay its history to answer,
+ * what Temporal knows of it and why it needs an operator. The API's GET and `cases show` alike.
+ */
+export async function caseOrWhyNot(
+  client: Client,
+  caseId: string,
+  bounded: BoundedCall,
+): Promise<CaseView | UnrunnableCaseView> {
+  let unreplayable = false;
+  const query = () =>
+    client.workflow
+      .getHandle(caseId)
+      .query(caseStatusQuery)
+      .catch((err: unknown) => {
+        unreplayable = isUnreplayable(err);
+        throw err;
+      });
+  try {
+    return await bounded(caseId, query);
+  } catch (err) {
+    const unrunnable = await bounded(caseId, () => unrunnableCase(client, caseId, { unreplayable })).catch(
+      () => undefined,
+    );
+    if (unrunnable) return unrunnable;
+    throw err;
+  }
+}
+
+/**
+ * The unrunnable view of a case, or undefined when its workflow runs (then a failed query has another cause).
+ * `unreplayable`: its query just failed because a worker could not replay its history, which no task failure
+ * shows for a case that has ended.
+ */
+export async function unrunnableCase(
+  client: Client,
+  caseId: string,
+  options: { unreplayable?: boolean } = {},
+): Promise<UnrunnableCaseView | undefined> {
   const description = await client.workflow.getHandle(caseId).describe();
   const failure = taskFailureOf(description);
-  if (!failure) return undefined;
+  const ended = description.status.name !== 'RUNNING';
+  if (!failure && !options.unreplayable) return undefined;
   const c = visibleCase(caseId, description.typedSearchAttributes);
   return {
     caseId,
     // A case whose very first task failed never set its status; Temporal runs it, so it is open.
-    status: c.status ?? 'open',
-    needsOperator: {
-      problem: 'workflow-task-failing',
-      cause: failure.cause,
-      attempt: failure.attempt,
-      detail:
-        `The case's last workflow tasks failed (${failure.cause}, attempt ${failure.attempt}); it takes no ` +
-        `actions until one succeeds: by itself when a worker died on it, after an operator's repair when its ` +
-        `code fails. Below is its state as last indexed.`,
-      next: taskFailureRepair(caseId),
-    },
+    status: c.status ?? (ended ? description.status.name.toLowerCase() : 'open'),
+    needsOperator: failure
+      ? {
+          problem: 'workflow-task-failing',
+          cause: failure.cause,
+          attempt: failure.attempt,
+          detail:
+            `The case's last workflow tasks failed (${failure.cause}, attempt ${failure.attempt}); it takes no ` +
+            `actions until one succeeds: by itself when a worker died on it, after an operator's repair when its ` +
+            `code fails. Below is its state as last indexed.`,
+          next: taskFailureRepair(caseId),
+        }
+      : {
+          problem: 'history-does-not-replay',
+          cause: 'NonDeterministicError',
+          attempt: description.raw.pendingWorkflowTask?.attempt ?? 0,
+          detail:
+            `A worker could not replay the case's history (a nondeterminism error), so the case cannot be shown` +
+            `${ended ? ' (it has ended)' : ', and its next workflow task will fail the same way'}. Below is its ` +
+            `state as last indexed.`,
+          next:
+            `a build that changed the workflow without patched(): deploy one that replays it; a case a worker ` +
+            `cold-started with Updates pending (the SDK's cold-start Update bug, README, chaos section) replays ` +
+            `on no build until an SDK release fixes it. ${taskFailureRepair(caseId)}`,
+        },
     ...(c.municipality ? { municipalityCode: c.municipality } : {}),
     ...(c.purpose ? { purpose: c.purpose } : {}),
     ...(c.location || c.appointmentAt

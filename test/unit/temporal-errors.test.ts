@@ -93,6 +93,22 @@ describe('api: what a failed update means to the caller', () => {
     }
   });
 
+  it('tells a query a worker could not replay (a nondeterminism error) from one of a case still starting', async () => {
+    // What the client threw for a completed case's query in a chaos run (the SDK's cold-start Update bug).
+    const queryFailed = (message: string): Error =>
+      Object.assign(new Error(message), { name: 'QueryNotRegisteredError' });
+    const nde = queryFailed(
+      'querying workflow failed: [TMPRL1100] Nondeterminism error: Update machine does not handle this event: ' +
+        'HistoryEvent(id: 80, TimerCanceled)',
+    );
+    assert.deepEqual(classifyTemporalError(nde), { kind: 'unreplayable' });
+    const problem = await answerTo(nde);
+    assert.equal(problem.status, 503);
+    assert.match(problem.detail ?? '', /could not replay its history .*persists until an operator repairs it/);
+    const starting = queryFailed('Workflow did not register a handler for caseStatus');
+    assert.deepEqual(classifyTemporalError(starting), { kind: 'starting' });
+  });
+
   it('leaves an error that is not Temporal saying "not now" to the 500 handler, with its request id', async () => {
     const bug = grpcError(3, 'INVALID_ARGUMENT');
     const thrown = await bounded('case-BK-1', () => Promise.reject(bug)).catch((e: unknown) => e);
