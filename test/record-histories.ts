@@ -57,6 +57,18 @@ const checkIn = async (h: CaseHandle): Promise<void> => {
   await h.executeUpdate(caseActions['check-in'].update, { args: [{ actor: actors.desk, identity: 'verified' }] });
 };
 const registered = (h: CaseHandle) => waitForCase(h, (v) => stepOutcome(v, 'brp') === 'registered', 'registered');
+/** BRP goes down and the case is checked in: its registration fails until the case shows `AgencyRetrying=brp`. */
+const checkInWhileBrpDown = async (h: CaseHandle, sandbox: StartedSandbox) => {
+  const admin = sandboxAdmin(sandbox.url);
+  await admin.faults({ agency: 'brp', outage: true });
+  await checkIn(h);
+  await waitForCase(h, (v) => v.agencyRetrying.includes('brp'), 'AgencyRetrying=brp');
+  return admin;
+};
+const adviceGiven = async (h: CaseHandle): Promise<void> => {
+  await waitingOn(h, 'expat:advice');
+  await h.executeUpdate(caseActions['record-advice'].update, { args: [{ actor: actors.expat, outcome: 'given' }] });
+};
 const cardOrderOf = (sandbox: StartedSandbox, caseId: string): string => {
   const card = [...sandbox.state.cards.values()].find((c) => c.caseRef === caseId);
   if (!card) throw new Error(`no card was ordered for ${caseId}`);
@@ -85,18 +97,14 @@ const scenarios: Record<string, Scenario> = {
   'brp-outage-recovered': {
     booking: () => euBooking({ appointment: inAWeek() }),
     drive: async (h, sandbox) => {
-      const admin = sandboxAdmin(sandbox.url);
-      await admin.faults({ agency: 'brp', outage: true });
-      await checkIn(h);
-      await waitForCase(h, (v) => v.agencyRetrying.includes('brp'), 'AgencyRetrying=brp');
+      const admin = await checkInWhileBrpDown(h, sandbox);
       await eventually(async () => {
         const metadata = await h.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
         return /Last error/.test(metadata.currentDetails ?? '') ? true : undefined;
       }, 60_000);
       await admin.clearFaults();
       await registered(h);
-      await waitingOn(h, 'expat:advice');
-      await h.executeUpdate(caseActions['record-advice'].update, { args: [{ actor: actors.expat, outcome: 'given' }] });
+      await adviceGiven(h);
     },
     expect: { status: 'completed', brp: 'registered', advice: 'given' },
   },
@@ -105,31 +113,23 @@ const scenarios: Record<string, Scenario> = {
   'brp-failing-retried-now': {
     booking: () => euBooking({ appointment: inAWeek() }),
     drive: async (h, sandbox) => {
-      const admin = sandboxAdmin(sandbox.url);
-      await admin.faults({ agency: 'brp', outage: true });
-      await checkIn(h);
-      await waitForCase(h, (v) => v.agencyRetrying.includes('brp'), 'AgencyRetrying=brp');
+      const admin = await checkInWhileBrpDown(h, sandbox);
       await h.executeUpdate(caseActions['retry-step'].update, { args: [{ actor: actors.operator, step: 'brp' }] });
       await admin.clearFaults();
       await registered(h);
-      await waitingOn(h, 'expat:advice');
-      await h.executeUpdate(caseActions['record-advice'].update, { args: [{ actor: actors.expat, outcome: 'given' }] });
+      await adviceGiven(h);
     },
     expect: { status: 'completed', brp: 'registered', advice: 'given' },
   },
   'brp-failing-skipped': {
     booking: () => euBooking({ appointment: inAWeek() }),
     drive: async (h, sandbox) => {
-      const admin = sandboxAdmin(sandbox.url);
-      await admin.faults({ agency: 'brp', outage: true });
-      await checkIn(h);
-      await waitForCase(h, (v) => v.agencyRetrying.includes('brp'), 'AgencyRetrying=brp');
+      const admin = await checkInWhileBrpDown(h, sandbox);
       await h.executeUpdate(caseActions['skip-step'].update, {
         args: [{ actor: actors.operator, step: 'brp', reason: 'registered by hand at the municipality' }],
       });
       await admin.clearFaults();
-      await waitingOn(h, 'expat:advice');
-      await h.executeUpdate(caseActions['record-advice'].update, { args: [{ actor: actors.expat, outcome: 'given' }] });
+      await adviceGiven(h);
     },
     expect: { status: 'completed', brp: 'skipped', advice: 'given' },
   },

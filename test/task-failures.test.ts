@@ -4,6 +4,7 @@ import { Worker } from '@temporalio/worker';
 import request from 'supertest';
 import { defaultStuckNorms, findStuckCases } from '../operator/stuck';
 import type { UnrunnableCaseView } from '../lib/temporal/visibility';
+import type { Booking } from '../domain/booking';
 import type { CaseView } from '../workflows/definitions';
 import { euBooking } from './fixtures/bookings';
 import { testApp, tokens } from './harness/api';
@@ -13,6 +14,21 @@ import { runCases } from './harness/operator-cli';
 import { readmeQuery } from './harness/readme-links';
 import { temporal, testDataConverter } from './harness/temporal';
 
+type Api = ReturnType<typeof request>;
+
+/** Books a case through the API and waits until it waits on the desk's check-in; its id. */
+async function bookedAwaitingCheckIn(api: Api, booking: Booking): Promise<string> {
+  const created = await api.post('/v1/cases').set('authorization', tokens.bookingSite).send(booking);
+  // 202 when the worker did not answer within this test's short action timeout: started all the same.
+  assert.ok([201, 202].includes(created.status), created.text);
+  const id = (created.body as { caseId: string }).caseId;
+  await eventually(async () => {
+    const res = await api.get(`/v1/cases/${id}`).set('authorization', tokens.desk);
+    return (res.body as CaseView).waitingOn?.includes('desk:check-in') ? true : undefined;
+  }, 60_000);
+  return id;
+}
+
 describe('a case whose workflow cannot run (a bad deploy)', () => {
   const stack = useCaseStack({ name: 'task-failures' });
 
@@ -20,17 +36,7 @@ describe('a case whose workflow cannot run (a bad deploy)', () => {
     this.timeout(300_000);
     const api = request(testApp({ taskQueue: stack.taskQueue, actionTimeoutMs: 3_000 }));
     const booking = euBooking();
-    const caseId = await stack.runWorkers(async () => {
-      const created = await api.post('/v1/cases').set('authorization', tokens.bookingSite).send(booking);
-      // 202 when the worker did not answer within this test's short action timeout: started all the same.
-      assert.ok([201, 202].includes(created.status), created.text);
-      const id = (created.body as { caseId: string }).caseId;
-      await eventually(async () => {
-        const res = await api.get(`/v1/cases/${id}`).set('authorization', tokens.desk);
-        return (res.body as CaseView).waitingOn?.includes('desk:check-in') ? true : undefined;
-      }, 60_000);
-      return id;
-    });
+    const caseId = await stack.runWorkers(() => bookedAwaitingCheckIn(api, booking));
     const checkIn = () =>
       api.post(`/v1/cases/${caseId}/actions/check-in`).set('authorization', tokens.desk).send({ identity: 'verified' });
 
@@ -112,13 +118,7 @@ describe('a case whose workflow cannot run (a bad deploy)', () => {
     const api = request(testApp({ taskQueue: stack.taskQueue, actionTimeoutMs: 3_000 }));
     const booking = euBooking();
     const caseId = await stack.runWorkers(async () => {
-      const created = await api.post('/v1/cases').set('authorization', tokens.bookingSite).send(booking);
-      assert.ok([201, 202].includes(created.status), created.text);
-      const id = (created.body as { caseId: string }).caseId;
-      await eventually(async () => {
-        const res = await api.get(`/v1/cases/${id}`).set('authorization', tokens.desk);
-        return (res.body as CaseView).waitingOn?.includes('desk:check-in') ? true : undefined;
-      }, 60_000);
+      const id = await bookedAwaitingCheckIn(api, booking);
       await api
         .post(`/v1/cases/${id}/actions/withdraw`)
         .set('authorization', tokens.bookingSite)
