@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import type { UnrunnableCaseView } from '../../lib/temporal/visibility';
+import { isUnrunnable, type UnrunnableCaseView } from '../../lib/temporal/visibility';
 import { caseStatusQuery, type CaseView } from '../../workflows/definitions';
 import { runPool } from '../stats';
 import type { BotCase } from './desk-bot';
@@ -30,7 +30,7 @@ export async function caseEvidence(cases: BotCase[], api: PatientHttp, client: C
         return { ...evidence, status: `${answer.status}${await whyNoView(client, botCase.caseId)}` };
       const view = answer.body as CaseView | UnrunnableCaseView;
       // Answered from what Temporal indexed: the case cannot be shown, whatever its status says.
-      if ('needsOperator' in view) {
+      if (isUnrunnable(view)) {
         const why = `${view.needsOperator.problem}${await whyNoView(client, botCase.caseId)}`;
         return { ...evidence, status: `${view.status}, but ${why}`, waitingOn: view.waitingOn };
       }
