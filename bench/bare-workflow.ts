@@ -54,34 +54,32 @@ const day = 24 * 60 * 60 * 1000;
 /**
  * The second baseline of `npm run bench`: the same two updates, answered with the commands an EU citizen's case
  * writes in the tasks that run them, and nothing else (`test/bench-baseline.test.ts` holds the two to the same
- * events). Check-in stops the appointment's clock, starts the BSN norm, the advice wait's norm and the BRP call's
- * retry watch, schedules the BRP registration and upserts the search attributes; advice stops its norm, schedules
- * the e-mail and upserts. What a case's update costs beyond this is the case's code, not Temporal's work for the
- * action's effects.
+ * events). A case keeps one timer, at its earliest due date (`workflows/case-clock.ts`): check-in stops the
+ * appointment's clock and starts the BRP call's retry watch, the earliest of the clocks it starts, schedules the
+ * BRP registration and upserts the search attributes; once BRP answers, the timer moves on to the advice wait's
+ * norm; advice stops that, schedules the e-mail and upserts. What a case's update costs beyond this is the case's
+ * code, not Temporal's work for the action's effects.
  */
 export async function commandsCaseWorkflow(): Promise<void> {
   let waitingOn: BareStep = 'checkIn';
   setHandler(bareStatusQuery, () => ({ waitingOn }));
-  const appointmentClock = clockOf(7 * day);
-  let adviceNorm: Clock | undefined;
+  let timer = timerOf(7 * day);
   const calls: Promise<void>[] = [];
   setHandler(bareCheckInUpdate, () => {
-    const bsnNorm = clockOf(3 * day);
-    adviceNorm = clockOf(2 * day);
-    const retryWatch = clockOf(2000);
+    timer.stop();
+    timer = timerOf(2000);
     const registered = agencyStandIn().then(() => {
-      retryWatch.stop();
-      bsnNorm.stop();
+      timer.stop();
+      timer = timerOf(2 * day);
       upsertSearchAttributes([{ key: WaitingOn, value: ['expat:advice'] }]);
     });
     calls.push(registered);
-    appointmentClock.stop();
     upsertSearchAttributes([{ key: WaitingOn, value: ['agency:brp', 'expat:advice'] }]);
     waitingOn = 'recordAdvice';
     return { waitingOn };
   });
   setHandler(bareRecordAdviceUpdate, () => {
-    adviceNorm?.stop();
+    timer.stop();
     calls.push(agencyStandIn());
     upsertSearchAttributes([{ key: WaitingOn, value: null }]);
     waitingOn = 'done';
@@ -92,12 +90,12 @@ export async function commandsCaseWorkflow(): Promise<void> {
   await condition(allHandlersFinished);
 }
 
-interface Clock {
+interface Timer {
   stop(): void;
 }
 
-/** A timer that may be cancelled, as a case's clock is when what it waits for happens first. */
-function clockOf(ms: number): Clock {
+/** A timer that may be cancelled, as a case's is when its earliest due date moves. */
+function timerOf(ms: number): Timer {
   const scope = new CancellationScope();
   void scope
     .run(() => sleep(ms))

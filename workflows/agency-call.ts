@@ -4,9 +4,9 @@ import {
   CancellationScope,
   condition,
   isCancellation,
-  sleep,
 } from '@temporalio/workflow';
 import type { Agency } from '../domain/agency-failures';
+import { sleepOn } from './case-clock';
 import type { CaseState } from './case-state';
 import type { StepName } from './definitions';
 import { lastAgencyError } from './agencies';
@@ -175,9 +175,11 @@ async function visiblyRetrying<T>(
   const watching = watch
     .run(async () => {
       const after = state.settings.agencyRetryVisibleAfterMs;
-      await sleep(after, {
-        summary: `${agency.toUpperCase()} still failing? Flag AgencyRetrying after ${readableDuration(after)}`,
-      });
+      await sleepOn(
+        state.clock,
+        after,
+        `${agency.toUpperCase()} still failing? Flag AgencyRetrying after ${readableDuration(after)}`,
+      );
       marked = true;
       state.markAgencyRetrying(agency, true, since);
       if (!attempt) {
@@ -219,6 +221,6 @@ async function readLastErrors(state: CaseState, agency: Agency, firstWait: numbe
     } catch (err) {
       if (isCancellation(err)) throw err;
     }
-    await sleep(wait, { summary: `Read the last ${agency.toUpperCase()} error again in ${readableDuration(wait)}` });
+    await sleepOn(state.clock, wait, `Read the last ${agency.toUpperCase()} error again in ${readableDuration(wait)}`);
   }
 }

@@ -5,6 +5,7 @@ import { maxAheadMs, returnVisaLatestDay } from '../domain/dates';
 import { applicationNumberPattern, hasMvv, isEuCitizen } from '../domain/rules';
 import { idempotencyKeyReused, reasonRequired, type ActionName, type ActionRequest, type Idempotency } from './actions';
 import { FailingAgencyCalls } from './agency-trouble';
+import { CaseClock, within } from './case-clock';
 import { caseView, SearchAttributeSync, type CaseSnapshot } from './case-view';
 import { personWaits, type AgencyTrouble, type Overdue } from './current-details';
 import { defaultCaseSettings } from './settings';
@@ -120,6 +121,7 @@ export class CaseState {
   private personNormWatched = false;
   private _readsAgencyErrors = false;
   private _operatorsCutFailingCalls = false;
+  private _clock?: CaseClock;
   /** Per step, its agency calls that keep failing (`AgencyRetrying`): an operator may cut them short. */
   private readonly failingCallsOf = new Map<StepName, number>();
   private readonly _results: Record<string, string> = {};
@@ -647,6 +649,15 @@ export class CaseState {
   private cutShort(step: StepName, detail: string): ActionEffect | string {
     return this.callFailing(step) ? { detail, until: () => !this.callFailing(step) } : detail;
   }
+  /** The case's one timer, on which its clocks wait (cases started since the patch); undefined before. */
+  get clock(): CaseClock | undefined {
+    return this._clock;
+  }
+  /** From now on the case's clocks wait on one timer; the caller runs it. */
+  keepOneClock(): CaseClock {
+    this._clock = new CaseClock();
+    return this._clock;
+  }
   /** From now on, a wait on a person past `personNormMs` flags `PersonOverdue` (cases started since the patch). */
   watchPersonNorms(): void {
     this.personNormWatched = true;
@@ -659,7 +670,7 @@ export class CaseState {
     const normMs = this._settings.personNormMs ?? defaultCaseSettings.personNormMs;
     try {
       const summary = `${waitingOn} norm ${readableDuration(normMs)}`;
-      if (await condition(done, normMs, { summary })) return;
+      if (await within(this._clock, done, normMs, summary)) return;
       this._overdue.set(name, { waitingOn, since: this._waitingSince.get(name)?.since ?? '', normMs });
       this.sync();
       await condition(done);

@@ -1,4 +1,5 @@
 import { condition, isCancellation } from '@temporalio/workflow';
+import { within } from './case-clock';
 import type { CaseState } from './case-state';
 import { deadlineSummary } from './summaries';
 
@@ -61,9 +62,12 @@ async function clock(
     // A clock that started long enough ago has run out already: no timer for it.
     const settled =
       remaining > 0 &&
-      (await condition(() => options.until() || paused() || extendedBy() !== extended, remaining, {
-        summary: deadlineSummary(name, remaining),
-      }));
+      (await within(
+        state.clock,
+        () => options.until() || paused() || extendedBy() !== extended,
+        remaining,
+        deadlineSummary(name, remaining),
+      ));
     if (!settled) {
       state.setDeadline(name, startedAt + remaining, 'breached', options.sla ?? true);
       options.onBreach?.();

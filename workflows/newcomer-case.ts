@@ -51,6 +51,15 @@ export async function newcomerCaseWorkflow(input: NewcomerCaseInput): Promise<Ne
   // An operator's retry or skip stops an agency call that keeps failing at once; before, a retry was refused and a
   // skip waited until Temporal's retries gave up (CASE_AGENCY_RETRY_MAX, a week).
   if (patched('operators-cut-failing-calls')) state.letOperatorsCutFailingCalls();
+  // The case's clocks wait on one timer, at the earliest due date; cases started before ran a timer for each clock.
+  if (patched('one-case-clock')) {
+    void state
+      .keepOneClock()
+      .run()
+      .catch((err: unknown) => {
+        if (!isCancellation(err)) throw err;
+      });
+  }
   const late: { notifier?: Notifier } = {};
   registerHandlers(state, () => late.notifier!, answerWhen);
   if (!input.settings) state.useSettings(await loadCaseSettings());

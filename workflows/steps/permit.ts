@@ -1,4 +1,4 @@
-import { CancellationScope, condition, isCancellation, patched } from '@temporalio/workflow';
+import { CancellationScope, isCancellation, patched } from '@temporalio/workflow';
 import { refusalDetails } from '../../domain/objection';
 import { hasShortLegalTerm } from '../../domain/rules';
 import {
@@ -11,6 +11,7 @@ import {
 } from '../agency-call';
 import { maxAheadMs } from '../../domain/dates';
 import { legalTermDeadline } from '../case-state';
+import { within } from '../case-clock';
 import { runDeadline } from '../deadlines';
 import { readableDuration } from '../summaries';
 import type { Actor } from '../definitions';
@@ -160,9 +161,12 @@ export async function permitStep({ state, agencies, notifier, compensations, pat
     }
     state.setStep('permit', { state: 'waiting', waitingOn: 'newcomer:documents', detail: `documents due ${dueAt}` });
     const dueIn = Math.max(Date.parse(dueAt) - Date.now(), 1);
-    const settled = await condition(() => state.permit.documentsDueAt !== dueAt || !undecided(), dueIn, {
-      summary: `Requested documents due ${readableDuration(dueIn)}`,
-    });
+    const settled = await within(
+      state.clock,
+      () => state.permit.documentsDueAt !== dueAt || !undecided(),
+      dueIn,
+      `Requested documents due ${readableDuration(dueIn)}`,
+    );
     if (settled) continue;
     if (!overdueToInd) {
       state.decidePermit('inadmissible', ind, 'documents not supplied by the due date');
