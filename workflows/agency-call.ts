@@ -6,7 +6,7 @@ import {
   isCancellation,
 } from '@temporalio/workflow';
 import type { Agency } from '../domain/agency-failures';
-import { sleepOn } from './case-clock';
+import { sleepOn, type CaseClock } from './case-clock';
 import type { CaseState } from './case-state';
 import type { StepName } from './definitions';
 import { lastAgencyError } from './agencies';
@@ -165,6 +165,7 @@ async function visiblyRetrying<T>(
   agency: Agency,
   call: () => Promise<T>,
 ): Promise<T | typeof cutShort> {
+  if (state.clock) return watchedOnClock(state, state.clock, step, agency, call);
   let marked = false;
   let stopped = false;
   const since = Date.now();
@@ -206,6 +207,61 @@ async function visiblyRetrying<T>(
     await watching;
     if (marked) state.markAgencyRetrying(agency, false, since);
     if (marked && attempt) state.stepCallFailing(step, false);
+  }
+}
+
+/**
+ * `visiblyRetrying` in a case with one clock (`CaseClock`): the watch is a wait on the case's clock that the call's
+ * end settles, and the scope that reads the last errors and listens for an operator exists only once the call has
+ * kept failing. A call that succeeds in time, nearly every call, then costs one scope (the operator's) where it cost
+ * two, and no timer of its own.
+ */
+async function watchedOnClock<T>(
+  state: CaseState,
+  clock: CaseClock,
+  step: StepName,
+  agency: Agency,
+  call: () => Promise<T>,
+): Promise<T | typeof cutShort> {
+  let ended = false;
+  let stopped = false;
+  let failing: CancellationScope | undefined;
+  const since = Date.now();
+  const attempt = new CancellationScope();
+  const after = state.settings.agencyRetryVisibleAfterMs;
+  const summary = `${agency.toUpperCase()} still failing? Flag AgencyRetrying after ${readableDuration(after)}`;
+  // Not awaited when the call ends: a watch the call ended resolves in the next round of condition checks and
+  // does nothing more; one that had marked the case is unmarked below.
+  void clock
+    .within(() => ended, after, summary)
+    .then((endedFirst) => {
+      if (endedFirst) return;
+      state.markAgencyRetrying(agency, true, since);
+      state.stepCallFailing(step, true);
+      failing = new CancellationScope();
+      return failing.run(async () => {
+        const operatorAsked = condition(() => state.operatorAsked(step)).then(() => {
+          stopped = true;
+          attempt.cancel();
+        });
+        await Promise.all([state.readsAgencyErrors ? readLastErrors(state, agency, after) : undefined, operatorAsked]);
+      });
+    })
+    .catch((err: unknown) => {
+      if (!isCancellation(err)) throw err;
+    });
+  try {
+    return await attempt.run(call);
+  } catch (err) {
+    if (stopped && isCancellation(err)) return cutShort;
+    throw err;
+  } finally {
+    ended = true;
+    if (failing) {
+      failing.cancel();
+      state.markAgencyRetrying(agency, false, since);
+      state.stepCallFailing(step, false);
+    }
   }
 }
 
