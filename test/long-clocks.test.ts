@@ -82,7 +82,10 @@ describe('long clocks at their real length (time-skipping test server)', functio
    * A checked-in newcomer whose permit application is pending at IND, with the polling fall-back ended (see
    * `endPermitPolling`: while it runs the test server cannot skip time).
    */
-  async function pendingPermit(): Promise<{ handle: CaseHandle; view: d.CaseView }> {
+  async function pendingPermit(
+    // IND makes no card without biometrics: with them wanted and not yet taken, a granted case stays open.
+    services: Booking['services'] = ['residence-permit', 'biometrics'],
+  ): Promise<{ handle: CaseHandle; view: d.CaseView }> {
     // IND's receipt date starts the clocks: the sponsor files on the server's (skipped) calendar, not the wall's.
     const applicationNumber = `IND-LONG-${(serial += 1)}`;
     const filed = await fetch(`${sandbox.url}/_admin/ind/applications`, {
@@ -97,9 +100,8 @@ describe('long clocks at their real length (time-skipping test server)', functio
     });
     assert.equal(filed.status, 201, await filed.text());
     const handle = await startCase(
-      // IND makes no card without biometrics: with them wanted and not yet taken, a granted case stays open.
       vvrBooking({
-        services: ['residence-permit', 'biometrics'],
+        services,
         permit: { route: 'vvr', indApplicationNumber: applicationNumber },
         appointment: await appointmentIn(day),
       }),
@@ -215,6 +217,35 @@ describe('long clocks at their real length (time-skipping test server)', functio
       assert.equal(stepOutcome(resumed, 'permit'), undefined, 'the application is still pending');
       const withdrawn = await closeCase(handle);
       assert.match(withdrawn.outcome, /IND application withdrawn/);
+    });
+  });
+
+  it("a documents due date before the sponsor target runs out on its own day, though the case's one timer ran to the target", async () => {
+    await withWorkers(async () => {
+      // No biometrics: its wait on a person would have a 2-day norm, a clock before the due date.
+      const { handle, view } = await pendingPermit(['residence-permit']);
+      assert.equal(deadline(view, 'ind-decision-sponsor-target').state, 'running');
+      // The case keeps one timer (patch one-case-clock), at its earliest clock: here the 14-day target. A due date
+      // three days out must move it earlier; a timer left at the target would see the documents overdue on day 14.
+      const documentsDue = new Date((await env.currentTimeMs()) + 3 * day).toISOString();
+      await handle.executeUpdate(caseActions['request-documents'].update, {
+        args: [{ actor: actors.ind, documents: ['employment contract'], dueAt: documentsDue }],
+      });
+      await waitingOn(handle, 'newcomer:documents');
+
+      await skipTime(env, '2 days');
+      const before = await handle.query(d.caseStatusQuery);
+      assert.ok(before.waitingOn.includes('newcomer:documents'), 'still waiting on the documents on day 2');
+
+      await skipTime(env, '2 days');
+      const after = await handle.query(d.caseStatusQuery);
+      assert.ok(
+        !after.waitingOn.includes('newcomer:documents'),
+        `on day 4 the documents are overdue, not still awaited: ${after.waitingOn.join(', ')}`,
+      );
+      assert.match(after.steps.find((s) => s.name === 'permit')?.detail ?? '', /documents/);
+      assert.equal(deadline(after, 'ind-decision-sponsor-target').state, 'running', 'the target is day 14');
+      await closeCase(handle);
     });
   });
 });
