@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LogEnvSchema, parseEnv } from '../lib/config';
+import { LogEnvSchema, parseEnv, workflowThreads } from '../lib/config';
 import { envNumber } from '../lib/env-values';
 
 const count = (what: string) =>
@@ -15,8 +15,13 @@ export const BenchEnvSchema = z.object({
   /** `latency`: officer actions against the bare update; `soak`: many cases booked, memory and database watched. */
   BENCH_MODE: z.enum(['latency', 'soak'], { error: 'expected latency or soak' }).default('latency'),
   BENCH_OFFICERS: count('officers').default(8),
-  /** Cases per path (bare, direct, HTTP); p99 of 100 samples is the second-worst. */
-  BENCH_CASES: count('cases').default(100),
+  /**
+   * Cases per path (bare, commands, direct, HTTP). A p99 of 100 samples is the second-worst, and moved by 0.5x
+   * between runs of the same code; of 300 it is the fourth-worst.
+   */
+  BENCH_CASES: count('cases').default(300),
+  /** The workers' workflow threads, as the worker process reads them: the case workers and the baselines' alike. */
+  WORKER_WORKFLOW_THREADS: workflowThreads,
   BENCH_API_LOG: LogEnvSchema.shape.LOG_LEVEL.default('silent'),
   SOAK_CASES: count('cases').default(10_000),
   /** Bookings in flight at once. */

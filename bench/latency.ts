@@ -45,7 +45,10 @@ const timedActions: readonly TimedAction[] = ['checkIn', 'recordAdvice'];
 export async function runLatencyBench(config: BenchConfig): Promise<void> {
   const officers = config.BENCH_OFFICERS;
   const casesPerPath = config.BENCH_CASES;
-  say(`bench: ${officers} concurrent officers, ${casesPerPath} cases per path (BENCH_OFFICERS, BENCH_CASES)`);
+  say(
+    `bench: ${officers} concurrent officers, ${casesPerPath} cases per path, ${config.WORKER_WORKFLOW_THREADS} ` +
+      'workflow threads per worker (BENCH_OFFICERS, BENCH_CASES, WORKER_WORKFLOW_THREADS)',
+  );
   const loadBefore = os.loadavg()[0]!;
   const taskQueue = 'bench-cases';
   const stack = await startStack({
@@ -65,8 +68,15 @@ export async function runLatencyBench(config: BenchConfig): Promise<void> {
       },
       caseSettings: defaultCaseSettings,
       dataConverter: stack.dataConverter,
+      workflowThreads: config.WORKER_WORKFLOW_THREADS,
     });
-    const bareWorker = await createBareWorker(nativeConnection, stack.dataConverter);
+    const bareWorker = await createBareWorker(
+      nativeConnection,
+      stack.dataConverter,
+      undefined,
+      undefined,
+      config.WORKER_WORKFLOW_THREADS,
+    );
     const paths = [
       barePath(stack.client),
       barePath(stack.client, 'commands'),

@@ -44,6 +44,7 @@ export function createBareWorker(
   dataConverter: DataConverter,
   taskQueue = bareTaskQueue,
   namespace = 'default',
+  workflowThreads?: number,
 ): Promise<Worker> {
   return Worker.create({
     connection,
@@ -53,6 +54,7 @@ export function createBareWorker(
     activities: commandsActivities,
     // The same engine configuration as the cases' workers: only the workflow differs.
     bundlerOptions: { webpackConfigHook: workflowWebpackConfigHook },
+    ...(workflowThreads !== undefined ? { workflowThreadPoolSize: workflowThreads } : {}),
     dataConverter,
   });
 }

@@ -27,6 +27,8 @@ interface CaseWorkerOptions {
   shutdownGraceMs?: number;
   /** Cases kept in memory between workflow tasks; the SDK's own default when absent. */
   maxCachedWorkflows?: number;
+  /** Threads that run workflow tasks (`WORKER_WORKFLOW_THREADS`); the SDK's own default, one, when absent. */
+  workflowThreads?: number;
   /**
    * At most this long between two heartbeats an agency activity sends to Temporal (the SDK's own default, 80% of
    * the heartbeat timeout, when absent). A cancelled poll learns of it with its next heartbeat's answer.
@@ -91,6 +93,7 @@ export async function createCaseWorkers(options: CaseWorkerOptions): Promise<Cas
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath, bundlerOptions: { webpackConfigHook: workflowWebpackConfigHook } }),
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
+    ...(options.workflowThreads !== undefined ? { workflowThreadPoolSize: options.workflowThreads } : {}),
   });
   const agencyWorkers = agencies.map((agency) =>
     Worker.create({

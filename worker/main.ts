@@ -53,6 +53,7 @@ runMain(async () => {
       ...(config.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } } : {}),
       shutdownGraceMs: config.WORKER_SHUTDOWN_GRACE_MS,
       maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+      workflowThreads: config.WORKER_WORKFLOW_THREADS,
     });
     logger.info(
       {

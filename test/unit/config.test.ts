@@ -29,6 +29,14 @@ describe('configuration: a bad environment variable stops the process with one l
     assert.match(stderr, /^Invalid configuration: LOG_LEVEL="loud": /);
   });
 
+  it('the worker refuses WORKER_WORKFLOW_THREADS=0, and the bench takes the same variable from the same schema', () => {
+    for (const entry of ['worker/main.js', 'bench/main.js']) {
+      const { status, stderr } = start(entry, { WORKER_WORKFLOW_THREADS: '0' });
+      assert.equal(status, 2, `${entry}: ${stderr}`);
+      assert.match(stderr, /^Invalid configuration: WORKER_WORKFLOW_THREADS="0": /);
+    }
+  });
+
   it('a production worker without a prebuilt workflow bundle names WORKFLOW_BUNDLE_PATH', () => {
     const { status, stderr } = start('worker/main.js', { NODE_ENV: 'production' });
     assert.equal(status, 2);
