@@ -55,6 +55,8 @@ export interface ActionBehaviour<A extends ActionName> {
   apply: (r: ActionRequest<A>) => string | void | ActionEffect;
   /** The state writes its own audit entry (a permit decision is audited alike whoever reports it). */
   auditedByState?: true;
+  /** The step whose wait on an officer the action answers (its validator calls `assertWaiting` for it). */
+  answers?: StepName;
 }
 
 /**
@@ -146,6 +148,11 @@ export class CaseState {
   private readonly retryRequests = new Set<StepName>();
   private readonly skipRequests = new Map<StepName, string>();
   private readonly retryable = new Set<StepName>();
+  /**
+   * The waits an officer just answered, until their step moves on. Two officers' answers to one wait can reach the
+   * case in one workflow task, the second validated before the step saw the first: only the first is applied.
+   */
+  private readonly answeredWaits = new Map<StepName, { waitingOn?: string; by: string }>();
   private _stepsBegun = false;
   /** Idempotency key → fingerprint of the action applied under it. */
   private readonly idempotencyKeys = new Map<string, string>();
@@ -306,6 +313,7 @@ export class CaseState {
    */
   readonly actions: { [A in ActionName]: ActionBehaviour<A> } = {
     'check-in': {
+      answers: 'check-in',
       validate: () => {
         this.assertOpen();
         must(this._checkIn !== 'no-show', 'the newcomer was a no-show; the booking site must reschedule first');
@@ -314,6 +322,7 @@ export class CaseState {
       apply: (r) => (this._checkIn = r.identity),
     },
     'resolve-identity': {
+      answers: 'check-in',
       validate: (r) => {
         mustGiveReason(r.identity === 'not-verified', r.reason, 'an identity not verified');
         this.assertWaiting('check-in', 'desk:identity', 'resolving the identity');
@@ -324,6 +333,7 @@ export class CaseState {
       },
     },
     'resolve-address': {
+      answers: 'brp',
       validate: (r) => {
         mustGiveReason(r.decision === 'refuse', r.reason, 'refusing the address');
         this.assertWaiting('brp', 'desk:address', 'resolving the address');
@@ -331,6 +341,7 @@ export class CaseState {
       apply: (r) => (this._addressDecision = r.decision),
     },
     'capture-biometrics': {
+      answers: 'biometrics',
       validate: (r) => {
         this.assertWaiting('biometrics', 'ind:biometrics', 'capturing biometrics');
         must(!this.capturesSeen.has(r.captureReference), `capture ${r.captureReference} was already submitted`);
@@ -353,6 +364,7 @@ export class CaseState {
       apply: (r) => (this._biometrics.result = r.result),
     },
     'record-embassy-prints': {
+      answers: 'biometrics',
       validate: () => this.assertWaiting('biometrics', 'ind:embassy-prints', 'judging the embassy prints'),
       apply: (r) => (this._embassyPrints = r.quality),
     },
@@ -416,6 +428,7 @@ export class CaseState {
       apply: () => void (this._permit = { ...this._permit, documentsDueAt: undefined }),
     },
     'decide-return-visa': {
+      answers: 'return-visa',
       validate: (r) => {
         mustGiveReason(r.decision === 'refuse', r.reason, 'refusing the return visa');
         this.assertWaiting('return-visa', 'ind:return-visa', 'deciding the return visa');
@@ -436,16 +449,18 @@ export class CaseState {
       validate: () => {
         this.assertOpen();
         const s = this.step('card');
+        // The field, not only the step: a second officer's hand-over in the same workflow task sees the step waiting.
+        must(!this._card.handedOver, 'the card was already handed over');
+        must(this._card.ready, 'the card is not ready for pick-up yet');
         must(
-          this._card.ready &&
-            s.state === 'waiting' &&
-            (s.waitingOn === 'desk:card-hand-over' || s.waitingOn === 'operator:card'),
-          this._card.ready ? 'the card was already handed over' : 'the card is not ready for pick-up yet',
+          s.state === 'waiting' && (s.waitingOn === 'desk:card-hand-over' || s.waitingOn === 'operator:card'),
+          `handing over the card is not possible now: the card step is ${s.state}${s.outcome ? ` (${s.outcome})` : ''}`,
         );
       },
       apply: () => void (this._card.handedOver = true),
     },
     'record-advice': {
+      answers: 'advice',
       validate: () => this.assertWaiting('advice', 'expat:advice', 'recording advice'),
       apply: (r) => (this._advice = r.outcome),
     },
@@ -558,6 +573,7 @@ export class CaseState {
         );
         const s = this.step(r.step);
         must(s.state !== 'done' && s.state !== 'not-wanted', `the ${r.step} step is already ${s.outcome ?? s.state}`);
+        this.assertSkippable(r.step);
         must(r.reason.trim().length > 0, 'give a reason for skipping');
       },
       apply: (r) => {
@@ -595,6 +611,10 @@ export class CaseState {
     this._settings = settings;
   }
   setStep(name: StepName, patch: Omit<StepView, 'name'>): void {
+    const answered = this.answeredWaits.get(name);
+    if (answered && (patch.state !== 'waiting' || patch.waitingOn !== answered.waitingOn)) {
+      this.answeredWaits.delete(name);
+    }
     this._steps.set(name, { name, ...patch });
     const on = patch.state === 'waiting' || patch.state === 'running' ? patch.waitingOn : undefined;
     if (on === undefined) this._waitingSince.delete(name);
@@ -883,5 +903,35 @@ export class CaseState {
       s.state === 'waiting' && s.waitingOn === waitingOn,
       `${what} is not possible now: the ${step} step is ${s.state}${s.outcome ? ` (${s.outcome})` : ''}${s.waitingOn ? `, waiting on ${s.waitingOn}` : ''}`,
     );
+    const answered = this.answeredWaits.get(step);
+    must(answered === undefined, `${what} is not possible now: ${answered?.by} was just applied to the ${step} step`);
+  }
+
+  /**
+   * A step honours a skip while it waits (on a person, a call-back, its documents or an operator) or while its
+   * agency call keeps failing. Before it begins, or while its call is under way, nothing would read the skip: the
+   * step would go on to register, file or order all the same, with the operator told it was skipped.
+   */
+  private assertSkippable(step: StepName): void {
+    if (this.retryable.has(step) || this.callFailing(step)) return;
+    const s = this.step(step);
+    must(
+      s.state !== 'blocked',
+      `the ${step} step has not begun${s.detail ? ` (${s.detail})` : ''}; it can be skipped once it waits`,
+    );
+    must(
+      s.state !== 'running',
+      `the ${step} step's call to ${s.waitingOn?.replace(/^agency:/, '') ?? 'an agency'} is under way and not failing; ` +
+        'it can be skipped once the call keeps failing (AgencyRetrying) or the step waits on an operator',
+    );
+    must(
+      s.waitingOn !== 'booking-site:reschedule',
+      'the newcomer was a no-show: the booking site reschedules, or the case closes as a no-show when the window ends',
+    );
+  }
+
+  /** Called with each applied action that `answers` a step's wait: see `answeredWaits`. */
+  markAnswered(step: StepName, by: string): void {
+    this.answeredWaits.set(step, { waitingOn: this.step(step).waitingOn, by });
   }
 }

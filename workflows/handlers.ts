@@ -49,6 +49,7 @@ function registerAction<A extends ActionName>(
     async (r) => {
       state.rememberKey(r.idempotency);
       const applied = behaviour.apply(r);
+      if (behaviour.answers) state.markAnswered(behaviour.answers, `${name} by ${r.actor.id}`);
       const effect = typeof applied === 'object' ? applied : { detail: applied || undefined };
       // Cases started before e-mails went out on every milestone sent only the documents request's.
       if (effect.email && (effect.email.milestone === 'documents-requested' || patched('milestone-emails'))) {

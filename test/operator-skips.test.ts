@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { caseActions } from '../workflows/actions';
+import { caseStatusQuery } from '../workflows/definitions';
+import { vvrBooking } from './fixtures/bookings';
+import { actors, checkIn, startCase, stepOutcome, waitForCase, waitingOn } from './harness/case-driver';
+import { useCaseStack } from './harness/case-fixture';
+import { testSettings } from './harness/temporal';
+
+/** The case's reason for refusing an Update, or 'applied'. */
+const answerOf = (update: Promise<unknown>): Promise<string> =>
+  update.then(
+    () => 'applied',
+    (err: unknown) => `refused: ${(err as { cause?: { message?: string } }).cause?.message ?? String(err)}`,
+  );
+
+/**
+ * An operator's skip must do what the operator is told it did. A step honours it while it waits or while its agency
+ * call keeps failing; a skip it would ignore (the step not begun, its call under way, a no-show) is refused with the
+ * reason.
+ */
+describe('operator skips', () => {
+  const stack = useCaseStack({ name: 'operator-skips' });
+
+  it('refuses to skip a step that has not begun, and the step then runs as booked', async () => {
+    await stack.runWorkers(async () => {
+      const handle = await startCase(stack.taskQueue, vvrBooking());
+      await waitingOn(handle, 'desk:check-in');
+      const skip = await answerOf(
+        handle.executeUpdate(caseActions['skip-step'].update, {
+          args: [{ actor: actors.operator, step: 'brp', reason: 'registered by hand at the municipality' }],
+        }),
+      );
+      assert.match(skip, /^refused: the brp step has not begun \(.+\); it can be skipped once it waits$/);
+      await checkIn(handle);
+      const view = await waitForCase(handle, (v) => stepOutcome(v, 'brp') !== undefined, 'the BRP step done');
+      assert.equal(stepOutcome(view, 'brp'), 'registered');
+      assert.deepEqual(
+        view.audit.filter((e) => e.action === 'skip-step'),
+        [],
+      );
+    });
+  });
+
+  it('refuses to skip check-in while the newcomer is a no-show: the booking site reschedules', async () => {
+    const settings = testSettings({ checkInGraceMs: 500, rescheduleWindowMs: 120_000 });
+    const past = new Date(Date.now() - 60_000).toISOString();
+    await stack.runWorkers(
+      async () => {
+        const handle = await startCase(
+          stack.taskQueue,
+          vvrBooking({ appointment: { location: 'MIC', startsAt: past } }),
+        );
+        await waitingOn(handle, 'booking-site:reschedule');
+        const skip = await answerOf(
+          handle.executeUpdate(caseActions['skip-step'].update, {
+            args: [{ actor: actors.operator, step: 'check-in', reason: 'checked in by hand' }],
+          }),
+        );
+        assert.match(skip, /^refused: the newcomer was a no-show: the booking site reschedules/);
+        const view = await handle.query(caseStatusQuery);
+        assert.ok(view.waitingOn.includes('booking-site:reschedule'), JSON.stringify(view.waitingOn));
+        assert.deepEqual(
+          view.audit.filter((e) => e.action === 'skip-step'),
+          [],
+        );
+      },
+      { settings },
+    );
+  });
+});
