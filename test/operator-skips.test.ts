@@ -13,10 +13,17 @@ const answerOf = (update: Promise<unknown>): Promise<string> =>
     (err: unknown) => `refused: ${(err as { cause?: { message?: string } }).cause?.message ?? String(err)}`,
   );
 
+/** IND's filing endpoint answers 500: the permit step's first call keeps failing. */
+const indFilingDown = { agency: 'ind' as const, answer: { status: 500 as const, call: '^POST /ind/applications$' } };
+
+/** Resolves what `promise` resolves, or 'no answer' after `ms`: a hang must fail the test, not time it out. */
+const within = <T>(promise: Promise<T>, ms: number): Promise<T | 'no answer'> =>
+  Promise.race([promise, new Promise<'no answer'>((resolve) => setTimeout(() => resolve('no answer'), ms))]);
+
 /**
  * An operator's skip must do what the operator is told it did. A step honours it while it waits or while its agency
  * call keeps failing; a skip it would ignore (the step not begun, its call under way, a no-show) is refused with the
- * reason.
+ * reason, and a failing call the step must finish despite a withdrawal (IND filing the application) still stops.
  */
 describe('operator skips', () => {
   const stack = useCaseStack({ name: 'operator-skips' });
@@ -66,5 +73,51 @@ describe('operator skips', () => {
       },
       { settings },
     );
+  });
+
+  it('a skip of the IND filing that keeps failing stops the call, and the permit step ends skipped', async () => {
+    await stack.admin.faults(indFilingDown);
+    await stack.runWorkers(async () => {
+      const handle = await startCase(stack.taskQueue, vvrBooking({ services: ['residence-permit'] }));
+      await waitForCase(handle, (v) => v.agencyRetrying.includes('ind'), 'the IND filing flagged AgencyRetrying');
+      const skip = await within(
+        answerOf(
+          handle.executeUpdate(caseActions['skip-step'].update, {
+            args: [{ actor: actors.operator, step: 'permit', reason: 'filed by hand at IND' }],
+          }),
+        ),
+        30_000,
+      );
+      assert.equal(skip, 'applied');
+      const view = await waitForCase(handle, (v) => stepOutcome(v, 'permit') !== undefined, 'the permit step done');
+      assert.equal(stepOutcome(view, 'permit'), 'skipped');
+      assert.deepEqual(view.agencyRetrying, []);
+    });
+  });
+
+  it('a withdrawal while the IND filing keeps failing closes once an operator skips the filing', async () => {
+    await stack.admin.faults(indFilingDown);
+    await stack.runWorkers(async () => {
+      const handle = await startCase(stack.taskQueue, vvrBooking({ services: ['residence-permit'] }));
+      await waitForCase(handle, (v) => v.agencyRetrying.includes('ind'), 'the IND filing flagged AgencyRetrying');
+      await handle.executeUpdate(caseActions.withdraw.update, {
+        args: [{ actor: actors.bookingSite, reason: 'the newcomer moves elsewhere' }],
+      });
+      // The filing survives the withdrawal (its undo would need the number), so the case still shows it failing.
+      const withdrawing = await handle.query(caseStatusQuery);
+      assert.deepEqual(withdrawing.agencyRetrying, ['ind']);
+      const skip = await within(
+        answerOf(
+          handle.executeUpdate(caseActions['skip-step'].update, {
+            args: [{ actor: actors.operator, step: 'permit', reason: 'IND is down; nothing was filed' }],
+          }),
+        ),
+        30_000,
+      );
+      assert.equal(skip, 'applied');
+      const result = await within(handle.result(), 30_000);
+      assert.notEqual(result, 'no answer', 'the withdrawn case did not close after the skip');
+      assert.equal(result === 'no answer' ? undefined : result.status, 'withdrawn');
+    });
   });
 });

@@ -428,6 +428,44 @@ Object.assign(scenarios, {
   },
 } satisfies Record<string, Scenario>);
 
+// Since patch operators-cut-the-filing: an operator stops IND's failing filing of the application, also while the
+// case is being withdrawn (the filing survives a withdrawal, so that its undo knows the number).
+const indFilingDown = { agency: 'ind' as const, answer: { status: 500 as const, call: '^POST /ind/applications$' } };
+const skipFailingFiling = async (h: CaseHandle, sandbox: StartedSandbox, before?: () => Promise<void>) => {
+  const admin = sandboxAdmin(sandbox.url);
+  await admin.faults(indFilingDown);
+  try {
+    await waitForCase(h, (v) => v.agencyRetrying.includes('ind'), 'AgencyRetrying=ind');
+    await before?.();
+    await h.executeUpdate(caseActions['skip-step'].update, {
+      args: [{ actor: actors.operator, step: 'permit', reason: 'recorded for replay' }],
+    });
+  } finally {
+    await admin.clearFaults();
+  }
+};
+Object.assign(scenarios, {
+  'ind-filing-failing-skipped': {
+    booking: () => vvrBooking({ appointment: inAWeek(), services: ['residence-permit'] }),
+    drive: async (h, sandbox) => {
+      await skipFailingFiling(h, sandbox);
+      await checkIn(h);
+    },
+    expect: { status: 'completed', permit: 'skipped' },
+  },
+  'withdrawn-while-ind-filing-fails': {
+    booking: () => vvrBooking({ appointment: inAWeek(), services: ['residence-permit'] }),
+    drive: async (h, sandbox) => {
+      await skipFailingFiling(h, sandbox, async () => {
+        await h.executeUpdate(caseActions.withdraw.update, {
+          args: [{ actor: actors.bookingSite, reason: 'recorded for replay' }],
+        });
+      });
+    },
+    expect: { status: 'withdrawn', permit: 'skipped' },
+  },
+} satisfies Record<string, Scenario>);
+
 const refusedTevNumber = `IND-TEV-R${Date.now().toString(36).toUpperCase()}`;
 
 const day = 86_400_000;

@@ -2,6 +2,7 @@ import {
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
+  type CancellationScopeOptions,
   condition,
   isCancellation,
 } from '@temporalio/workflow';
@@ -36,9 +37,18 @@ export async function withAgency<T>(
   agency: Agency,
   call: () => Promise<T>,
   handles: readonly string[] = [],
+  options: CallOptions = {},
 ): Promise<T | typeof skipped> {
-  const result = await agencyCall(state, step, agency, call, handles, () => false);
+  const result = await agencyCall(state, step, agency, call, handles, () => false, options);
   return result === settledMeanwhile ? skipped : result;
+}
+
+export interface CallOptions {
+  /**
+   * The call goes on when its step is cancelled (a withdrawal): an effect the withdrawal must not cut short, such as
+   * IND filing the application, whose undo needs its number. An operator's retry or skip still stops it.
+   */
+  survivesWithdrawal?: boolean;
 }
 
 export const settledMeanwhile = Symbol('settled meanwhile');
@@ -66,11 +76,12 @@ async function agencyCall<T>(
   call: () => Promise<T>,
   handles: readonly string[],
   settled: () => boolean,
+  options: CallOptions = {},
 ): Promise<T | typeof skipped | typeof settledMeanwhile> {
   for (;;) {
     state.setStep(step, { state: 'running', waitingOn: `agency:${agency}` });
     try {
-      const result = await visiblyRetrying(state, step, agency, call);
+      const result = await visiblyRetrying(state, step, agency, call, options);
       if (result !== cutShort) return result;
       // An operator stopped the failing call: skip the step, or call again now, from the first attempt.
       if (state.operatorDecided(step) === 'skip') return skipped;
@@ -164,15 +175,21 @@ async function visiblyRetrying<T>(
   step: StepName,
   agency: Agency,
   call: () => Promise<T>,
+  options: CallOptions,
 ): Promise<T | typeof cutShort> {
-  if (state.clock) return watchedOnClock(state, state.clock, step, agency, call);
+  if (state.clock) return watchedOnClock(state, state.clock, step, agency, call, options);
   let marked = false;
   let stopped = false;
   const since = Date.now();
-  const watch = new CancellationScope();
+  const shield = shieldOf(options);
+  const watch = new CancellationScope(shield);
   // A scope of its own, for an operator to stop the call in. Cases started before the patch call directly: a scope
   // is more promises, whose continuations would interleave differently with the commands their histories recorded.
-  const attempt = state.operatorsCutFailingCalls ? new CancellationScope() : undefined;
+  const attempt = state.operatorsCutFailingCalls ? new CancellationScope(shield) : undefined;
+  if (!attempt && shield) {
+    const unshielded = call;
+    call = () => CancellationScope.nonCancellable(unshielded);
+  }
   const watching = watch
     .run(async () => {
       const after = state.settings.agencyRetryVisibleAfterMs;
@@ -222,34 +239,42 @@ async function watchedOnClock<T>(
   step: StepName,
   agency: Agency,
   call: () => Promise<T>,
+  options: CallOptions,
 ): Promise<T | typeof cutShort> {
   let ended = false;
   let stopped = false;
   let failing: CancellationScope | undefined;
   const since = Date.now();
-  const attempt = new CancellationScope();
+  const shield = shieldOf(options);
+  const attempt = new CancellationScope(shield);
   const after = state.settings.agencyRetryVisibleAfterMs;
   const summary = `${agency.toUpperCase()} still failing? Flag AgencyRetrying after ${readableDuration(after)}`;
   // Not awaited when the call ends: a watch the call ended resolves in the next round of condition checks and
-  // does nothing more; one that had marked the case is unmarked below.
-  void clock
-    .within(() => ended, after, summary)
-    .then((endedFirst) => {
-      if (endedFirst) return;
-      state.markAgencyRetrying(agency, true, since);
-      state.stepCallFailing(step, true);
-      failing = new CancellationScope();
-      return failing.run(async () => {
-        const operatorAsked = condition(() => state.operatorAsked(step)).then(() => {
-          stopped = true;
-          attempt.cancel();
+  // does nothing more; one that had marked the case is unmarked below. A call that survives a withdrawal is
+  // watched beyond it too: an operator may still stop it.
+  const watch = (): Promise<void> =>
+    clock
+      .within(() => ended, after, summary)
+      .then((endedFirst) => {
+        if (endedFirst) return;
+        state.markAgencyRetrying(agency, true, since);
+        state.stepCallFailing(step, true);
+        failing = new CancellationScope();
+        return failing.run(async () => {
+          const operatorAsked = condition(() => state.operatorAsked(step)).then(() => {
+            stopped = true;
+            attempt.cancel();
+          });
+          await Promise.all([
+            state.readsAgencyErrors ? readLastErrors(state, agency, after) : undefined,
+            operatorAsked,
+          ]);
         });
-        await Promise.all([state.readsAgencyErrors ? readLastErrors(state, agency, after) : undefined, operatorAsked]);
+      })
+      .catch((err: unknown) => {
+        if (!isCancellation(err)) throw err;
       });
-    })
-    .catch((err: unknown) => {
-      if (!isCancellation(err)) throw err;
-    });
+  void (shield ? new CancellationScope(shield).run(watch) : watch());
   try {
     return await attempt.run(call);
   } catch (err) {
@@ -263,6 +288,16 @@ async function watchedOnClock<T>(
       state.stepCallFailing(step, false);
     }
   }
+}
+
+/**
+ * The options of the scopes a call that survives its step's cancellation runs and is watched in: children of a
+ * scope that does not pass the step's cancellation on, so only the operator's `cancel()` of the call's own scope
+ * reaches the activity. None for any other call.
+ */
+function shieldOf(options: CallOptions): CancellationScopeOptions | undefined {
+  if (!options.survivesWithdrawal) return undefined;
+  return { cancellable: true, parent: new CancellationScope({ cancellable: false }) };
 }
 
 /**

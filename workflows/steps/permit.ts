@@ -58,11 +58,16 @@ export async function permitStep({ state, agencies, notifier, compensations, pat
       ...(grantedWithMvv ? { mvvIssued: true } : {}),
     });
   // A withdrawal while IND files the application must not orphan it: the call finishes, so the number is known
-  // and the compensation can withdraw it. Cases started before this change keep the old, cancellable call.
+  // and the compensation can withdraw it. Cases started before this change keep the old, cancellable call. An
+  // operator's retry or skip stops the call (cases since 'operators-cut-the-filing'); before, the call was shielded
+  // from them too, and a skip while IND kept failing waited for the retries to give up, for up to a week.
   const survivesWithdrawal = patched('link-application-survives-withdrawal');
-  const linked = await withAgency(state, 'permit', 'ind', () =>
-    survivesWithdrawal ? CancellationScope.nonCancellable(link) : link(),
-  );
+  const linked =
+    survivesWithdrawal && patched('operators-cut-the-filing')
+      ? await withAgency(state, 'permit', 'ind', link, [], { survivesWithdrawal: true })
+      : await withAgency(state, 'permit', 'ind', () =>
+          survivesWithdrawal ? CancellationScope.nonCancellable(link) : link(),
+        );
   if (linked === skipped) return state.finish('permit', 'skipped', state.skipReason('permit'));
   const { applicationNumber } = linked;
   // IND's answer, not the booking, says whether the MVV's application was granted: a mistyped number may hold
