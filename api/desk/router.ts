@@ -79,6 +79,12 @@ export function deskRouter(deps: DeskDeps): Router {
   });
   router.get('/assets/:name', serveAsset);
   router.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 50 }));
+  // A post that is not a form (JSON, plain text, no body at all) leaves Express 5's body undefined: read as an empty
+  // form, it is refused for what it lacks (the role, the CSRF token), not answered 500.
+  router.use((req, _res, next) => {
+    req.body ??= {};
+    next();
+  });
   router.use(refuseOtherSites);
 
   const ctxOf = (req: Request, session?: DeskSession): PageContext => ({

@@ -35,6 +35,23 @@ describe('desk console: sessions, CSRF and roles, as an adversary tries them', (
     await request(app).post(`${caseUrl}/actions/check-in`).type('form').send({ identity: 'verified' }).expect(401);
   });
 
+  it('answers a post that is not a form (JSON, text, no body) for what it lacks, never 500', async () => {
+    const { cookie } = await signIn(app, 'dev-desk-officer');
+    const json = await request(app).post('/desk/sign-in').send({ token: 'dev-desk-officer' }).expect(400);
+    assert.match(json.text, /Pick one of the roles offered/);
+    await request(app).post('/desk/sign-in').type('text').send('token=dev-desk-officer').expect(400);
+    await request(app).post('/desk/sign-in').expect(400);
+    await request(app).post('/desk/language').expect(303);
+    // Signed in, a post without its form is refused as one without the session's CSRF token.
+    await request(app).post('/desk/language').set('cookie', cookie).expect(303);
+    await request(app).post('/desk/sign-out').set('cookie', cookie).expect(403);
+    await request(app)
+      .post(`${caseUrl}/actions/check-in`)
+      .set('cookie', cookie)
+      .send({ identity: 'verified' })
+      .expect(403);
+  });
+
   it('keeps the session in an HttpOnly, SameSite=Strict cookie, sealed: no token, name or role readable', async () => {
     const res = await request(app).post('/desk/sign-in').type('form').send({ token: 'dev-desk-officer' }).expect(303);
     const cookie = (res.headers['set-cookie'] as unknown as string[])[0]!;
