@@ -6,9 +6,15 @@ export const maxAheadMs = 366 * day;
 /**
  * Why a date the booking site or an officer sets is out of bounds, or undefined. Bounds keep every clock and
  * search attribute of the case in range: a year-9999 appointment once made its own case unable to run.
- * `earliest` is the first moment allowed (default: one day before `now`, so today's appointments pass).
+ * `earliest` is the first moment allowed (default: the start of today on the desk's clock, so an appointment
+ * earlier today passes and yesterday's, a no-show the moment it is booked, does not).
  */
-export function dateOutOfBounds(iso: string, what: string, now: number, earliest = now - day): string | undefined {
+export function dateOutOfBounds(
+  iso: string,
+  what: string,
+  now: number,
+  earliest = deskDayBounds(deskDateOf(now)).from.getTime(),
+): string | undefined {
   const at = Date.parse(iso);
   if (Number.isNaN(at)) return `${what} is not a date`;
   if (at < earliest) return `${what} (${iso}) is in the past`;
@@ -21,6 +27,11 @@ export const deskTimeZone = 'Europe/Amsterdam';
 
 /** The first day a day list may ask for: the one-stop desk opened in 2020. */
 export const firstDeskDay = '2020-01-01';
+
+/** The day (`YYYY-MM-DD`) on the desk's clock at `at`. */
+export function deskDateOf(at: number): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: deskTimeZone }).format(new Date(at));
+}
 
 /** Minutes the desk's clock is ahead of UTC at `at` (60 in winter, 120 in summer). */
 function deskOffsetMinutes(at: number): number {

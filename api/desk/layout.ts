@@ -1,4 +1,4 @@
-import { deskTimeZone } from '../../domain/dates';
+import { deskDateOf, deskTimeZone } from '../../domain/dates';
 import { html, type Html } from './html';
 import { messages, type Lang } from './i18n';
 import type { DeskSession } from './session';
@@ -30,8 +30,7 @@ export function deskTime(iso: string | Date | undefined, lang: Lang): string {
 }
 
 /** Today on the desk's clock, `YYYY-MM-DD`. */
-export const deskToday = (now = new Date()): string =>
-  new Intl.DateTimeFormat('en-CA', { timeZone: deskTimeZone }).format(now);
+export const deskToday = (now = new Date()): string => deskDateOf(now.getTime());
 
 const csrfField = (session: DeskSession | undefined): Html =>
   session ? html`<input type="hidden" name="_csrf" value="${session.csrfToken}" />` : html``;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { vvrBooking } from '../fixtures/bookings';
+import { deskDateOf } from '../../domain/dates';
 import { offlineTestApp, tokens } from '../harness/api';
 
 describe('api: a booking with a date outside a year from today', () => {
@@ -26,4 +27,25 @@ describe('api: a booking with a date outside a year from today', () => {
       assert.ok(problem.requestId);
     });
   }
+});
+
+describe("api: a booking for a day already past on the desk's clock", () => {
+  const app = offlineTestApp();
+  const book = (startsAt: string) =>
+    request(app)
+      .post('/v1/cases')
+      .set('authorization', tokens.bookingSite)
+      .send(vvrBooking({ appointment: { location: 'MIC-Maastricht', startsAt } }));
+
+  it('refuses yesterday (a no-show the moment it is booked) with 422, and lets earlier today through', async () => {
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString();
+    const refused = await book(yesterday).expect(422);
+    assert.match((refused.body as { detail: string }).detail, /the appointment \(.+\) is in the past/);
+    // Earlier today passes the intake (the offline app then answers 503: Temporal is away), unless today began
+    // less than a minute ago on the desk's clock.
+    const aMinuteAgo = Date.now() - 60_000;
+    if (deskDateOf(aMinuteAgo) === deskDateOf(Date.now())) {
+      await book(new Date(aMinuteAgo).toISOString()).expect(503);
+    }
+  });
 });
