@@ -8,13 +8,21 @@ import {
   listCasePage,
   newcomerNameMemo,
   caseOrWhyNot,
+  isUnrunnable,
   type CasePage,
   type UnrunnableCaseView,
   type VisibleCase,
 } from '../lib/temporal/visibility';
 import { newcomerCaseWorkflow } from '../workflows';
 import { caseStartMetadata } from '../workflows/static-summary';
-import { caseOpenedUpdate, caseWorkflowId, type CaseView, type NewcomerCaseInput } from '../workflows/definitions';
+import {
+  caseOpenedUpdate,
+  caseWorkflowId,
+  type Actor,
+  type CaseView,
+  type NewcomerCaseInput,
+} from '../workflows/definitions';
+import { viewFor, type RoleView } from './case-views';
 import { bookingFingerprint, isSameBooking } from './booking-fingerprint';
 import { HttpProblem } from './problem';
 import { toHttpProblem } from './temporal-errors';
@@ -77,6 +85,10 @@ export class CaseService {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
     const existing = await this.bounded(caseId, () => startedInput(this.deps.client, caseId));
+    if (existing?.bookedBy !== undefined && existing.bookedBy !== bookedBy) {
+      // Another site's case: its reference is taken, and nothing more is said of it (not even its id).
+      throw new HttpProblem(409, 'Conflict', `Booking reference ${booking.bookingReference} is taken; use a new one.`);
+    }
     if (!isSameBooking(existing, booking, bookedBy, this.deps.payloadKeys)) {
       throw new HttpProblem(
         409,
@@ -147,6 +159,29 @@ export class CaseService {
    */
   async view(caseId: string): Promise<CaseView | UnrunnableCaseView> {
     return caseOrWhyNot(this.deps.client, caseId, this.bounded);
+  }
+
+  /**
+   * The case as `actor` may see it (`viewFor`). Another booking site's case is unknown to a booking site (404), also
+   * while the case cannot run and answers from what Temporal knows of it, which does not say who booked it.
+   */
+  async viewAs(actor: Actor, caseId: string): Promise<RoleView> {
+    const view = await this.view(caseId);
+    if (isUnrunnable(view)) await this.refuseOtherSite(actor, caseId);
+    return viewFor(actor, view);
+  }
+
+  /**
+   * Answers 404 to a booking site for a case another site booked, read from the case's start (no worker needs to
+   * run): an action on it must not even tell the site that the case exists. Cases started before bookings carried
+   * the site are anyone's.
+   */
+  async refuseOtherSite(actor: Actor, caseId: string): Promise<void> {
+    if (actor.role !== 'booking-site') return;
+    const bookedBy = await this.bounded(caseId, async () => (await startedInput(this.deps.client, caseId))?.bookedBy);
+    if (bookedBy !== undefined && bookedBy !== actor.id) {
+      throw new HttpProblem(404, 'Not Found', `There is no case ${caseId}.`);
+    }
   }
 
   /**

@@ -103,15 +103,17 @@ describe('api: what each role sees of a case, and which cases a booking site may
       .post(`/v1/cases/${caseId}/actions/withdraw`)
       .set('authorization', otherSite)
       .send({ reason: 'not ours' });
-    assert.equal(withdraw.status, 409, withdraw.text);
-    assert.match(String(withdraw.body.detail), /only the booking site that booked this case may withdraw it/);
+    assert.equal(withdraw.status, 404, withdraw.text);
+    assert.equal(withdraw.body.detail, `There is no case ${caseId}.`);
     const reschedule = await api
       .post(`/v1/cases/${caseId}/actions/reschedule`)
       .set('authorization', otherSite)
       .send({ startsAt: new Date(Date.now() + 3 * 86_400_000).toISOString() });
-    assert.equal(reschedule.status, 409, reschedule.text);
+    assert.equal(reschedule.status, 404, reschedule.text);
     const rebook = await api.post('/v1/cases').set('authorization', otherSite).send(booking);
     assert.equal(rebook.status, 409, 'the same booking from another site does not reveal the case');
+    assert.equal(rebook.body.caseId, undefined, rebook.text);
+    assert.match(String(rebook.body.detail), /is taken; use a new one/);
     assert.equal(((await read(tokens.operator).expect(200)).body as CaseView).audit.length, before);
   });
 

@@ -16,6 +16,13 @@ import { temporal, testDataConverter } from './harness/temporal';
 
 type Api = ReturnType<typeof request>;
 
+/** The development tokens, and a second booking site's. */
+const apiTokens =
+  'dev-booking-site=booking-site:booking-site,other-site=partner-site:booking-site,' +
+  'dev-desk-officer=desk-officer-1:desk-officer,dev-ind-officer=ind-officer-1:ind-officer,' +
+  'dev-expat-advisor=expat-advisor-1:expat-advisor,dev-agency=ind:agency,dev-operator=operator-1:operator';
+const otherSite = 'Bearer other-site';
+
 /** Books a case through the API and waits until it waits on the desk's check-in; its id. */
 async function bookedAwaitingCheckIn(api: Api, booking: Booking): Promise<string> {
   const created = await api.post('/v1/cases').set('authorization', tokens.bookingSite).send(booking);
@@ -34,7 +41,9 @@ describe('a case whose workflow cannot run (a bad deploy)', () => {
 
   it('still answers, says it needs an operator and how to repair it, changes nothing, and resumes once fixed', async function () {
     this.timeout(300_000);
-    const api = request(testApp({ taskQueue: stack.taskQueue, actionTimeoutMs: 3_000 }));
+    const api = request(
+      testApp({ taskQueue: stack.taskQueue, actionTimeoutMs: 3_000, env: { API_TOKENS: apiTokens } }),
+    );
     const booking = euBooking();
     const caseId = await stack.runWorkers(() => bookedAwaitingCheckIn(api, booking));
     const checkIn = () =>
@@ -67,6 +76,9 @@ describe('a case whose workflow cannot run (a bad deploy)', () => {
       for (const personal of [booking.person.familyName, booking.person.email, booking.person.passportNumber]) {
         assert.ok(!text.includes(personal), 'no personal data: it comes from visibility');
       }
+      // What Temporal indexed does not say who booked the case; its start does: another site reads it as unknown.
+      const byOther = await api.get(`/v1/cases/${caseId}`).set('authorization', otherSite).expect(404);
+      assert.doesNotMatch(byOther.text, /desk:check-in|open/);
 
       const callback = await api
         .post('/v1/agency-callbacks/ind/card-ready')

@@ -77,6 +77,7 @@ export async function takeAction(
     request: carried,
     idempotency,
   } = actionUpdate(request.action, request.body, request.actor, request.key);
+  await cases.refuseOtherSite(request.actor, request.caseId);
   return cases.act(request.caseId, (handle) =>
     handle.executeUpdate(update, {
       args: [carried],

@@ -67,7 +67,7 @@ export function casesRouter({ cases, authenticate, pageTokens }: CasesRouterDeps
   });
 
   router.get('/:caseId', requirePermission(authenticate, 'read-case'), async (req, res) => {
-    res.json(viewFor(res.locals.actor as Actor, await cases.view(caseIdParam(req.params.caseId))));
+    res.json(await cases.viewAs(res.locals.actor as Actor, caseIdParam(req.params.caseId)));
   });
 
   router.get('/', requirePermission(authenticate, 'list-cases'), async (req, res) => {

@@ -3,7 +3,7 @@ import { caseWorkflowsQuery } from '../../lib/temporal/visibility';
 import type { Actor } from '../../workflows/definitions';
 import { requirePermission, type Authenticate } from '../auth';
 import type { CaseService } from '../case-service';
-import { viewFor, type RoleView } from '../case-views';
+import type { RoleView } from '../case-views';
 import { HttpProblem } from '../problem';
 import { householdReferencePattern } from '../schemas';
 
@@ -44,14 +44,14 @@ export async function householdMembers(cases: CaseService, actor: Actor, referen
       (a.appointmentAt?.getTime() ?? Infinity) - (b.appointmentAt?.getTime() ?? Infinity) ||
       a.caseId.localeCompare(b.caseId),
   );
-  return (await Promise.all(ordered.map(async (c) => visibleTo(actor, await cases.view(c.caseId))))).filter(
+  return (await Promise.all(ordered.map((c) => visibleTo(cases, actor, c.caseId)))).filter(
     (view): view is RoleView => view !== undefined,
   );
 }
 
-function visibleTo(actor: Actor, view: Parameters<typeof viewFor>[1]): RoleView | undefined {
+async function visibleTo(cases: CaseService, actor: Actor, caseId: string): Promise<RoleView | undefined> {
   try {
-    return viewFor(actor, view);
+    return await cases.viewAs(actor, caseId);
   } catch (err) {
     if (err instanceof HttpProblem && err.status === 404) return undefined; // another booking site's member
     throw err;
