@@ -177,7 +177,9 @@ export function classifyCase(c: CaseVisibility, now: Date, norms: StuckNorms): S
       next: operatorSteps
         .map((step) =>
           step === 'card'
-            ? `the card was not collected: \`cases skip ${id} card <reason>\` (it ends not-collected)`
+            ? // What Temporal indexed does not say why; the case's current details (`cases show`) do.
+              `if the card was not collected, \`cases skip ${id} card <reason>\` (it ends not-collected); if IND ` +
+              `would not order it, \`cases retry ${id} card\` once IND answers again (\`cases show ${id}\` says which)`
             : `\`cases retry ${id} ${step}\` once the agency answers again, or \`cases skip ${id} ${step} <reason>\`` +
               (step === 'permit'
                 ? `; if IND would not link the booking's application number, \`cases correct-number ${id} <number> <reason>\``

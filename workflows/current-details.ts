@@ -1,6 +1,6 @@
 import type { Booking } from '../domain/booking';
 import type { CaseSnapshot } from './case-view';
-import type { DeadlineView, StepView } from './definitions';
+import { cardNotCollected, type DeadlineView, type StepView } from './definitions';
 import { deadlineLabel, readableDuration } from './summaries';
 
 /**
@@ -141,8 +141,9 @@ function problems(s: CaseSnapshot): string[] {
   }
   for (const step of s.steps.filter((x) => x.state !== 'done' && x.waitingOn?.startsWith('operator:'))) {
     const since = s.waitingSince?.[step.name];
+    // The card waits on an operator when nobody collected it, and when IND kept refusing to order it.
     const next =
-      step.name === 'card'
+      step.name === 'card' && step.detail?.startsWith(cardNotCollected)
         ? `\`npm run cases -- skip ${s.caseId} card <reason>\` (it ends not-collected)`
         : `\`npm run cases -- retry ${s.caseId} ${step.name}\` once the cause is fixed, or ` +
           `\`npm run cases -- skip ${s.caseId} ${step.name} <reason>\``;

@@ -171,3 +171,6 @@ export const caseStatusQueryDescription =
  * steps have begun, so a new booking is answered with what the case waits on, in one round trip.
  */
 export const caseOpenedUpdate = defineUpdate<CaseView>('caseOpened');
+
+/** How a card step waiting on an operator because nobody collected the card begins its detail. */
+export const cardNotCollected = 'card not collected';

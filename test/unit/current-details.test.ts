@@ -111,6 +111,19 @@ describe('the case in words for the Temporal UI', () => {
     for (const value of personal) assert.ok(!text.includes(value), `${value} in the current details`);
   });
 
+  it('tells a card nobody collected (skip it) from a card IND would not order (retry it)', () => {
+    const card = (detail: string) =>
+      currentDetails(snapshot({ steps: [step('card', { state: 'waiting', waitingOn: 'operator:card', detail })] }));
+    const id = `case-${booking.bookingReference}`;
+    assert.match(
+      card('card not collected; skip as not-collected'),
+      new RegExp(`skip ${id} card <reason>\` \\(it ends`),
+    );
+    const refused = card('ind call failed (IND answered 409: application not decided); an operator may retry or skip');
+    assert.match(refused, new RegExp(`cases -- retry ${id} card\` once the cause is fixed`));
+    assert.doesNotMatch(refused, /not-collected/);
+  });
+
   it('offers to stop a failing call only for a step whose call the case lets an operator stop', () => {
     const failing = (patch: Partial<CaseSnapshot>) =>
       currentDetails(

@@ -47,6 +47,12 @@ describe('operator command: the classification of a stuck case', () => {
     );
     assert.equal(reasons[1]?.why, 'the brp, card step waits on an operator');
     assert.match(reasons[1]?.next ?? '', /`cases skip case-BK-1 card <reason>` \(it ends not-collected\)/);
+    // The index does not say whether nobody collected the card or IND would not order it: both repairs, and where
+    // to read which.
+    assert.match(
+      reasons[1]?.next ?? '',
+      /`cases retry case-BK-1 card` once IND answers again \(`cases show case-BK-1`/,
+    );
     assert.match(
       reasons[2]?.why ?? '',
       /due at 2030-03-10T10:00:00.000Z and the case has not acted on it; .*SlaBreached/,

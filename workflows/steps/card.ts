@@ -1,6 +1,7 @@
 import { CancellationScope, condition, isCancellation, patched } from '@temporalio/workflow';
 import { pollBeside, skipped, undoneAtAgency, withAgency } from '../agency-call';
 import { runDeadline } from '../deadlines';
+import { cardNotCollected } from '../definitions';
 import type { StepContext } from './step-context';
 
 /**
@@ -89,7 +90,7 @@ export async function cardStep({ state, agencies, notifier, compensations }: Ste
       state.setStep('card', {
         state: 'waiting',
         waitingOn: 'operator:card',
-        detail: 'card not collected; skip as not-collected',
+        detail: `${cardNotCollected}; skip as not-collected`,
       }),
   });
   await state.waitOn('card', 'desk:card-hand-over', () => state.card.handedOver);
