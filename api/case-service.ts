@@ -1,8 +1,8 @@
 import { WithStartWorkflowOperation, type Client, type Connection } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import type { Booking } from '../domain/booking';
 import type { PayloadKeys } from '../lib/encryption';
+import { startedInput } from '../lib/temporal/case-start';
 import { boundedCalls, recheckMissingCase, type BoundedCall } from '../lib/temporal/client';
 import {
   listCasePage,
@@ -199,18 +199,4 @@ export class CaseService {
   async act<A>(caseId: string, run: (handle: ReturnType<Client['workflow']['getHandle']>) => Promise<A>): Promise<A> {
     return this.boundedAct(caseId, () => run(this.deps.client.workflow.getHandle(caseId)));
   }
-}
-
-/** The input a case was started with, from the first event of its history: no worker needs to run. */
-async function startedInput(client: Client, caseId: string): Promise<NewcomerCaseInput | undefined> {
-  const { history } = await client.workflowService.getWorkflowExecutionHistory({
-    namespace: client.options.namespace,
-    execution: { workflowId: caseId },
-    maximumPageSize: 1,
-  });
-  const payloads = history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
-  const [input] = (await decodeArrayFromPayloads(client.options.loadedDataConverter, payloads)) as [
-    NewcomerCaseInput | undefined,
-  ];
-  return input;
 }

@@ -47,6 +47,11 @@ export function generatePayloadKey(id: string): string {
  * Encrypts every payload with AES-256-GCM before it leaves the process, so Temporal's database, its UI and its
  * logs hold no personal data in clear text. Payloads written before encryption pass through unchanged.
  */
+/** A payload these keys cannot read: its key is missing, or another key holds its id. */
+export class PayloadKeyError extends Error {
+  override readonly name = 'PayloadKeyError';
+}
+
 export class AesGcmCodec implements PayloadCodec {
   constructor(private readonly payloadKeys: PayloadKeys) {}
 
@@ -73,11 +78,19 @@ export class AesGcmCodec implements PayloadCodec {
         if (Buffer.from(payload.metadata?.encoding ?? []).toString() !== ENCODING) return payload;
         const keyId = Buffer.from(payload.metadata?.[KEY_ID] ?? []).toString();
         const key = this.payloadKeys.keys.get(keyId);
-        if (!key) throw new Error(`payload encrypted with unknown key ${keyId}: add it to PAYLOAD_KEYS`);
+        if (!key) throw new PayloadKeyError(`payload encrypted with unknown key ${keyId}: add it to PAYLOAD_KEYS`);
         const data = Buffer.from(payload.data ?? []);
         const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, 12));
         decipher.setAuthTag(data.subarray(data.length - 16));
-        const plain = Buffer.concat([decipher.update(data.subarray(12, data.length - 16)), decipher.final()]);
+        let plain: Buffer;
+        try {
+          plain = Buffer.concat([decipher.update(data.subarray(12, data.length - 16)), decipher.final()]);
+        } catch {
+          throw new PayloadKeyError(
+            `payload encrypted with key ${keyId} does not decrypt with the ${keyId} of PAYLOAD_KEYS: a different key ` +
+              'under the same id, or a damaged payload',
+          );
+        }
         return temporal.api.common.v1.Payload.decode(plain);
       }),
     );

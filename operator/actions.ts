@@ -1,4 +1,6 @@
 import type { Client, Connection } from '@temporalio/client';
+import { PayloadKeyError } from '../lib/encryption';
+import { startedInput } from '../lib/temporal/case-start';
 import { boundedCalls, type CaseCallFailure } from '../lib/temporal/client';
 import { caseOrWhyNot, taskFailureRepair, type UnrunnableCaseView } from '../lib/temporal/visibility';
 import { caseActions as actionCatalogue } from '../workflows/actions';
@@ -28,28 +30,51 @@ export function caseActions({ client, connection, actor, timeoutMs }: CaseAction
     (failure, caseId) => new OperatorError(explain(failure, caseId, timeoutMs)),
   );
   const handle = (caseId: string) => client.workflow.getHandle(caseId);
+  /**
+   * Sends an Update once this command's keys read the case. Encrypted with keys the workers lack, an Update fails
+   * every workflow task of the case until Temporal gives up on it, and the operator would read "no worker answered".
+   */
+  const update = async <T>(caseId: string, send: () => Promise<T>): Promise<T> => {
+    await readable(caseId, () => bounded(caseId, () => startedInput(client, caseId)));
+    return bounded(caseId, send);
+  };
   return {
     /** The case, or what Temporal knows of it when its workflow cannot run. */
-    show: (caseId: string): Promise<CaseView | UnrunnableCaseView> => caseOrWhyNot(client, caseId, bounded),
+    show: (caseId: string): Promise<CaseView | UnrunnableCaseView> =>
+      readable(caseId, () => caseOrWhyNot(client, caseId, bounded)),
     retry: (caseId: string, step: StepName): Promise<CaseView> =>
-      bounded(caseId, () =>
+      update(caseId, () =>
         handle(caseId).executeUpdate(actionCatalogue['retry-step'].update, { args: [{ actor, step }] }),
       ),
     skip: (caseId: string, step: StepName, reason: string): Promise<CaseView> =>
-      bounded(caseId, () =>
+      update(caseId, () =>
         handle(caseId).executeUpdate(actionCatalogue['skip-step'].update, { args: [{ actor, step, reason }] }),
       ),
     correctNumber: (caseId: string, applicationNumber: string, reason: string): Promise<CaseView> =>
-      bounded(caseId, () =>
+      update(caseId, () =>
         handle(caseId).executeUpdate(actionCatalogue['correct-application-number'].update, {
           args: [{ actor, applicationNumber, reason }],
         }),
       ),
     cancel: (caseId: string, reason: string): Promise<CaseView> =>
-      bounded(caseId, () =>
+      update(caseId, () =>
         handle(caseId).executeUpdate(actionCatalogue.withdraw.update, { args: [{ actor, reason }] }),
       ),
   };
+}
+
+/** Runs `read`; a payload of the case this command's keys cannot decrypt is one line that names the fix. */
+async function readable<T>(caseId: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    if (!(err instanceof PayloadKeyError)) throw err;
+    throw new OperatorError(
+      `${caseId}: ${err.message}. This command's PAYLOAD_KEYS are not the deployment's, and nothing was sent: an ` +
+        "update encrypted with keys the workers lack would fail the case's workflow tasks. Use the deployment's " +
+        'keys (beside make dev: .data/payload-keys)',
+    );
+  }
 }
 
 function explain(failure: CaseCallFailure, caseId: string, timeoutMs: number): string {
@@ -64,7 +89,10 @@ function explain(failure: CaseCallFailure, caseId: string, timeoutMs: number): s
     case 'not-found':
       return `no case ${caseId}`;
     case 'timeout':
-      return `${caseId}: no worker answered within ${timeoutMs} ms; check that the worker runs (an update may still apply)`;
+      return (
+        `${caseId}: no worker answered within ${timeoutMs} ms; check that the worker runs (an update may still ` +
+        "apply), and that PAYLOAD_KEYS here are the workers' own"
+      );
     case 'starting':
       return `${caseId}: the case is still starting; try again shortly`;
     case 'recovering':

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { generatePayloadKey } from '../lib/encryption';
 import { stuckCheckScheduleId } from '../operator/schedule';
 import { defaultStuckNorms, stuckQueryLinks, type StuckReason } from '../operator/stuck';
 import { createStuckReportActivities, createStuckReportMetrics } from '../worker/stuck-report';
@@ -229,6 +230,38 @@ describe('operator command: stuck cases from visibility, repairs through the wor
     assert.equal(badNorm.code, 2);
     assert.equal(badNorm.stderr.trim().split('\n').length, 1, badNorm.stderr);
     assert.match(badNorm.stderr, /^Invalid configuration: STUCK_HUMAN_NORM="soon": expected a duration/);
+  });
+
+  it('with keys the case was not written with, acts on nothing and says so in one line: the case keeps running', async () => {
+    await stack.runWorkers(async () => {
+      const handle = await startCase(stack.taskQueue, euBooking());
+      await waitingOn(handle, 'desk:check-in');
+      const id = handle.workflowId;
+      // Another deployment's key, as a copy-paste from the wrong environment brings it.
+      const wrongKeys = { PAYLOAD_KEYS: generatePayloadKey('k9') };
+      for (const args of [
+        ['retry', id, 'brp'],
+        ['skip', id, 'advice', 'by', 'phone'],
+        ['show', id],
+      ]) {
+        const run = await cases(args, wrongKeys);
+        assert.equal(run.code, 1, run.stderr);
+        const said = afterEnvironment(run.stderr).trim();
+        assert.equal(said.split('\n').length, 1, said);
+        assert.match(
+          said,
+          /^case-\S+: payload encrypted with unknown key \S+: .* not the deployment's, and nothing was sent/,
+        );
+        assert.match(said, /\.data\/payload-keys\)$/);
+      }
+      // Nothing reached the case: no Update in its history, no failed workflow task, and it still answers.
+      const { events } = await handle.fetchHistory();
+      const touched = (events ?? []).filter(
+        (e) => e.workflowTaskFailedEventAttributes || e.workflowExecutionUpdateAcceptedEventAttributes,
+      );
+      assert.deepEqual(touched, []);
+      assert.ok((await handle.query(caseStatusQuery)).waitingOn.includes('desk:check-in'));
+    });
   });
 
   it('beside `make dev` finds its keys, its Temporal and its UI in .data/, and says so; a variable set wins', async () => {
