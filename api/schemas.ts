@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BookingSchema } from '../domain/booking';
 import { deskDayOutOfBounds } from '../domain/dates';
+import { deskLocationMessage, deskLocationPattern } from '../domain/rules';
 import { CaptureReferenceSchema } from '../workflows/action-bodies';
 
 const isoDateTime = z.iso.datetime({ offset: true });
@@ -22,10 +23,7 @@ export const ListCasesQuerySchema = z
       .string()
       .regex(/^\d{4}$/, 'a 4-digit municipality code')
       .optional(),
-    location: z
-      .string()
-      .regex(/^[A-Za-z0-9 ._-]{1,64}$/)
-      .optional(),
+    location: z.string().regex(deskLocationPattern, deskLocationMessage).optional(),
     /** A day on the desk's clock (Europe/Amsterdam): the day list, in appointment order. */
     appointmentDate: z.iso
       .date('a date such as 2027-03-01')

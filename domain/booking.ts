@@ -2,7 +2,15 @@ import { z } from 'zod';
 import { isServedMunicipality } from './municipalities';
 import { dateOutOfBounds } from './dates';
 import { languages } from './emails';
-import { applicationNumberPattern, euEeaSwiss, hasMvv, isEuCitizen, needsSponsor } from './rules';
+import {
+  applicationNumberPattern,
+  deskLocationMessage,
+  deskLocationPattern,
+  euEeaSwiss,
+  hasMvv,
+  isEuCitizen,
+  needsSponsor,
+} from './rules';
 
 export const purposes = [
   'highly-skilled-migrant',
@@ -34,7 +42,7 @@ export const BookingSchema = z.strictObject({
     .regex(/^[A-Za-z0-9][A-Za-z0-9-]{2,63}$/)
     .optional(),
   appointment: z.strictObject({
-    location: z.string().min(1).max(64),
+    location: z.string().regex(deskLocationPattern, deskLocationMessage),
     startsAt: isoDateTime,
   }),
   person: z.strictObject({

@@ -3,6 +3,14 @@ import type { Booking, Purpose } from './booking';
 /** An IND application number as bookings and officers give it, e.g. `IND-0000000042`. */
 export const applicationNumberPattern = /^[A-Z0-9-]{3,32}$/;
 
+/**
+ * A desk's name, such as MIC-Maastricht: what a day list filters on and the `DeskLocation` search attribute holds,
+ * in clear text. Letters, digits, spaces, dots and dashes: no address, e-mail or date of birth fits, and every
+ * location booked can be listed.
+ */
+export const deskLocationPattern = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/;
+export const deskLocationMessage = 'a desk location such as MIC-Maastricht (letters, digits, spaces, dots, dashes)';
+
 /** EU/EEA and Swiss nationals (ISO alpha-3) need no permit, biometrics or return visa. */
 export const euEeaSwiss: ReadonlySet<string> = new Set([
   'AUT',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { deskLocationMessage, deskLocationPattern } from '../domain/rules';
 import { CaseSettingsEnvSchema, duration } from './case-settings-config';
 import { parsePayloadKeys, type PayloadKeys } from './encryption';
 import { emptyIsNone, envNumber, listenHost, milliseconds, port } from './env-values';
@@ -120,10 +121,7 @@ export const ApiEnvSchema = TemporalEnvSchema.extend(LogEnvSchema.shape)
     /** A secret that stands in for an operator token in the codec URL (/codec/t/<secret>), for a UI without login. */
     CODEC_URL_TOKEN: emptyIsNone(z.string().min(24, 'expected at least 24 characters')),
     /** The desk whose day list the console opens with. */
-    DESK_LOCATION: z
-      .string()
-      .regex(/^[A-Za-z0-9 ._-]{1,64}$/, 'expected a desk location such as MIC-Maastricht')
-      .default('MIC-Maastricht'),
+    DESK_LOCATION: z.string().regex(deskLocationPattern, `expected ${deskLocationMessage}`).default('MIC-Maastricht'),
     /** How long a console session lasts from sign-in. */
     DESK_SESSION_TTL: duration.default(8 * 3_600_000),
     /** How long a console session lasts without the officer doing anything. */

@@ -30,6 +30,16 @@ describe('a case booked for the year 9999, started past the API', () => {
           err instanceof WorkflowUpdateFailedError && /more than a year ahead/.test(err.cause?.message ?? ''),
       );
       const nextWeek = new Date(Date.now() + 7 * 86_400_000).toISOString();
+      // A location that is an address would go into DeskLocation in clear text: the validator refuses it too.
+      await assert.rejects(
+        handle.executeUpdate(caseActions.reschedule.update, {
+          args: [{ actor: actors.bookingSite, startsAt: nextWeek, location: 'Lena Hoffmann, Boschstraat 12' }],
+        }),
+        (err: unknown) =>
+          err instanceof WorkflowUpdateFailedError &&
+          err.cause?.message ===
+            'the location is not a desk location such as MIC-Maastricht (letters, digits, spaces, dots, dashes)',
+      );
       const moved = await handle.executeUpdate(caseActions.reschedule.update, {
         args: [{ actor: actors.bookingSite, startsAt: nextWeek }],
       });

@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { applicationNumberPattern } from '../domain/rules';
+import { applicationNumberPattern, deskLocationMessage, deskLocationPattern } from '../domain/rules';
 import type { ActionName } from './actions';
 import { stepNames, visitPurposes } from './definitions';
+
+const deskLocation = z.string().regex(deskLocationPattern, deskLocationMessage);
 
 const note = z.string().max(2000).optional();
 const reason = z.string().min(1).max(2000);
@@ -51,12 +53,12 @@ export const actionBodies = {
   'decide-return-visa': z.strictObject({ decision: z.enum(['issue', 'refuse']), reason: refusalReason, note }),
   'hand-over-card': z.strictObject({}),
   'record-advice': z.strictObject({ outcome: z.enum(['given', 'declined']), note }),
-  reschedule: z.strictObject({ startsAt: isoDateTime, location: z.string().min(1).max(64).optional() }),
+  reschedule: z.strictObject({ startsAt: isoDateTime, location: deskLocation.optional() }),
   'schedule-visit': z.strictObject({
     purpose: z.enum(visitPurposes),
     startsAt: isoDateTime,
     /** Defaults to the desk of the appointment. */
-    location: z.string().min(1).max(64).optional(),
+    location: deskLocation.optional(),
   }),
   withdraw: z.strictObject({ reason }),
   'correct-application-number': z.strictObject({

@@ -2,7 +2,13 @@ import { ApplicationFailure, condition, isCancellation, patched, workflowInfo } 
 import type { Booking, Service } from '../domain/booking';
 import type { Milestone } from '../domain/emails';
 import { maxAheadMs, returnVisaLatestDay } from '../domain/dates';
-import { applicationNumberPattern, hasMvv, isEuCitizen } from '../domain/rules';
+import {
+  applicationNumberPattern,
+  deskLocationMessage,
+  deskLocationPattern,
+  hasMvv,
+  isEuCitizen,
+} from '../domain/rules';
 import { idempotencyKeyReused, reasonRequired, type ActionName, type ActionRequest, type Idempotency } from './actions';
 import { FailingAgencyCalls } from './agency-trouble';
 import { CaseClock, within } from './case-clock';
@@ -69,6 +75,11 @@ export class NotNow extends Error {
 
 function must(condition: boolean, reason: string): void {
   if (!condition) throw new NotNow(reason);
+}
+
+/** The API's body schema says so first; an Update sent otherwise (the Temporal UI, the CLI) is checked here. */
+function mustBeDeskLocation(location: string | undefined): void {
+  must(location === undefined || deskLocationPattern.test(location), `the location is not ${deskLocationMessage}`);
 }
 
 /**
@@ -469,6 +480,7 @@ export class CaseState {
         this.assertOpen();
         this.assertBookedBy(r.actor, 'reschedule');
         must(this._checkIn === 'pending' || this._checkIn === 'no-show', 'the newcomer has already checked in');
+        mustBeDeskLocation(r.location);
         must(Date.parse(r.startsAt) > Date.now(), 'the new appointment must be in the future');
         must(
           Date.parse(r.startsAt) <= Date.now() + maxAheadMs,
@@ -497,6 +509,7 @@ export class CaseState {
             this._card.handedOver ? 'the card was already handed over' : 'the card is not ready for pick-up yet',
           );
         }
+        mustBeDeskLocation(r.location);
         must(Date.parse(r.startsAt) > Date.now(), 'the visit must be in the future');
         must(Date.parse(r.startsAt) <= Date.now() + maxAheadMs, `the visit (${r.startsAt}) is more than a year ahead`);
       },
