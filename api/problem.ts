@@ -45,7 +45,7 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
   if (err instanceof HttpProblem) return sendProblem(res, err);
   const status = httpStatusOf(err);
   if (status && status < 500) {
-    return sendProblem(res, new HttpProblem(status, statusTitle(status), (err as Error).message));
+    return sendProblem(res, new HttpProblem(status, statusTitle(status), clientErrorText(err as Error)));
   }
   req.log.error({ err }, 'unhandled error');
   sendProblem(
@@ -53,6 +53,17 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
     new HttpProblem(500, 'Internal Server Error', 'The request failed; quote the request id when reporting it.'),
   );
 };
+
+/**
+ * What a client error of body-parser says. Its JSON parse error quotes the start of the body, which is a booking's
+ * personal data when a booking is malformed: answered in general terms instead.
+ */
+function clientErrorText(err: Error): string {
+  if ((err as { type?: unknown }).type === 'entity.parse.failed') {
+    return 'The request body is not valid JSON; send a JSON object with content-type application/json.';
+  }
+  return err.message;
+}
 
 /** body-parser and friends mark their errors with `status`/`statusCode`. */
 function httpStatusOf(err: unknown): number | undefined {

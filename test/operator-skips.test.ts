@@ -48,6 +48,26 @@ describe('operator skips', () => {
     });
   });
 
+  it('refuses a skip or a withdrawal whose reason is blank, as a missing reason (422), changing nothing', async () => {
+    await stack.runWorkers(async () => {
+      const handle = await startCase(stack.taskQueue, vvrBooking());
+      await waitingOn(handle, 'desk:check-in');
+      const skip = await answerOf(
+        handle.executeUpdate(caseActions['skip-step'].update, {
+          args: [{ actor: actors.operator, step: 'check-in', reason: '   ' }],
+        }),
+      );
+      assert.equal(skip, 'refused: skipping a step needs a reason: say why in "reason"');
+      const withdraw = await answerOf(
+        handle.executeUpdate(caseActions.withdraw.update, { args: [{ actor: actors.bookingSite, reason: ' \t ' }] }),
+      );
+      assert.equal(withdraw, 'refused: a withdrawal needs a reason: say why in "reason"');
+      const view = await handle.query(caseStatusQuery);
+      assert.equal(view.status, 'open');
+      assert.deepEqual(view.audit, []);
+    });
+  });
+
   it('refuses to skip check-in while the newcomer is a no-show: the booking site reschedules', async () => {
     const settings = testSettings({ checkInGraceMs: 500, rescheduleWindowMs: 120_000 });
     const past = new Date(Date.now() - 60_000).toISOString();

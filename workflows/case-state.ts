@@ -525,6 +525,7 @@ export class CaseState {
     },
     withdraw: {
       validate: (r) => {
+        mustGiveReason(true, r.reason, 'a withdrawal');
         this.assertOpen();
         this.assertBookedBy(r.actor, 'withdraw');
       },
@@ -577,6 +578,7 @@ export class CaseState {
     },
     'skip-step': {
       validate: (r) => {
+        mustGiveReason(true, r.reason, 'skipping a step');
         must(this.open, `the case is ${this._status}; it takes no more actions`);
         // While a withdrawal undoes what it can, an undo the agency keeps refusing may still be skipped.
         must(
@@ -587,7 +589,6 @@ export class CaseState {
         const s = this.step(r.step);
         must(s.state !== 'done' && s.state !== 'not-wanted', `the ${r.step} step is already ${s.outcome ?? s.state}`);
         this.assertSkippable(r.step);
-        must(r.reason.trim().length > 0, 'give a reason for skipping');
       },
       apply: (r) => {
         this.skipRequests.set(r.step, `skipped by ${r.actor.id}: ${r.reason}`);
