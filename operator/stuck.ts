@@ -4,7 +4,7 @@ import {
   causeOf,
   openCasesQuery,
   taskFailingCondition,
-  taskFailureRepair,
+  taskFailureAdvice,
   taskProblemCategories,
   visibleCase,
   type VisibleCase,
@@ -151,10 +151,12 @@ export function classifyCase(c: CaseVisibility, now: Date, norms: StuckNorms): S
   const id = c.caseId;
   const reasons: StuckReason[] = [];
   if (c.reportedProblems.some((p) => (taskProblemCategories as readonly string[]).includes(p))) {
+    const timedOut = c.reportedProblems.includes('category=WorkflowTaskTimedOut');
+    const { next } = taskFailureAdvice(id, { cause: causeOf(c.reportedProblems), attempt: 0, timedOut });
     reasons.push({
       kind: 'task-failing',
-      why: `its workflow tasks keep failing (${causeOf(c.reportedProblems)}); it takes no actions`,
-      next: taskFailureRepair(id),
+      why: `its workflow tasks keep ${timedOut ? 'timing out' : 'failing'} (${causeOf(c.reportedProblems)}); it takes no actions`,
+      next,
     });
   }
   if (c.status !== 'open') return reasons;

@@ -83,6 +83,8 @@ export interface TaskFailure {
   cause: string;
   /** The attempt Temporal is at with the case's current workflow task. */
   attempt: number;
+  /** Temporal reports the tasks timed out: a worker took them and did not answer (stopped, paused, overloaded). */
+  timedOut: boolean;
 }
 
 /**
@@ -94,7 +96,36 @@ export function taskFailureOf(description: WorkflowExecutionDescription): TaskFa
   const reported = problems.some((p) => (taskProblemCategories as readonly string[]).includes(p));
   const attempt = description.raw.pendingWorkflowTask?.attempt ?? 0;
   if (description.status.name !== 'RUNNING' || (!reported && attempt < 2)) return undefined;
-  return { cause: causeOf(problems), attempt };
+  return { cause: causeOf(problems), attempt, timedOut: problems.includes('category=WorkflowTaskTimedOut') };
+}
+
+/**
+ * What an operator reads of a case whose workflow tasks keep failing or timing out. A timeout is no fault of the
+ * case's code: a worker took the task and did not answer, and the case resumes once one does.
+ */
+export function taskFailureAdvice(caseId: string, failure: TaskFailure): { detail: string; next: string } {
+  const asIndexed = 'Below is its state as last indexed.';
+  if (failure.timedOut) {
+    return {
+      detail:
+        `The case's last workflow tasks timed out (${failure.cause}, attempt ${failure.attempt}): a worker took ` +
+        `them and did not answer in time (stopped, paused or overloaded). It takes no actions until a worker ` +
+        `answers, and resumes by itself then. ${asIndexed}`,
+      next:
+        `check the workers of the case's task queue (\`temporal task-queue describe\`) and their logs; restart a ` +
+        `stuck one. The case needs no repair.`,
+    };
+  }
+  const unknown = failure.cause === 'unknown';
+  return {
+    detail:
+      `The case's last workflow tasks failed${unknown ? ' or timed out' : ''} (${unknown ? 'Temporal has not yet said why' : failure.cause}, attempt ${failure.attempt}); it takes no ` +
+      `actions until one succeeds: by itself when a worker died on it or did not answer, after an operator's ` +
+      `repair when its code fails. ${asIndexed}`,
+    next: unknown
+      ? `if a worker stopped or is overloaded, it resumes once one answers; otherwise ${taskFailureRepair(caseId)}`
+      : taskFailureRepair(caseId),
+  };
 }
 
 /** `cause=WorkflowTaskFailedCauseNonDeterministicError` → `NonDeterministicError`. */
@@ -230,11 +261,7 @@ export async function unrunnableCase(
           problem: 'workflow-task-failing',
           cause: failure.cause,
           attempt: failure.attempt,
-          detail:
-            `The case's last workflow tasks failed (${failure.cause}, attempt ${failure.attempt}); it takes no ` +
-            `actions until one succeeds: by itself when a worker died on it, after an operator's repair when its ` +
-            `code fails. Below is its state as last indexed.`,
-          next: taskFailureRepair(caseId),
+          ...taskFailureAdvice(caseId, failure),
         }
       : {
           problem: 'history-does-not-replay',

@@ -81,6 +81,15 @@ describe('operator command: the classification of a stuck case', () => {
     assert.deepEqual(kinds(open({ reportedProblems: ['category=SomethingElse'] })), [], 'only task problems');
   });
 
+  it('a case whose workflow tasks time out points at the workers, not at the case: it needs no repair', () => {
+    const timingOut = ['category=WorkflowTaskTimedOut', 'cause=WorkflowTaskTimedOutCauseStartToClose'];
+    const [reason] = classifyCase(open({ reportedProblems: timingOut }), now, defaultStuckNorms);
+    assert.equal(reason?.kind, 'task-failing');
+    assert.equal(reason?.why, 'its workflow tasks keep timing out (StartToClose); it takes no actions');
+    assert.match(reason?.next ?? '', /check the workers of the case's task queue/);
+    assert.doesNotMatch(reason?.next ?? '', /reset|deploy/);
+  });
+
   it('waits on a person count after the norm, and not for waits that have their own clock', () => {
     assert.deepEqual(kinds(open({ waitingOn: ['expat:advice'], appointmentAt: hoursAgo(47) })), []);
     assert.deepEqual(kinds(open({ waitingOn: ['expat:advice'], appointmentAt: hoursAgo(49) })), ['waiting-on-person']);
