@@ -161,6 +161,10 @@ describe('case scenarios: deadlines, refusals, operators and call-backs', () => 
       return closed;
     }, settings);
     assert.equal(results.status, 'closed-no-show');
+    // Every step ended: none of a closed case still waits on someone or is blocked.
+    const open = results.steps.filter((step) => step.state !== 'done' && step.state !== 'not-wanted');
+    assert.deepEqual(open, [], JSON.stringify(results.steps));
+    assert.equal(results.steps.find((step) => step.name === 'card')?.outcome, 'not-possible');
   });
 
   it('withdrawal midway undoes the card order and the application; the BRP registration stays', async () => {

@@ -2,12 +2,12 @@
  * Records the case histories that `test/replay.test.ts` replays against the current workflow code, so CI notices
  * when a change would break the cases that are already running (they live for months).
  *
- *   npm run build && node dist/test/record-histories.js [label]
+ *   npm run build && node dist/test/record-histories.js [label] [scenario ...]
  *
  * Run it after an intended change of workflow behaviour, guarded by `patched()`, with a label (a date or the
  * patch id): the new histories go next to the old ones, `<scenario>.<label>.json`. Never replace the old ones:
- * they stand for the cases started before the change, which must keep replaying beside the new ones. The script
- * refuses to overwrite a file. It starts its own dev server and agency sandbox, as the tests do.
+ * they stand for the cases started before the change, which must keep replaying beside the new ones. Name
+ * scenarios after the label to record only those a change reaches. The script refuses to overwrite a file. It starts its own dev server and agency sandbox, as the tests do.
  */
 import { caseActions } from '../workflows/actions';
 import fs from 'node:fs';
@@ -320,7 +320,7 @@ Object.assign(scenarios, {
     drive: async (h) => {
       await waitForCase(h, (v) => v.status !== 'open', 'closed as a no-show', 60_000);
     },
-    expect: { status: 'closed-no-show', 'check-in': 'no-show', permit: 'withdrawn' },
+    expect: { status: 'closed-no-show', 'check-in': 'no-show', permit: 'withdrawn', card: 'not-possible' },
     settings: { checkInGraceMs: 1_000, rescheduleWindowMs: 2_000 },
   },
   'no-show-rescheduled': {
@@ -472,12 +472,13 @@ const day = 86_400_000;
 const sponsorFiledNumber = `IND-SPONSOR-${Date.now().toString(36).toUpperCase()}`;
 
 /** Drives every scenario to its end and returns each history as proto3 JSON, keyed by scenario name. */
-async function record(): Promise<Map<string, string>> {
+async function record(only: readonly string[]): Promise<Map<string, string>> {
   const histories = new Map<string, string>();
   await startHarness();
   const sandbox = await startSandbox();
   try {
     for (const [name, scenario] of Object.entries(scenarios)) {
+      if (only.length > 0 && !only.includes(name)) continue;
       // Each scenario on its own workers, with the clocks it needs (the deployment's settings are read at case start).
       const taskQueue = uniqueTaskQueue('record-histories');
       const workers = await caseWorkers(taskQueue, {
@@ -508,19 +509,20 @@ async function record(): Promise<Map<string, string>> {
 }
 
 async function main(): Promise<void> {
-  const label = process.argv[2];
+  const [label, ...only] = process.argv.slice(2);
+  const unknown = only.filter((name) => !(name in scenarios));
+  if (unknown.length > 0)
+    throw new Error(`no scenario ${unknown.join(', ')}; there are ${Object.keys(scenarios).join(', ')}`);
   if (label !== undefined && !/^[a-z0-9][a-z0-9-]*$/.test(label)) {
     throw new Error(`label "${label}": use lower-case letters, digits and dashes, such as 2027-03-card-retry`);
   }
   const fileOf = (name: string) => path.join(historiesDir, label ? `${name}.${label}.json` : `${name}.json`);
-  const taken = Object.keys(scenarios)
-    .map(fileOf)
-    .filter((file) => fs.existsSync(file));
+  const taken = (only.length > 0 ? only : Object.keys(scenarios)).map(fileOf).filter((file) => fs.existsSync(file));
   if (taken.length > 0) {
     throw new Error(`${taken.join(', ')} exist already: pass a new label to record next to them, never over them`);
   }
   // Written only once every scenario has finished, so a failed run leaves no half-recorded set behind.
-  const histories = await record();
+  const histories = await record(only);
   fs.mkdirSync(historiesDir, { recursive: true });
   for (const [name, json] of histories) {
     const file = fileOf(name);

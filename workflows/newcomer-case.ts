@@ -166,10 +166,17 @@ async function withdraw({ state, compensations }: StepContext): Promise<string> 
  * A no-show not rebooked in time: the application the desk filed for the newcomer is withdrawn as on a withdrawal
  * (one the sponsor filed stays the sponsor's). Cases started before this rule left it pending at IND.
  */
-async function closeAsNoShow({ compensations, patches }: StepContext): Promise<string> {
+async function closeAsNoShow({ state, compensations, patches }: StepContext): Promise<string> {
   const closed = 'closed: no-show, not rescheduled in time';
   if (!patches.noShowWithdraws) return closed;
   const undone = await compensations.undoAll('closed-no-show');
+  // Every step ends, as on a withdrawal or a rejection: a closed case shows none still blocked or waiting (a card
+  // "waits for the permit decision" forever). Cases closed before this left them as they were.
+  if (patched('no-show-ends-steps')) {
+    for (const step of state.view().steps) {
+      if (step.state !== 'done' && step.state !== 'not-wanted') state.finish(step.name, 'not-possible', closed);
+    }
+  }
   return `${closed}${undone.length ? `; ${undone.join(', ')}` : ''}`;
 }
 
