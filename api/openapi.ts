@@ -85,7 +85,11 @@ export const CaseViewSchema = z.object({
   ),
   waitingOn: z.array(z.string()),
   deadlines: z.array(
-    z.object({ name: z.string(), dueAt: z.string(), state: z.enum(['running', 'paused', 'met', 'breached']) }),
+    z.object({
+      name: z.string(),
+      dueAt: z.string(),
+      state: z.enum(['running', 'paused', 'met', 'breached', 'stopped']),
+    }),
   ),
   slaBreached: z.boolean(),
   agencyRetrying: z.array(z.string()),

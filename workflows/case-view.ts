@@ -79,7 +79,9 @@ export function caseView(snapshot: CaseSnapshot): CaseView {
     ...(snapshot.returnVisit ? { returnVisit: { ...snapshot.returnVisit } } : {}),
     steps: [...snapshot.steps],
     waitingOn: waitingOn(snapshot),
-    deadlines: [...snapshot.deadlines],
+    deadlines: snapshot.deadlines.map((d) =>
+      snapshot.status !== 'open' && (d.state === 'running' || d.state === 'paused') ? { ...d, state: 'stopped' } : d,
+    ),
     slaBreached: snapshot.slaBreached,
     agencyRetrying: [...snapshot.agencyRetrying],
     results: { ...snapshot.results },

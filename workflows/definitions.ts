@@ -73,7 +73,8 @@ export interface StepView {
 export interface DeadlineView {
   name: string;
   dueAt: string;
-  state: 'running' | 'paused' | 'met' | 'breached';
+  /** `stopped`: the case closed (withdrawn, rejected, a no-show) while it ran; it can no longer be met or breached. */
+  state: 'running' | 'paused' | 'met' | 'breached' | 'stopped';
 }
 
 export interface AuditEntry {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { CaseSnapshot } from '../../workflows/case-view';
+import { caseView, type CaseSnapshot } from '../../workflows/case-view';
 import { caseOutcome, currentDetails, withoutPersonalData } from '../../workflows/current-details';
 import type { StepView } from '../../workflows/definitions';
 import { caseStartMetadata } from '../../workflows/static-summary';
@@ -142,6 +142,18 @@ describe('the case in words for the Temporal UI', () => {
     assert.doesNotMatch(failing({ stepsWithFailingCalls: ['brp', 'permit'] }), /retry \S+ permit/);
     // A case started before operators could stop a failing call: its retry would be refused.
     assert.doesNotMatch(failing({}), /cases -- retry/);
+  });
+
+  it('a closed case shows the clocks that still ran as stopped, not running; an open one as they are', () => {
+    const deadlines = [
+      { name: 'check-in', dueAt: '2030-01-10T09:30:00.000Z', state: 'running' as const },
+      { name: 'ind-decision-legal-term', dueAt: '2030-04-10T09:00:00.000Z', state: 'paused' as const },
+      { name: 'bsn-service-norm', dueAt: '2030-01-13T09:00:00.000Z', state: 'breached' as const },
+    ];
+    const states = (status: CaseSnapshot['status']) =>
+      caseView(snapshot({ status, deadlines })).deadlines.map((d) => d.state);
+    assert.deepEqual(states('withdrawn'), ['stopped', 'stopped', 'breached']);
+    assert.deepEqual(states('open'), ['running', 'paused', 'breached']);
   });
 
   it('a case that moves along has no problem line; a closed one says how it ended', () => {

@@ -207,7 +207,7 @@ export const en: Messages = {
     'reschedule-after-no-show': 'rescheduling window after the no-show',
     'return-visit': 'return visit by its start plus grace',
   },
-  deadlineStates: { running: 'running', paused: 'paused', met: 'met', breached: 'breached' },
+  deadlineStates: { running: 'running', paused: 'paused', met: 'met', breached: 'breached', stopped: 'stopped' },
   visitStates: { scheduled: 'scheduled', done: 'done', missed: 'missed', cancelled: 'cancelled' },
   events: {
     'card-ready': 'card ready',

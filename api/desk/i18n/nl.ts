@@ -212,7 +212,13 @@ export const nl: Messages = {
     'reschedule-after-no-show': 'termijn om te verzetten na niet verschijnen',
     'return-visit': 'vervolgafspraak uiterlijk bij aanvang plus marge',
   },
-  deadlineStates: { running: 'loopt', paused: 'opgeschort', met: 'gehaald', breached: 'overschreden' },
+  deadlineStates: {
+    running: 'loopt',
+    paused: 'opgeschort',
+    met: 'gehaald',
+    breached: 'overschreden',
+    stopped: 'gestopt',
+  },
   visitStates: { scheduled: 'gepland', done: 'geweest', missed: 'gemist', cancelled: 'geannuleerd' },
   events: {
     'card-ready': 'verblijfsdocument gereed',
