@@ -96,6 +96,9 @@ export const BookingSchema = z.strictObject({
 });
 export type Booking = z.infer<typeof BookingSchema>;
 
+/** The earliest date of birth intake takes: none who is alive was born before it. */
+const oldestBirthDate = '1900-01-01';
+
 export interface IntakeViolation {
   field: string;
   reason: string;
@@ -112,6 +115,14 @@ export function intakeViolations(booking: Booking, now = Date.now()): IntakeViol
     if (reason) violations.push({ field, reason });
   };
   outOfBounds('appointment.startsAt', booking.appointment.startsAt, 'the appointment');
+  const born = booking.person.dateOfBirth;
+  if (born > new Date(now).toISOString().slice(0, 10) || born < oldestBirthDate) {
+    // Not echoed: a date of birth is personal data.
+    violations.push({
+      field: 'person.dateOfBirth',
+      reason: `the date of birth is not a possible one (between ${oldestBirthDate} and today)`,
+    });
+  }
   const wants = (s: Service): boolean => booking.services.includes(s);
   const euCitizen = isEuCitizen(booking);
   if (!isServedMunicipality(booking.residence.municipalityCode)) {

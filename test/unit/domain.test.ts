@@ -87,6 +87,23 @@ describe('domain: the BSN 11-test', () => {
     }
   });
 
+  it('refuses a date of birth in the future or before 1900, without repeating it', () => {
+    const born = (dateOfBirth: string) => {
+      const booking = vvrBooking();
+      return intakeViolations({ ...booking, person: { ...booking.person, dateOfBirth } });
+    };
+    for (const impossible of ['2999-01-01', '0001-01-01', '1899-12-31']) {
+      assert.deepEqual(born(impossible), [
+        {
+          field: 'person.dateOfBirth',
+          reason: 'the date of birth is not a possible one (between 1900-01-01 and today)',
+        },
+      ]);
+    }
+    assert.deepEqual(born('1900-01-01'), []);
+    assert.deepEqual(born('1991-04-12'), []);
+  });
+
   it('refuses an appointment or a return trip outside a year from today, naming the field and the date', () => {
     const at = (startsAt: string) => vvrBooking({ appointment: { location: 'MIC-Maastricht', startsAt } });
     assert.deepEqual(intakeViolations(at('9999-12-31T23:59:00Z')), [
