@@ -5,16 +5,12 @@ import { startSandbox, type StartedSandbox } from '../sandbox/app';
 import type { CaseView } from '../workflows/definitions';
 import type { CaseWorkers } from '../worker/create-worker';
 import { euBooking } from './fixtures/bookings';
-import { testApp, tokens } from './harness/api';
+import { apiTokensWithOtherSite, otherSiteToken, testApp, tokens } from './harness/api';
 import { eventually } from './harness/eventually';
 import { caseWorkers, uniqueTaskQueue } from './harness/temporal';
 
-/** The development tokens, and a second booking site: another operator of a booking channel. */
-const apiTokens =
-  'dev-booking-site=booking-site:booking-site,other-site=partner-site:booking-site,' +
-  'dev-desk-officer=desk-officer-1:desk-officer,dev-ind-officer=ind-officer-1:ind-officer,' +
-  'dev-expat-advisor=expat-advisor-1:expat-advisor,dev-agency=ind:agency,dev-operator=operator-1:operator';
-const otherSite = 'Bearer other-site';
+const apiTokens = apiTokensWithOtherSite;
+const otherSite = otherSiteToken;
 
 describe('api: what each role sees of a case, and which cases a booking site may touch', function () {
   this.timeout(90_000);

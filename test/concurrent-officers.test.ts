@@ -1,20 +1,13 @@
 import assert from 'node:assert/strict';
 import { caseActions } from '../workflows/actions';
 import { caseStatusQuery, type Actor, type CaseView } from '../workflows/definitions';
-import { vvrBooking } from './fixtures/bookings';
-import { actors, checkIn, startCase, stepOutcome, waitForCase, waitingOn } from './harness/case-driver';
+import { euBooking, vvrBooking } from './fixtures/bookings';
+import { actors, answerOf, checkIn, startCase, stepOutcome, waitForCase, waitingOn } from './harness/case-driver';
 import { useCaseStack } from './harness/case-fixture';
 
 const secondDesk: Actor = { id: 'desk-officer-9', role: 'desk-officer' };
 const secondInd: Actor = { id: 'ind-officer-8', role: 'ind-officer' };
 const inDays = (n: number): string => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
-
-/** What an officer's screen would say of an Update: applied, or refused with the case's reason. */
-const answerOf = (update: Promise<unknown>): Promise<string> =>
-  update.then(
-    () => 'applied',
-    (err: unknown) => `refused: ${(err as { cause?: { message?: string } }).cause?.message ?? String(err)}`,
-  );
 
 /**
  * Two officers answer the same wait at the same moment. When both Updates reach the case in one workflow task,
@@ -100,6 +93,41 @@ describe('two officers, one wait', () => {
     assert.equal(decisions.length, 1, JSON.stringify(decisions));
     assert.equal(stepOutcome(view, 'return-visa'), decisions[0]!.detail === 'issue' ? 'issued' : 'refused');
   });
+
+  for (const first of ['skip', 'advice'] as const) {
+    it(`an operator's skip and the advisor's advice at once (${first} first): one applied, the other refused`, async () => {
+      const handle = await startCase(stack.taskQueue, euBooking({ services: ['advice'] }));
+      await stack.runWorkers(async () => {
+        await checkIn(handle);
+        await waitingOn(handle, 'expat:advice');
+      });
+      const skip = () =>
+        answerOf(
+          handle.executeUpdate(caseActions['skip-step'].update, {
+            args: [{ actor: actors.operator, step: 'advice', reason: 'declined by phone' }],
+          }),
+        );
+      const advice = () =>
+        answerOf(
+          handle.executeUpdate(caseActions['record-advice'].update, {
+            args: [{ actor: actors.expat, outcome: 'given' }],
+          }),
+        );
+      const { answers, view } = await inOneTask(
+        () => (first === 'skip' ? [skip(), advice()] : [advice(), skip()]),
+        () => waitForCase(handle, (v) => stepOutcome(v, 'advice') !== undefined, 'advice done'),
+      );
+      assert.equal(answers[0], 'applied', JSON.stringify(answers));
+      assert.match(answers[1]!, /^refused: .* is not possible now: /);
+      // The step ends as the applied one said, and only it is audited.
+      assert.equal(stepOutcome(view, 'advice'), first === 'skip' ? 'skipped' : 'given');
+      const audited = view.audit.filter((e) => e.action === 'skip-step' || e.action === 'record-advice');
+      assert.deepEqual(
+        audited.map((e) => e.action),
+        [first === 'skip' ? 'skip-step' : 'record-advice'],
+      );
+    });
+  }
 
   it('with a worker running, two desk officers checking one newcomer in never both succeed', async () => {
     const doubles: string[] = [];

@@ -2,16 +2,9 @@ import assert from 'node:assert/strict';
 import { caseActions } from '../workflows/actions';
 import { caseStatusQuery } from '../workflows/definitions';
 import { vvrBooking } from './fixtures/bookings';
-import { actors, checkIn, startCase, stepOutcome, waitForCase, waitingOn } from './harness/case-driver';
+import { actors, answerOf, checkIn, startCase, stepOutcome, waitForCase, waitingOn } from './harness/case-driver';
 import { useCaseStack } from './harness/case-fixture';
 import { testSettings } from './harness/temporal';
-
-/** The case's reason for refusing an Update, or 'applied'. */
-const answerOf = (update: Promise<unknown>): Promise<string> =>
-  update.then(
-    () => 'applied',
-    (err: unknown) => `refused: ${(err as { cause?: { message?: string } }).cause?.message ?? String(err)}`,
-  );
 
 /** IND's filing endpoint answers 500: the permit step's first call keeps failing. */
 const indFilingDown = { agency: 'ind' as const, answer: { status: 500 as const, call: '^POST /ind/applications$' } };

@@ -7,7 +7,7 @@ import type { UnrunnableCaseView } from '../lib/temporal/visibility';
 import type { Booking } from '../domain/booking';
 import type { CaseView } from '../workflows/definitions';
 import { euBooking } from './fixtures/bookings';
-import { testApp, tokens } from './harness/api';
+import { apiTokensWithOtherSite, otherSiteToken, testApp, tokens } from './harness/api';
 import { useCaseStack } from './harness/case-fixture';
 import { eventually } from './harness/eventually';
 import { runCases } from './harness/operator-cli';
@@ -16,12 +16,8 @@ import { temporal, testDataConverter } from './harness/temporal';
 
 type Api = ReturnType<typeof request>;
 
-/** The development tokens, and a second booking site's. */
-const apiTokens =
-  'dev-booking-site=booking-site:booking-site,other-site=partner-site:booking-site,' +
-  'dev-desk-officer=desk-officer-1:desk-officer,dev-ind-officer=ind-officer-1:ind-officer,' +
-  'dev-expat-advisor=expat-advisor-1:expat-advisor,dev-agency=ind:agency,dev-operator=operator-1:operator';
-const otherSite = 'Bearer other-site';
+const apiTokens = apiTokensWithOtherSite;
+const otherSite = otherSiteToken;
 
 /** Books a case through the API and waits until it waits on the desk's check-in; its id. */
 async function bookedAwaitingCheckIn(api: Api, booking: Booking): Promise<string> {

@@ -457,8 +457,10 @@ export class CaseState {
       },
     },
     'hand-over-card': {
+      answers: 'card',
       validate: () => {
         this.assertOpen();
+        must(!this.skipRequests.has('card'), 'handing over the card is not possible now: an operator just skipped it');
         const s = this.step('card');
         // The field, not only the step: a second officer's hand-over in the same workflow task sees the step waiting.
         must(!this._card.handedOver, 'the card was already handed over');
@@ -919,6 +921,7 @@ export class CaseState {
     );
     const answered = this.answeredWaits.get(step);
     must(answered === undefined, `${what} is not possible now: ${answered?.by} was just applied to the ${step} step`);
+    must(!this.skipRequests.has(step), `${what} is not possible now: an operator just skipped the ${step} step`);
   }
 
   /**
@@ -927,6 +930,9 @@ export class CaseState {
    * step would go on to register, file or order all the same, with the operator told it was skipped.
    */
   private assertSkippable(step: StepName): void {
+    // An officer's answer in the same workflow task wins over the skip: the step would take the answer.
+    const answered = this.answeredWaits.get(step);
+    must(answered === undefined, `skipping is not possible now: ${answered?.by} was just applied to the ${step} step`);
     if (this.retryable.has(step) || this.callFailing(step)) return;
     const s = this.step(step);
     must(

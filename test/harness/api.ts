@@ -22,6 +22,13 @@ export const tokens = {
   operator: 'Bearer dev-operator',
 } as const;
 
+/** `API_TOKENS` of the development tokens and a second booking site's (`otherSiteToken`): another booking channel. */
+export const apiTokensWithOtherSite =
+  'dev-booking-site=booking-site:booking-site,other-site=partner-site:booking-site,' +
+  'dev-desk-officer=desk-officer-1:desk-officer,dev-ind-officer=ind-officer-1:ind-officer,' +
+  'dev-expat-advisor=expat-advisor-1:expat-advisor,dev-agency=ind:agency,dev-operator=operator-1:operator';
+export const otherSiteToken = 'Bearer other-site';
+
 /** The development token of each role. */
 export const tokenOf: Record<Role, string> = {
   'booking-site': tokens.bookingSite,

@@ -94,6 +94,13 @@ export async function startCaseWithBiometrics(taskQueue: string, captureReferenc
   return handle;
 }
 
+/** What an officer's screen would say of an Update: 'applied', or 'refused: ' and the case's reason. */
+export const answerOf = (update: Promise<unknown>): Promise<string> =>
+  update.then(
+    () => 'applied',
+    (err: unknown) => `refused: ${(err as { cause?: { message?: string } }).cause?.message ?? String(err)}`,
+  );
+
 export const stepOutcome = (view: CaseView, step: string): string | undefined =>
   view.steps.find((s) => s.name === step)?.outcome;
 
