@@ -47,6 +47,29 @@ export function generatePayloadKey(id: string): string {
  * Encrypts every payload with AES-256-GCM before it leaves the process, so Temporal's database, its UI and its
  * logs hold no personal data in clear text. Payloads written before encryption pass through unchanged.
  */
+/**
+ * The key id of the newest encrypted payload anywhere in `events` (newest last), or undefined: the key the case's
+ * deployment writes with now, which its workers hold.
+ */
+export function newestPayloadKeyId(events: readonly object[]): string | undefined {
+  const find = (value: unknown, depth: number): string | undefined => {
+    if (depth > 12 || value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return undefined;
+    const metadata = (value as { metadata?: Record<string, unknown> }).metadata;
+    const id = metadata?.[KEY_ID];
+    if (id instanceof Uint8Array) return Buffer.from(id).toString();
+    for (const child of Object.values(value)) {
+      const found = find(child, depth + 1);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  for (let i = events.length - 1; i >= 0; i -= 1) {
+    const found = find(events[i], 0);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 /** A payload these keys cannot read: its key is missing, or another key holds its id. */
 export class PayloadKeyError extends Error {
   override readonly name = 'PayloadKeyError';

@@ -1,5 +1,6 @@
-import type { Client, Connection } from '@temporalio/client';
-import { PayloadKeyError } from '../lib/encryption';
+import { Client, type Connection } from '@temporalio/client';
+import { createDataConverter } from '../lib/data-converter';
+import { newestPayloadKeyId, PayloadKeyError, type PayloadKeys } from '../lib/encryption';
 import { startedInput } from '../lib/temporal/case-start';
 import { boundedCalls, type CaseCallFailure } from '../lib/temporal/client';
 import { caseOrWhyNot, taskFailureRepair, type UnrunnableCaseView } from '../lib/temporal/visibility';
@@ -17,13 +18,15 @@ interface CaseActions {
   actor: Actor;
   /** How long a query or an update may wait for a worker. */
   timeoutMs: number;
+  /** This command's `PAYLOAD_KEYS`, when it has any. */
+  payloadKeys?: PayloadKeys;
 }
 
 /**
  * Show, retry, skip, correct an application number and cancel: the same query and Updates the API uses, so the workflow's validators decide
  * and the audit trail names the operator.
  */
-export function caseActions({ client, connection, actor, timeoutMs }: CaseActions) {
+export function caseActions({ client, connection, actor, timeoutMs, payloadKeys }: CaseActions) {
   const bounded = boundedCalls(
     connection,
     timeoutMs,
@@ -34,31 +37,65 @@ export function caseActions({ client, connection, actor, timeoutMs }: CaseAction
    * Sends an Update once this command's keys read the case. Encrypted with keys the workers lack, an Update fails
    * every workflow task of the case until Temporal gives up on it, and the operator would read "no worker answered".
    */
-  const update = async <T>(caseId: string, send: () => Promise<T>): Promise<T> => {
+  const update = async <T>(caseId: string, send: (sender: Client) => Promise<T>): Promise<T> => {
     await readable(caseId, () => bounded(caseId, () => startedInput(client, caseId)));
-    return bounded(caseId, send);
+    const sender = await senderFor(caseId);
+    try {
+      return await bounded(caseId, () => send(sender));
+    } catch (err) {
+      if (!(err instanceof PayloadKeyError)) throw err;
+      throw new OperatorError(
+        `${caseId}: the update was sent and may have been applied, but its answer does not decrypt (${err.message}); ` +
+          "read the case with the deployment's PAYLOAD_KEYS (beside make dev: .data/payload-keys)",
+      );
+    }
+  };
+  /**
+   * A client that encrypts with the key the case was last written with, which its workers hold, rather than this
+   * command's newest key: one appended for a rotation the workers have not taken yet would fail the case's tasks.
+   */
+  const senderFor = async (caseId: string): Promise<Client> => {
+    if (!payloadKeys) return client;
+    const { events } = await bounded(caseId, () => handle(caseId).fetchHistory());
+    const keyId = newestPayloadKeyId(events ?? []);
+    if (keyId === undefined || keyId === payloadKeys.currentKeyId) return client;
+    if (!payloadKeys.keys.has(keyId)) {
+      throw new OperatorError(
+        `${caseId}: the case was last written with key ${keyId}, which this command's PAYLOAD_KEYS lack; nothing was ` +
+          "sent. Use the deployment's keys (beside make dev: .data/payload-keys)",
+      );
+    }
+    return new Client({
+      connection: client.connection,
+      namespace: client.options.namespace,
+      dataConverter: createDataConverter({ ...payloadKeys, currentKeyId: keyId }),
+    });
   };
   return {
     /** The case, or what Temporal knows of it when its workflow cannot run. */
     show: (caseId: string): Promise<CaseView | UnrunnableCaseView> =>
       readable(caseId, () => caseOrWhyNot(client, caseId, bounded)),
     retry: (caseId: string, step: StepName): Promise<CaseView> =>
-      update(caseId, () =>
-        handle(caseId).executeUpdate(actionCatalogue['retry-step'].update, { args: [{ actor, step }] }),
+      update(caseId, (sender) =>
+        sender.workflow
+          .getHandle(caseId)
+          .executeUpdate(actionCatalogue['retry-step'].update, { args: [{ actor, step }] }),
       ),
     skip: (caseId: string, step: StepName, reason: string): Promise<CaseView> =>
-      update(caseId, () =>
-        handle(caseId).executeUpdate(actionCatalogue['skip-step'].update, { args: [{ actor, step, reason }] }),
+      update(caseId, (sender) =>
+        sender.workflow
+          .getHandle(caseId)
+          .executeUpdate(actionCatalogue['skip-step'].update, { args: [{ actor, step, reason }] }),
       ),
     correctNumber: (caseId: string, applicationNumber: string, reason: string): Promise<CaseView> =>
-      update(caseId, () =>
-        handle(caseId).executeUpdate(actionCatalogue['correct-application-number'].update, {
+      update(caseId, (sender) =>
+        sender.workflow.getHandle(caseId).executeUpdate(actionCatalogue['correct-application-number'].update, {
           args: [{ actor, applicationNumber, reason }],
         }),
       ),
     cancel: (caseId: string, reason: string): Promise<CaseView> =>
-      update(caseId, () =>
-        handle(caseId).executeUpdate(actionCatalogue.withdraw.update, { args: [{ actor, reason }] }),
+      update(caseId, (sender) =>
+        sender.workflow.getHandle(caseId).executeUpdate(actionCatalogue.withdraw.update, { args: [{ actor, reason }] }),
       ),
   };
 }

@@ -1,5 +1,5 @@
 import { Connection } from '@temporalio/client';
-import { parseEnv, runMain } from '../lib/config';
+import { parseEnv, payloadKeysOf, runMain } from '../lib/config';
 import { createCaseClient } from '../lib/temporal/client';
 import { temporalTarget } from '../lib/temporal/connection';
 import { diagnoseTemporalConnection } from '../lib/temporal/diagnose';
@@ -96,7 +96,13 @@ async function run(
   try {
     const client = createCaseClient(connection, { ...config, TEMPORAL_NAMESPACE: temporal.namespace });
     const actor = { id: config.OPERATOR_ID, role: 'operator' } as const;
-    const cases = caseActions({ client, connection, actor, timeoutMs: config.OPERATOR_TIMEOUT_MS });
+    const cases = caseActions({
+      client,
+      connection,
+      actor,
+      timeoutMs: config.OPERATOR_TIMEOUT_MS,
+      ...(config.PAYLOAD_KEYS ? { payloadKeys: payloadKeysOf(config) } : {}),
+    });
     const waits = (view: { waitingOn: string[] }): string => `it now waits on: ${view.waitingOn.join(', ') || '-'}`;
     switch (command.name) {
       case 'stuck': {

@@ -264,6 +264,25 @@ describe('operator command: stuck cases from visibility, repairs through the wor
     });
   });
 
+  it('with a key appended for a rotation the workers have not taken, encrypts with the one the case was written with', async () => {
+    await stack.runWorkers(async () => {
+      const handle = await startCase(stack.taskQueue, euBooking({ services: ['advice'] }));
+      await checkIn(handle);
+      await waitingOn(handle, 'expat:advice');
+      // The deployment's keys, and a new last one (the key that encrypts by default) the workers do not hold.
+      const rotating = { PAYLOAD_KEYS: `${testPayloadKeysSpec},${generatePayloadKey('k-next')}` };
+      const skip = await cases(['skip', handle.workflowId, 'advice', 'declined', 'by', 'phone'], rotating);
+      assert.equal(skip.code, 0, skip.stderr);
+      assert.match(skip.stdout, /advice skipped by operator-on-call-7/);
+      const { events } = await handle.fetchHistory();
+      assert.deepEqual(
+        (events ?? []).filter((e) => e.workflowTaskFailedEventAttributes),
+        [],
+      );
+      assert.equal(stepOutcome(await handle.query(caseStatusQuery), 'advice'), 'skipped');
+    });
+  });
+
   it('beside `make dev` finds its keys, its Temporal and its UI in .data/, and says so; a variable set wins', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'operator-dev-'));
     try {
