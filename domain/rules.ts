@@ -5,11 +5,13 @@ export const applicationNumberPattern = /^[A-Z0-9-]{3,32}$/;
 
 /**
  * A desk's name, such as MIC-Maastricht: what a day list filters on and the `DeskLocation` search attribute holds,
- * in clear text. Letters, digits, spaces, dots and dashes: no address, e-mail or date of birth fits, and every
- * location booked can be listed.
+ * in clear text. Words of letters and digits, joined by one space, dot or dash: no e-mail, no address with its
+ * commas or slashes, no stray space that would book a desk no day list asks for. A pattern cannot tell a desk from
+ * a name: which desks exist is the booking site's to know.
  */
-export const deskLocationPattern = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/;
-export const deskLocationMessage = 'a desk location such as MIC-Maastricht (letters, digits, spaces, dots, dashes)';
+export const deskLocationPattern = /^(?=.{1,64}$)[A-Za-z0-9]+(?:[ .-][A-Za-z0-9]+)*$/;
+export const deskLocationMessage =
+  'a desk location such as MIC-Maastricht (words of letters and digits joined by a space, dot or dash)';
 
 /** EU/EEA and Swiss nationals (ISO alpha-3) need no permit, biometrics or return visa. */
 export const euEeaSwiss: ReadonlySet<string> = new Set([

@@ -38,7 +38,7 @@ describe('a case booked for the year 9999, started past the API', () => {
         (err: unknown) =>
           err instanceof WorkflowUpdateFailedError &&
           err.cause?.message ===
-            'the location is not a desk location such as MIC-Maastricht (letters, digits, spaces, dots, dashes)',
+            'the location is not a desk location such as MIC-Maastricht (words of letters and digits joined by a space, dot or dash)',
       );
       const moved = await handle.executeUpdate(caseActions.reschedule.update, {
         args: [{ actor: actors.bookingSite, startsAt: nextWeek }],

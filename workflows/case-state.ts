@@ -935,6 +935,9 @@ export class CaseState {
     must(answered === undefined, `skipping is not possible now: ${answered?.by} was just applied to the ${step} step`);
     if (this.retryable.has(step) || this.callFailing(step)) return;
     const s = this.step(step);
+    // Cases started before operators could stop a failing call never say which call fails: as before, their skip of
+    // a running call waits for its retries to give up.
+    if (s.state === 'running' && !this._operatorsCutFailingCalls) return;
     must(
       s.state !== 'blocked',
       `the ${step} step has not begun${s.detail ? ` (${s.detail})` : ''}; it can be skipped once it waits`,

@@ -9,7 +9,16 @@ import { offlineTestApp, tokens } from '../harness/api';
  */
 describe('api: desk locations, in bookings and in the actions that move an appointment', () => {
   const app = offlineTestApp();
-  const hostile = ['Lena Hoffmann, Boschstraat 12', 'Maastricht/MIC', 'lena@example.org', ' MIC', ''];
+  const hostile = [
+    'Lena Hoffmann, Boschstraat 12',
+    'Maastricht/MIC',
+    'lena@example.org',
+    ' MIC',
+    'MIC-Maastricht ',
+    'MIC_Maastricht',
+    'MIC--Heerlen',
+    '',
+  ];
 
   for (const location of hostile) {
     it(`refuses a booking at "${location}" with 400 naming appointment.location, and starts no case`, async () => {
