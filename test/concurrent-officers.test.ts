@@ -95,7 +95,7 @@ describe('two officers, one wait', () => {
   });
 
   for (const first of ['skip', 'advice'] as const) {
-    it(`an operator's skip and the advisor's advice at once (${first} first): one applied, the other refused`, async () => {
+    it(`an operator's skip and the advisor's advice at once (${first} sent first): one applied, the other refused`, async () => {
       const handle = await startCase(stack.taskQueue, euBooking({ services: ['advice'] }));
       await stack.runWorkers(async () => {
         await checkIn(handle);
@@ -117,14 +117,17 @@ describe('two officers, one wait', () => {
         () => (first === 'skip' ? [skip(), advice()] : [advice(), skip()]),
         () => waitForCase(handle, (v) => stepOutcome(v, 'advice') !== undefined, 'advice done'),
       );
-      assert.equal(answers[0], 'applied', JSON.stringify(answers));
-      assert.match(answers[1]!, /^refused: .* is not possible now: /);
+      // Two calls sent at once reach Temporal in either order: whichever it admitted first is applied.
+      const [skipAnswer, adviceAnswer] = first === 'skip' ? answers : [answers[1]!, answers[0]!];
+      assert.equal([skipAnswer, adviceAnswer].filter((a) => a === 'applied').length, 1, JSON.stringify(answers));
+      const skipped = skipAnswer === 'applied';
+      assert.match(skipped ? adviceAnswer! : skipAnswer!, /^refused: .* is not possible now: /);
       // The step ends as the applied one said, and only it is audited.
-      assert.equal(stepOutcome(view, 'advice'), first === 'skip' ? 'skipped' : 'given');
+      assert.equal(stepOutcome(view, 'advice'), skipped ? 'skipped' : 'given');
       const audited = view.audit.filter((e) => e.action === 'skip-step' || e.action === 'record-advice');
       assert.deepEqual(
         audited.map((e) => e.action),
-        [first === 'skip' ? 'skip-step' : 'record-advice'],
+        [skipped ? 'skip-step' : 'record-advice'],
       );
     });
   }
