@@ -166,7 +166,14 @@ export class CaseService {
    * while the case cannot run and answers from what Temporal knows of it, which does not say who booked it.
    */
   async viewAs(actor: Actor, caseId: string): Promise<RoleView> {
-    const view = await this.view(caseId);
+    let view: CaseView | UnrunnableCaseView;
+    try {
+      view = await this.view(caseId);
+    } catch (err) {
+      // A case no worker answers for (yet) is a 503 only to those who may know it exists.
+      if (err instanceof HttpProblem && err.status === 503) await this.refuseOtherSite(actor, caseId);
+      throw err;
+    }
     if (isUnrunnable(view)) await this.refuseOtherSite(actor, caseId);
     return viewFor(actor, view);
   }

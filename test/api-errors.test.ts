@@ -7,7 +7,7 @@ import type { Booking } from '../domain/booking';
 import { startSandbox } from '../sandbox/app';
 import { cardReadySignal } from '../workflows/definitions';
 import { euBooking, vvrBooking } from './fixtures/bookings';
-import { testApp, tokens } from './harness/api';
+import { apiTokensWithOtherSite, otherSiteToken, testApp, tokens } from './harness/api';
 import { eventually } from './harness/eventually';
 import { freePort } from './harness/ports';
 import { startCase, waitingOn } from './harness/case-driver';
@@ -415,7 +415,7 @@ describe('api: 503 with Retry-After when Temporal cannot answer', function () {
 
   it('accepts a booking with 202 while no worker runs, and its retry too; reads and actions are 503; a worker then runs it', async () => {
     const taskQueue = uniqueTaskQueue('noworker');
-    const app = testApp({ taskQueue, actionTimeoutMs: 1500 });
+    const app = testApp({ taskQueue, actionTimeoutMs: 1500, env: { API_TOKENS: apiTokensWithOtherSite } });
     const booking = vvrBooking();
     const caseId = `case-${booking.bookingReference}`;
     // Not a speed check: a request that hangs past every timeout of the API fails here instead of at mocha's.
@@ -438,6 +438,19 @@ describe('api: 503 with Retry-After when Temporal cannot answer', function () {
     assert.equal(description.status.name, 'RUNNING', 'the case is started even though no worker has run it');
 
     assertUnavailable(await answered(request(app).get(`/v1/cases/${caseId}`).set('authorization', tokens.desk)));
+    assertUnavailable(await answered(request(app).get(`/v1/cases/${caseId}`).set('authorization', tokens.bookingSite)));
+    // Another booking site is not told, by a 503 where it would get a 404, that the case exists.
+    const byOther = await answered(request(app).get(`/v1/cases/${caseId}`).set('authorization', otherSiteToken));
+    assertProblem(byOther, 404);
+    assertProblem(
+      await answered(
+        request(app)
+          .post(`/v1/cases/${caseId}/actions/withdraw`)
+          .set('authorization', otherSiteToken)
+          .send({ reason: 'not ours' }),
+      ),
+      404,
+    );
     assertUnavailable(
       await answered(
         request(app)
