@@ -273,6 +273,37 @@ describe('api: every error is problem details', function () {
   });
 
   describe('409 Conflict', () => {
+    it('answers an IND decision that contradicts the one the case has with 409 naming it; the same one again is 202', async () => {
+      const caseId = await booked(vvrBooking());
+      const applicationNumber = await eventually(async () => {
+        const res = await suite.api.get(`/v1/cases/${caseId}`).set('authorization', tokens.operator).expect(200);
+        return (res.body as { results: Record<string, string> }).results.indApplicationNumber;
+      }, 30_000);
+      const decide = (decision: string) =>
+        suite.api
+          .post('/v1/agency-callbacks/ind/decision')
+          .set('authorization', tokens.agency)
+          .send({ caseRef: caseId, applicationNumber, decision, decidedAt: new Date().toISOString() });
+      assert.equal((await decide('granted')).status, 202);
+      const decided = await eventually(async () => {
+        const res = await suite.api.get(`/v1/cases/${caseId}`).set('authorization', tokens.operator).expect(200);
+        const view = res.body as { audit: { action: string }[] };
+        return view.audit.some((e) => e.action === 'permit-decision') ? view : undefined;
+      }, 30_000);
+      assert.equal((await decide('granted')).status, 202, 'a replayed call-back is accepted');
+      const contradiction = await decide('refused');
+      assertProblem(contradiction, 409);
+      assert.match(
+        String(contradiction.body.detail),
+        /already decided: granted \(call-back\) at .*; refused is not applied/,
+      );
+      const after = await suite.api.get(`/v1/cases/${caseId}`).set('authorization', tokens.operator).expect(200);
+      assert.deepEqual(
+        after.body.audit.filter((e: { action: string }) => e.action === 'permit-decision'),
+        decided.audit.filter((e) => e.action === 'permit-decision'),
+      );
+    });
+
     it("answers an action at the wrong moment with the workflow validator's reason, and changes nothing", async () => {
       const res = await leavesUnchanged(subject.caseId, () => act(subject.caseId, 'hand-over-card').send({}));
       assertProblem(res, 409);
