@@ -299,7 +299,7 @@ describe('api: every error is problem details', function () {
       );
       const after = await suite.api.get(`/v1/cases/${caseId}`).set('authorization', tokens.operator).expect(200);
       assert.deepEqual(
-        after.body.audit.filter((e: { action: string }) => e.action === 'permit-decision'),
+        (after.body as typeof decided).audit.filter((e) => e.action === 'permit-decision'),
         decided.audit.filter((e) => e.action === 'permit-decision'),
       );
     });
