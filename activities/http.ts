@@ -37,11 +37,14 @@ const problemTypes: Record<string, string> = {
   'permit-not-granted': agencyFailure.permitNotGranted,
 };
 
+/** The longest wait an agency's `Retry-After` gets: Temporal's longest retry interval for an agency call. */
+export const longestRetryAfterMs = 10 * 60_000;
+
 interface Problem {
   type?: string;
   title?: string;
   detail?: string;
-  invalidParams?: { name: string; reason: string }[];
+  invalidParams?: unknown;
 }
 
 /**
@@ -60,13 +63,19 @@ export async function callAgency<T>(endpoint: AgencyEndpoint, request: AgencyReq
     ? AbortSignal.any([AbortSignal.timeout(endpoint.timeoutMs), cancellation])
     : AbortSignal.timeout(endpoint.timeoutMs);
   let response: Response;
+  let text: string;
   try {
     response = await fetch(url, {
       method: request.method,
       headers,
       body: request.body === undefined ? undefined : JSON.stringify(request.body),
       signal,
+      // A redirect is no answer: following it would send the newcomer's data to another host, or turn a POST into
+      // a GET whose answer the case would take for the agency's.
+      redirect: 'manual',
     });
+    // Inside the try: a body that stalls past the timeout or is cut off is an unreachable agency too.
+    text = await response.text();
   } catch (err) {
     // A cancelled activity must end as cancelled, not as an unreachable agency that Temporal would retry.
     if (cancellation?.aborted) throw cancellation.reason ?? err;
@@ -77,7 +86,12 @@ export async function callAgency<T>(endpoint: AgencyEndpoint, request: AgencyReq
     );
   }
 
-  const text = await response.text();
+  if (response.status >= 300 && response.status < 400) {
+    throw ApplicationFailure.nonRetryable(
+      `${endpoint.agency} answered ${response.status} (a redirect) to ${request.method} ${request.path}; agencies are called without following redirects`,
+      agencyFailure.contractViolation,
+    );
+  }
   if (response.ok) {
     const parsed = request.response.safeParse(parseJson(text));
     if (parsed.success) return parsed.data;
@@ -94,7 +108,9 @@ export async function callAgency<T>(endpoint: AgencyEndpoint, request: AgencyReq
     throw ApplicationFailure.create({
       message: what,
       type: agencyFailure.throttled,
-      nextRetryDelay: Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined,
+      // Bounded: an agency asking for days (or more than a timer holds) is asked again after the longest wait.
+      nextRetryDelay:
+        Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds * 1000, longestRetryAfterMs) : undefined,
     });
   }
   if (response.status >= 500 || response.status === 408) {
@@ -103,8 +119,18 @@ export async function callAgency<T>(endpoint: AgencyEndpoint, request: AgencyReq
   throw ApplicationFailure.nonRetryable(what, problemTypes[problem.type ?? ''] ?? agencyFailure.rejected, {
     status: response.status,
     problemType: problem.type,
-    invalidParams: problem.invalidParams ?? [],
+    // Only the names: an agency's reasons may repeat the newcomer's data, and these details are logged.
+    invalidParams: invalidParamNames(problem.invalidParams),
   });
+}
+
+function invalidParamNames(params: unknown): { name: string }[] {
+  if (!Array.isArray(params)) return [];
+  return params
+    .map((p: unknown) => (typeof p === 'object' && p !== null ? (p as { name?: unknown }).name : undefined))
+    .filter((name): name is string => typeof name === 'string')
+    .slice(0, 20)
+    .map((name) => ({ name: name.slice(0, 100) }));
 }
 
 function parseJson(text: string): unknown {

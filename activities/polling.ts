@@ -34,7 +34,8 @@ export async function pollUntil<T>(
       const delay = err.nextRetryDelay;
       if (typeof delay === 'number' && delay > wait) wait = delay;
       const lastError = err.message;
-      context.log.warn('poll answered with a transient error; polling on', { attempts, lastError });
+      // The type only: the agency's words may name the newcomer; the heartbeat (encrypted) keeps them.
+      context.log.warn('poll answered with a transient error; polling on', { attempts, errorType: err.type });
       context.heartbeat({ polledAt: new Date().toISOString(), attempts, lastError } satisfies PollHeartbeat);
     }
     await context.sleep(wait);

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
@@ -796,6 +798,95 @@ describe('agency adapters against the sandbox', function () {
       assertRetryable(failure, agencyFailure.unavailable);
       // The agency would answer after 60 s; the timeout of 300 ms ends the call long before, however busy.
       assert.ok(Date.now() - started < 30_000, `took ${Date.now() - started} ms`);
+    });
+  });
+
+  describe('against an agency that breaks its contract', () => {
+    type Answer = (req: IncomingMessage, res: ServerResponse) => void;
+    let answer: Answer;
+    let elsewhereHits = 0;
+    let agency: Server;
+    let elsewhere: Server;
+    let broken: AgencyActivities;
+    const listen = async (server: Server): Promise<string> => {
+      server.listen(0, '127.0.0.1');
+      await once(server, 'listening');
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    };
+    let elsewhereUrl = '';
+    before(async () => {
+      agency = createServer((req, res) => answer(req, res));
+      elsewhere = createServer((req, res) => {
+        elsewhereHits += 1;
+        req.resume();
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"registrationId":"R-1","bsn":"111222333"}');
+      });
+      broken = createAgencyActivities({
+        logger,
+        agencies: agencyConfig(await listen(agency), { AGENCY_TIMEOUT_MS: '1000' }),
+      });
+      elsewhereUrl = await listen(elsewhere);
+    });
+    after(() => {
+      agency.closeAllConnections();
+      agency.close();
+      elsewhere.close();
+    });
+    const register = () => inActivity(() => broken.brp.registerInBrp(registration(newCaseId())));
+
+    for (const status of [301, 302, 303, 307, 308]) {
+      it(`refuses a ${status} redirect as a contract violation, sending nothing to where it points`, async () => {
+        elsewhereHits = 0;
+        answer = (req, res) => {
+          req.resume();
+          res.writeHead(status, { location: `${elsewhereUrl}/steal` }).end();
+        };
+        const failure = await failureOf(register());
+        assertRefusal(failure, agencyFailure.contractViolation);
+        assert.match(failure.message, new RegExp(`^brp answered ${status} \\(a redirect\\)`));
+        assert.equal(elsewhereHits, 0, 'the newcomer was sent to another host');
+      });
+    }
+
+    it('waits at most ten minutes on a Retry-After of weeks', async () => {
+      answer = (req, res) => {
+        req.resume();
+        res.writeHead(429, { 'retry-after': '3000000' }).end();
+      };
+      const failure = await failureOf(register());
+      assertRetryable(failure, agencyFailure.throttled);
+      assert.equal(msToNumber(failure.nextRetryDelay!), 10 * 60_000);
+    });
+
+    it('takes a body that stalls past the timeout, or is cut off, for an unavailable agency (retryable)', async () => {
+      answer = (req, res) => {
+        req.resume();
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"registrationId":');
+      };
+      assertRetryable(await failureOf(register()), agencyFailure.unavailable);
+      answer = (req, res) => {
+        req.resume();
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '500' });
+        res.write('{"registrationId":', () => res.destroy());
+      };
+      assertRetryable(await failureOf(register()), agencyFailure.unavailable);
+    });
+
+    it("keeps only the names of a refusal's invalidParams: their reasons may repeat the newcomer's data", async () => {
+      answer = (req, res) => {
+        req.resume();
+        res.writeHead(422, { 'content-type': 'application/problem+json' }).end(
+          JSON.stringify({
+            type: 'validation-error',
+            invalidParams: [{ name: 'person.familyName', reason: 'Rao does not match', value: 'Asha Rao' }],
+          }),
+        );
+      };
+      const failure = await failureOf(register());
+      assertRefusal(failure, agencyFailure.rejected);
+      assert.deepEqual(refusalDetails(failure).invalidParams, [{ name: 'person.familyName' }]);
+      assert.ok(!JSON.stringify(failure.details).includes('Rao'), JSON.stringify(failure.details));
     });
   });
 

@@ -118,7 +118,10 @@ describe("an agency's error text in Temporal", function () {
         brp!.answer = 'refusal';
         const refused = await waitForCase(handle, (v) => v.waitingOn.includes('operator:brp'), 'operator:brp', 90_000);
         const detail = refused.steps.find((s) => s.name === 'brp')?.detail ?? '';
-        assert.match(detail, /brp answered 422 to POST [^)]*Cannot register/);
+        assert.match(detail, /brp answered 422 to POST [^)]*Cannot register \[personal data\]/);
+        // Every officer and operator reads the step's detail (the API, npm run cases): blanked as in the details.
+        for (const secret of [...secrets, booking.person.givenNames])
+          assert.ok(!detail.includes(secret), `${secret} in the step's detail: ${detail}`);
 
         const refusal = await rawCase(handle);
         assert.ok(

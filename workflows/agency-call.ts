@@ -9,6 +9,7 @@ import {
 import type { Agency } from '../domain/agency-failures';
 import { sleepOn, type CaseClock } from './case-clock';
 import type { CaseState } from './case-state';
+import { withoutPersonalData } from './current-details';
 import type { StepName } from './definitions';
 import { lastAgencyError } from './agencies';
 import { readableDuration } from './summaries';
@@ -91,7 +92,7 @@ async function agencyCall<T>(
       state.setStep(step, {
         state: 'waiting',
         waitingOn: `operator:${step}`,
-        detail: `${agency} call failed (${failureReason(err)}); an operator may retry or skip the step`,
+        detail: `${agency} call failed (${agencyText(state, err)}); an operator may retry or skip the step`,
       });
       const decided = state.handToOperator(step);
       await condition(() => decided() || settled());
@@ -143,7 +144,7 @@ export async function pollBeside<T>(
       state.setStep(step, {
         state: 'waiting',
         waitingOn: `operator:${step}`,
-        detail: `${agency} poll failed (${failureReason(err)}); an operator may retry or skip the step`,
+        detail: `${agency} poll failed (${agencyText(state, err)}); an operator may retry or skip the step`,
       });
       const decided = state.handToOperator(step);
       await condition(() => settled() || decided());
@@ -157,8 +158,13 @@ export async function pollBeside<T>(
   }
 }
 
-function failureReason(err: unknown): string {
-  return err instanceof ActivityFailure ? (err.cause?.message ?? err.message) : String(err);
+/**
+ * Why the agency call failed, in the agency's words with the booking's personal data blanked: the step's detail is
+ * shown to every officer and operator (the API, `npm run cases -- show`), and an agency may name the newcomer.
+ */
+function agencyText(state: CaseState, err: unknown): string {
+  const reason = err instanceof ActivityFailure ? (err.cause?.message ?? err.message) : String(err);
+  return withoutPersonalData(reason, state.booking, state.results);
 }
 
 /** What `visiblyRetrying` resolves when an operator stopped the failing call to retry or skip its step. */

@@ -62,19 +62,94 @@ function loosely(value: string): string {
   return [...value].map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[\\s.-]?');
 }
 
-/** The ways people write a birth date `1994-09-03`: 03-09-1994, 03/09/1994, 3.9.1994, 19940903, ... */
+const monthNames: readonly (readonly string[])[] = [
+  ['january', 'januari', 'jan'],
+  ['february', 'februari', 'feb'],
+  ['march', 'maart', 'mar', 'mrt'],
+  ['april', 'apr'],
+  ['may', 'mei'],
+  ['june', 'juni', 'jun'],
+  ['july', 'juli', 'jul'],
+  ['august', 'augustus', 'aug'],
+  ['september', 'sept', 'sep'],
+  ['october', 'oktober', 'oct', 'okt'],
+  ['november', 'nov'],
+  ['december', 'dec'],
+];
+
+/**
+ * The ways people write a birth date `1994-09-03`: 03-09-1994, 03/09/1994, 3.9.1994, 19940903, 03/09/94, 09/03/94
+ * (American), 3 september 1994, Sep 3, 1994, 3 sept. 94 ...
+ */
 function birthDateSpellings(iso: string): string[] {
   const [year, month, day] = iso.split('-');
   if (!year || !month || !day) return [iso];
-  const shortDay = String(Number(day));
-  const shortMonth = String(Number(month));
+  const d = `0?${Number(day)}`;
+  const m = `0?${Number(month)}`;
+  const y = `(?:${year.slice(0, 2)})?${year.slice(2)}`;
+  const names = `(?:${(monthNames[Number(month) - 1] ?? []).join('|')})\\.?`;
+  const sep = '[-/. ]';
   return [
     `${year}${month}${day}`,
     `${day}${month}${year}`,
-    ...[day, shortDay].flatMap((d) =>
-      [month, shortMonth].flatMap((m) => [`${d}[-/.]${m}[-/.]${year}`, `${year}[-/.]${m}[-/.]${d}`]),
-    ),
-  ].map((pattern) => `(?<!\\d)${pattern}(?!\\d)`);
+    `${d}${sep}${m}${sep}${y}`,
+    `${m}${sep}${d}${sep}${y}`,
+    `${year}${sep}${m}${sep}${d}`,
+    `${d}(?:st|nd|rd|th|e)?\\s*${names}\\s*,?\\s*${y}`,
+    `${names}\\s*${d}(?:st|nd|rd|th)?\\s*,?\\s*${y}`,
+  ].map((pattern) => `(?<![\\d\\p{L}])${pattern}(?![\\d\\p{L}])`);
+}
+
+/** Name particles, not names: blanking every "van" or "de" of a text would blank the text, not the person. */
+const particles = new Set([
+  'van',
+  'de',
+  'der',
+  'den',
+  'het',
+  'ten',
+  'ter',
+  'te',
+  'la',
+  'le',
+  'du',
+  'di',
+  'da',
+  'von',
+  'del',
+  'dos',
+  'das',
+  'el',
+  'al',
+  'bin',
+  'ibn',
+  'y',
+]);
+
+/** A word as letters alone: no accents, one case, ß as ss, so `Müller`, `MULLER` and a decomposed `Müller` are one. */
+export function foldedWord(word: string): string {
+  return word
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .replace(/ß/g, 'ss')
+    .replace(/ı/g, 'i')
+    .replace(/[øœ]/g, (c) => (c === 'ø' ? 'o' : 'oe'))
+    .replace(/ł/g, 'l')
+    .replace(/đ/g, 'd')
+    .replace(/æ/g, 'ae')
+    .replace(/þ/g, 'th');
+}
+
+/** The words of the newcomer's names and street, folded: each is blanked wherever it stands as a word. */
+function nameWords(booking: Booking): Set<string> {
+  const { person, residence } = booking;
+  return new Set(
+    [person.givenNames, person.familyName, residence.address.street]
+      .flatMap((value) => value.split(/[^\p{L}\p{M}]+/u))
+      .map(foldedWord)
+      .filter((word) => word.length >= 2 && !particles.has(word)),
+  );
 }
 
 /** A nine-digit number passing the BSN eleven-test (`123456782`, also written `1234.56.782`). */
@@ -109,7 +184,10 @@ export function withoutPersonalData(text: string, booking: Booking, results: Rea
     ...birthDateSpellings(person.dateOfBirth),
   ];
   let clean = text.replace(/[^\s@()<>,;:"'[\]]+@[^\s@()<>,;:"'[\]]+\.[a-z]{2,}/gi, blank);
-  for (const pattern of patterns) clean = clean.replace(new RegExp(pattern, 'gi'), blank);
+  for (const pattern of patterns) clean = clean.replace(new RegExp(pattern, 'giu'), blank);
+  // Any spelling of a name's words: other case, no accents, decomposed, ß as SS, parts in another order.
+  const names = nameWords(booking);
+  clean = clean.replace(/[\p{L}\p{M}]+/gu, (word) => (names.has(foldedWord(word)) ? blank : word));
   clean = clean.replace(/(?<!\d)(\d{4})[\s.]?(\d{2})[\s.]?(\d{3})(?!\d)/g, (number, a: string, b: string, c: string) =>
     isBsn(`${a}${b}${c}`) ? blank : number,
   );

@@ -68,6 +68,38 @@ describe('the case in words for the Temporal UI', () => {
     assert.equal(withoutPersonalData(kept, booking, { bsn: '123456782' }), kept);
   });
 
+  it('blanks a name, street or birth date in the spellings agencies use: other case, no accents, parts, words', () => {
+    const named = (givenNames: string, familyName: string, street = 'Boschstraße'): typeof booking =>
+      vvrBooking({
+        person: { ...booking.person, givenNames, familyName, dateOfBirth: '1988-07-14' },
+        residence: { ...booking.residence, address: { ...booking.residence.address, street } },
+      });
+    const cases: [typeof booking, string, string][] = [
+      [named('Hans', 'Müller'), 'MULLER', 'an accent dropped, in capitals'],
+      [named('Hans', 'Müller'), 'Mu\u0308ller', 'a decomposed accent'],
+      [named('Ayşe', 'Işık'), 'IŞIK', 'a dotless i in capitals'],
+      [named('Ayşe', 'Işık'), 'AYŞE', 'a given name in capitals'],
+      [named('Wei', 'Li'), 'LI', 'a two-letter family name'],
+      [named('Jo', 'Wu'), 'Jo', 'a two-letter given name'],
+      [named('Sanne', 'de Vries'), 'VRIES', 'a family name without its particle'],
+      [named('Hans', 'Müller'), 'BOSCHSTRASSE', 'ß written as SS'],
+      [named('Hans', 'Müller'), '14 juli 1988', 'a birth date, Dutch month'],
+      [named('Hans', 'Müller'), 'Jul 14, 1988', 'a birth date, English month first'],
+      [named('Hans', 'Müller'), '14/07/88', 'a birth date, two-digit year'],
+      [named('Hans', 'Müller'), '07/14/1988', 'a birth date, American order'],
+    ];
+    for (const [who, written, what] of cases) {
+      const clean = withoutPersonalData(`brp answered 422: ${written} does not match the passport`, who, {});
+      assert.equal(clean, 'brp answered 422: [personal data] does not match the passport', what);
+    }
+    // Particles and the words around a name stay: "van" and "de" are not the person.
+    const deVries = named('Sanne', 'van de Vries');
+    assert.equal(
+      withoutPersonalData('the registration of VRIES, van de could not be matched', deVries, {}),
+      'the registration of [personal data], van de could not be matched',
+    );
+  });
+
   it('says what is wrong and what to do for each way a case is stuck, without personal data', () => {
     const text = currentDetails(
       snapshot({
