@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isServedMunicipality } from './municipalities';
 import { dateOutOfBounds } from './dates';
 import { languages } from './emails';
+import { freeText, lineOfText } from './text';
 import {
   applicationNumberPattern,
   deskLocationMessage,
@@ -46,8 +47,8 @@ export const BookingSchema = z.strictObject({
     startsAt: isoDateTime,
   }),
   person: z.strictObject({
-    givenNames: z.string().min(1).max(200),
-    familyName: z.string().min(1).max(200),
+    givenNames: lineOfText(1, 200),
+    familyName: lineOfText(1, 200),
     dateOfBirth: isoDate,
     nationality: z.string().regex(/^[A-Z]{3}$/, 'an ISO 3166-1 alpha-3 code such as IND'),
     passportNumber: z.string().regex(/^[A-Z0-9]{5,20}$/, '5-20 capital letters and digits'),
@@ -56,11 +57,11 @@ export const BookingSchema = z.strictObject({
   residence: z.strictObject({
     municipalityCode: z.string().regex(/^\d{4}$/, 'a 4-digit CBS municipality code'),
     address: z.strictObject({
-      street: z.string().min(1).max(200),
+      street: lineOfText(1, 200),
       houseNumber: z.number().int().positive().max(99999),
-      houseNumberAddition: z.string().min(1).max(10).optional(),
+      houseNumberAddition: lineOfText(1, 10).optional(),
       postcode: z.string().regex(/^[1-9]\d{3}[A-Z]{2}$/, 'a Dutch postcode such as 6211AB'),
-      city: z.string().min(1).max(100),
+      city: lineOfText(1, 100),
     }),
   }),
   stay: z.strictObject({
@@ -69,7 +70,7 @@ export const BookingSchema = z.strictObject({
   }),
   sponsor: z
     .strictObject({
-      name: z.string().min(1).max(200),
+      name: lineOfText(1, 200),
       recognisedSponsorNumber: z.string().regex(/^[A-Z0-9-]{3,32}$/),
     })
     .optional(),
@@ -88,7 +89,7 @@ export const BookingSchema = z.strictObject({
     .refine((s) => new Set(s).size === s.length, 'services must not repeat'),
   returnVisa: z
     .strictObject({
-      reason: z.string().min(1).max(1000),
+      reason: freeText(1, 1000),
       departureDate: isoDate,
       returnDate: isoDate,
     })

@@ -9,7 +9,7 @@ import { stepNames, type StepName } from '../workflows/definitions';
 import { caseActions, OperatorError } from './actions';
 import { formatDuration, OperatorEnvSchema, type OperatorConfig } from './config';
 import { environmentLine, operatorEnvironment, type OperatorEnvironment } from './environment';
-import { caseSummary, caseText, savedQueriesText, stuckJson, stuckTable, unrunnableText } from './format';
+import { caseSummary, caseText, savedQueriesText, stuckJson, stuckTable, terminalSafe, unrunnableText } from './format';
 import { stuckCasesReportWorkflowType, stuckCheckScheduleId, upsertStuckCheckSchedule } from './schedule';
 import { defaultStuckNorms, findStuckCases, stuckQueryLinks } from './stuck';
 
@@ -78,7 +78,8 @@ function parseArgs([name, ...rest]: string[]): Command | string {
   }
 }
 
-const out = (text: string): boolean => process.stdout.write(`${text}\n`);
+/** Everything the command prints passes `terminalSafe`: a case's text must not act on the operator's terminal. */
+const out = (text: string): boolean => process.stdout.write(`${terminalSafe(text)}\n`);
 
 async function run(
   command: Exclude<Command, { name: 'help' }>,
@@ -169,7 +170,7 @@ runMain(async () => {
     await run(command, parseEnv(OperatorEnvSchema, environment.env), environment);
   } catch (err) {
     if (!(err instanceof OperatorError)) throw err;
-    process.stderr.write(`${err.message}\n`);
+    process.stderr.write(`${terminalSafe(err.message)}\n`);
     process.exitCode = 1;
   }
 });

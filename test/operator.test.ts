@@ -201,6 +201,30 @@ describe('operator command: stuck cases from visibility, repairs through the wor
     });
   });
 
+  it("`cases show` writes a case's control characters and direction marks as escapes, never to the terminal", async () => {
+    await withWorkers(testSettings(), async () => {
+      const handle = await startCase(stack.taskQueue, euBooking({ services: ['brp-registration', 'advice'] }));
+      await waitingOn(handle, 'desk:check-in');
+      // Written past the API (which refuses them), as an older case or another client might hold them.
+      const hostile = 'moved \u001b[2J\u001b]0;pwned\u0007 abroad \u202egnissim\u009b';
+      await handle.executeUpdate(caseActions.withdraw.update, { args: [{ actor: actors.operator, reason: hostile }] });
+      for (const args of [
+        ['show', handle.workflowId],
+        ['show', handle.workflowId, '--json'],
+      ]) {
+        const show = await cases(args);
+        assert.equal(show.code, 0, show.stderr);
+        assert.doesNotMatch(
+          show.stdout,
+          // eslint-disable-next-line no-control-regex -- finding control characters is the point
+          /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/,
+          `${args.join(' ')} wrote raw`,
+        );
+        assert.ok(show.stdout.includes('\\u001b[2J'), show.stdout);
+      }
+    });
+  });
+
   it('lists a case whose service norm was breached as past-deadline', async () => {
     await withWorkers(testSettings({ indSponsorTargetMs: 1_000 }), async () => {
       const handle = await startCase(stack.taskQueue, vvrBooking({ services: ['residence-permit'] }));

@@ -1,14 +1,15 @@
 import { z } from 'zod';
 import { applicationNumberPattern, deskLocationMessage, deskLocationPattern } from '../domain/rules';
+import { freeText, lineOfText } from '../domain/text';
 import type { ActionName } from './actions';
 import { stepNames, visitPurposes } from './definitions';
 
 const deskLocation = z.string().regex(deskLocationPattern, deskLocationMessage);
 
-const note = z.string().max(2000).optional();
-const reason = z.string().min(1).max(2000);
+const note = freeText(0, 2000).optional();
+const reason = freeText(1, 2000);
 /** Why an officer refuses: required for a refusal (the validator says so with a 422), absent otherwise. */
-const refusalReason = z.string().max(2000).optional();
+const refusalReason = freeText(0, 2000).optional();
 /** The capture device's reference; the images stay on the device. */
 export const CaptureReferenceSchema = z
   .string()
@@ -45,7 +46,7 @@ export const actionBodies = {
   }),
   'extend-decision-term': z.strictObject({ days: z.number().int().min(1).max(90), reason }),
   'request-documents': z.strictObject({
-    documents: z.array(z.string().min(1).max(200)).min(1).max(20),
+    documents: z.array(lineOfText(1, 200)).min(1).max(20),
     /** Defaults to now + the configured documents term. */
     dueAt: isoDateTime.optional(),
   }),
