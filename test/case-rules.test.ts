@@ -240,6 +240,65 @@ describe('case rules: biometrics, reasons, TEV, IND terms and inadmissibility', 
       });
     });
 
+    it("IND's refusal of 20 days ago, called back today: the last day to object counts from IND's date", async () => {
+      await atTheDesk(async (desk) => {
+        const booking = await sponsorFiled(
+          'IND-SPONSOR-3003',
+          'highly-skilled-migrant',
+          new Date(Date.now() - 50 * day).toISOString(),
+        );
+        const caseId = await desk.bookOk(booking);
+        await desk.until(caseId, (v) => v.results.indApplicationNumber === 'IND-SPONSOR-3003');
+        const callBack = (decidedAt: string) =>
+          desk.api
+            .post('/v1/agency-callbacks/ind/decision')
+            .set('authorization', tokens.agency)
+            .send({
+              caseRef: caseId,
+              applicationNumber: 'IND-SPONSOR-3003',
+              decision: 'refused',
+              decidedAt,
+              reason: 'no salary criterion met',
+            });
+        const decidedAt = new Date(Date.now() - 20 * day).toISOString();
+        await callBack(decidedAt).expect(202);
+        await desk.until(caseId, (v) => stepOf(v, 'permit').outcome === 'refused');
+        const mail = await desk.email(caseId, 'permit-decided');
+        assert.equal(mail.objectionLastDay, objectionLastDay(new Date(decidedAt)));
+        assert.notEqual(
+          mail.objectionLastDay,
+          objectionLastDay(new Date()),
+          'counted from the call-back, not from IND',
+        );
+      });
+    });
+
+    it('a decision date IND cannot mean (before it received the application, or ahead) counts as the day the case heard it', async () => {
+      await atTheDesk(async (desk) => {
+        const booking = await sponsorFiled(
+          'IND-SPONSOR-3004',
+          'highly-skilled-migrant',
+          new Date(Date.now() - 5 * day).toISOString(),
+        );
+        const caseId = await desk.bookOk(booking);
+        await desk.until(caseId, (v) => v.results.indApplicationNumber === 'IND-SPONSOR-3004');
+        await desk.api
+          .post('/v1/agency-callbacks/ind/decision')
+          .set('authorization', tokens.agency)
+          .send({
+            caseRef: caseId,
+            applicationNumber: 'IND-SPONSOR-3004',
+            decision: 'refused',
+            decidedAt: new Date(Date.now() - 30 * day).toISOString(),
+            reason: 'no salary criterion met',
+          })
+          .expect(202);
+        const refused = await desk.until(caseId, (v) => stepOf(v, 'permit').outcome === 'refused');
+        const mail = await desk.email(caseId, 'permit-decided');
+        assert.equal(mail.objectionLastDay, objectionLastDay(new Date(entry(refused, 'permit-decision').at)));
+      });
+    });
+
     it('a receipt date in the year 9999 counts as today, one in the year 1 as long past: no extension then', async () => {
       await atTheDesk(async (desk) => {
         const future = await sponsorFiled('IND-SPONSOR-3002', 'highly-skilled-migrant', '9999-12-31T00:00:00Z');

@@ -145,7 +145,10 @@ export class CaseState {
   private _visitVersion = 0;
   private _checkIn: CheckInState = 'pending';
   private _permit: PermitState = { status: 'none' };
-  private readonly earlyDecisions = new Map<string, { decision: PermitDecision; reason?: string }>();
+  private readonly earlyDecisions = new Map<
+    string,
+    { decision: PermitDecision; reason?: string; decidedAt?: string }
+  >();
   private _biometrics: { captureReference?: string; result?: 'accepted' | 'retake-needed' } = {};
   private _embassyPrints?: 'usable' | 'unusable';
   private readonly capturesSeen = new Set<string>();
@@ -601,8 +604,8 @@ export class CaseState {
 
   // Agency call-backs: the same one twice changes nothing.
 
-  receiveIndDecision(applicationNumber: string, decision: PermitDecision, reason?: string): void {
-    const remarks = reason ? { reason } : {};
+  receiveIndDecision(applicationNumber: string, decision: PermitDecision, reason?: string, decidedAt?: string): void {
+    const remarks = { ...(reason ? { reason } : {}), ...(decidedAt ? { decidedAt } : {}) };
     if (applicationNumber === this._permit.applicationNumber) this.decidePermit(decision, ind, 'call-back', remarks);
     else if (this._permit.applicationNumber === undefined)
       this.earlyDecisions.set(applicationNumber, { decision, ...remarks });
@@ -793,7 +796,10 @@ export class CaseState {
     };
     this._results.indApplicationNumber = application.applicationNumber;
     const early = this.earlyDecisions.get(application.applicationNumber);
-    if (early) this.decidePermit(early.decision, ind, 'call-back', early.reason ? { reason: early.reason } : {});
+    if (early) {
+      const { decision, ...remarks } = early;
+      this.decidePermit(decision, ind, 'call-back', remarks);
+    }
   }
   /** The TEV application IND granted when it issued the MVV: linked as granted, with no decision to wait for. */
   linkGrantedWithMvv(applicationNumber: string): void {
@@ -802,19 +808,30 @@ export class CaseState {
     this.record(ind, 'permit-decision', 'granted (the TEV application, with the MVV)');
     this.sync();
   }
-  /** Records IND's decision once, whoever reports it first (call-back, officer, or the polling fall-back). */
+  /**
+   * Records IND's decision once, whoever reports it first (call-back, officer, or the polling fall-back). Its date
+   * is IND's (`decidedAt`, when IND says it): the objection term runs from the decision, not from when the case
+   * heard of it. A date IND cannot mean (in the future, before it received the application, not a date) is now.
+   */
   decidePermit(
     decision: PermitStatus,
     actor: Actor,
     source: string,
-    remarks: { reason?: string; note?: string } = {},
+    { decidedAt: saidAt, ...remarks }: { reason?: string; note?: string; decidedAt?: string } = {},
   ): boolean {
     if (this._permit.status !== 'pending') return false;
-    const decidedAt = new Date().toISOString();
+    const decidedAt = this.decisionDate(saidAt);
     this._permit = { ...this._permit, status: decision, documentsDueAt: undefined, decidedAt, reason: remarks.reason };
     this.record(actor, 'permit-decision', `${decision} (${source})`, remarks);
     this.sync();
     return true;
+  }
+  private decisionDate(saidAt: string | undefined): string {
+    const now = Date.now();
+    const said = saidAt === undefined ? NaN : Date.parse(saidAt);
+    const received = this._permit.receivedAt === undefined ? NaN : Date.parse(this._permit.receivedAt);
+    const possible = Number.isFinite(said) && said <= now && !(said < received);
+    return new Date(possible ? said : now).toISOString();
   }
   /** The documents' due date passed; IND has been told and decides. The legal term runs again (Awb 4:15). */
   documentsOverdue(dueAt: string): void {

@@ -26,7 +26,9 @@ export function registerHandlers(state: CaseState, notifier: () => Notifier, ans
 
   for (const name of actionNames) registerAction(state, notifier, name, answerWhen);
 
-  setHandler(d.indDecisionSignal, (e) => state.receiveIndDecision(e.applicationNumber, e.decision, e.reason));
+  setHandler(d.indDecisionSignal, (e) =>
+    state.receiveIndDecision(e.applicationNumber, e.decision, e.reason, e.decidedAt),
+  );
   setHandler(d.cardReadySignal, (e) => state.receiveCardReady(e.orderId));
   setHandler(d.biometricsQualitySignal, (e) => state.receiveBiometricsQuality(e.captureReference, e.result));
 }

@@ -115,12 +115,10 @@ export async function permitStep({ state, agencies, notifier, compensations, pat
     .then(
       (application) => {
         if (application && application.status !== 'pending' && application.status !== 'withdrawn') {
-          state.decidePermit(
-            application.status,
-            ind,
-            'polled',
-            application.reason ? { reason: application.reason } : {},
-          );
+          state.decidePermit(application.status, ind, 'polled', {
+            ...(application.reason ? { reason: application.reason } : {}),
+            ...(application.decidedAt ? { decidedAt: application.decidedAt } : {}),
+          });
         }
       },
       (err: unknown) => {
