@@ -67,6 +67,53 @@ describe('an agency that no longer knows what the case polls for', () => {
     assert.equal(result.steps.find((s) => s.name === 'card')?.outcome, 'skipped');
   });
 
+  it('IND withdraws the application (the sponsor did, not the case): the permit step waits on an operator, who skips it', async () => {
+    const result = await stack.runWorkers(async () => {
+      const handle = await startCase(stack.taskQueue, permitOnly());
+      const linked = await waitingOn(handle, 'ind:decision');
+      const application = stack.sandbox.state.applications.get(linked.results.indApplicationNumber!);
+      assert.ok(application, 'the sandbox has the application');
+      application.status = 'withdrawn';
+
+      const stuck = await waitingOn(handle, 'operator:permit');
+      assert.match(
+        stuck.steps.find((s) => s.name === 'permit')?.detail ?? '',
+        /ind poll failed \(IND answered that application IND-\S+ is withdrawn, which this case did not ask\); an operator may retry or skip/,
+      );
+      await handle.executeUpdate(caseActions['skip-step'].update, {
+        args: [{ actor: actors.operator, step: 'permit', reason: 'the sponsor withdrew the application' }],
+      });
+      await checkIn(handle);
+      return handle.result();
+    });
+    assert.equal(result.status, 'completed');
+    assert.equal(result.steps.find((s) => s.name === 'permit')?.outcome, 'skipped');
+  });
+
+  it('IND cancels the card order the case did not cancel: the card step waits on an operator', async () => {
+    const result = await stack.runWorkers(async () => {
+      const handle = await startCaseWithBiometrics(stack.taskQueue, 'CAP-CANCELLED-CARD');
+      const linked = await waitingOn(handle, 'ind:decision');
+      await stack.admin.decide(linked.results.indApplicationNumber!, 'granted');
+      await waitingOn(handle, 'ind:card');
+      const card = [...stack.sandbox.state.cards.values()].find((c) => c.caseRef === handle.workflowId);
+      assert.ok(card, 'the sandbox has the card order');
+      card.status = 'cancelled';
+
+      const stuck = await waitingOn(handle, 'operator:card');
+      assert.match(
+        stuck.steps.find((s) => s.name === 'card')?.detail ?? '',
+        /card order \S+ is cancelled, which this case did not ask/,
+      );
+      await handle.executeUpdate(caseActions['skip-step'].update, {
+        args: [{ actor: actors.operator, step: 'card', reason: 'card re-ordered by phone with IND' }],
+      });
+      return handle.result();
+    });
+    assert.equal(result.status, 'completed');
+    assert.equal(result.steps.find((s) => s.name === 'card')?.outcome, 'skipped');
+  });
+
   it('a withdrawal whose undo IND refuses waits on an operator, who may skip that undo', async () => {
     const result = await stack.runWorkers(async () => {
       const handle = await startCase(stack.taskQueue, permitOnly());

@@ -298,6 +298,37 @@ const scenarios: Record<string, Scenario> = {
     },
     expect: { status: 'completed', permit: 'refused', biometrics: 'accepted', card: 'not-issued' },
   },
+  // IND ends what the case waits for without the case asking (patch polled-end-to-operator): an operator skips.
+  'application-withdrawn-at-ind': {
+    booking: () => vvrBooking({ appointment: inAWeek(), services: ['residence-permit'] }),
+    drive: async (h, sandbox) => {
+      await checkIn(h);
+      const view = await waitingOn(h, 'ind:decision');
+      sandbox.state.applications.get(view.results.indApplicationNumber ?? '')!.status = 'withdrawn';
+      await waitingOn(h, 'operator:permit');
+      await h.executeUpdate(caseActions['skip-step'].update, {
+        args: [{ actor: actors.operator, step: 'permit', reason: 'recorded for replay' }],
+      });
+    },
+    expect: { status: 'completed', permit: 'skipped' },
+  },
+  'card-cancelled-at-ind': {
+    booking: () => vvrBooking({ appointment: inAWeek(), services: ['residence-permit', 'biometrics'] }),
+    drive: async (h, sandbox) => {
+      await checkIn(h);
+      await waitingOn(h, 'ind:biometrics');
+      await capture(h, 'CAP-0003');
+      const view = await waitingOn(h, 'ind:decision');
+      await sandboxAdmin(sandbox.url).decide(view.results.indApplicationNumber ?? '', 'granted');
+      await waitingOn(h, 'ind:card');
+      sandbox.state.cards.get(cardOrderOf(sandbox, h.workflowId))!.status = 'cancelled';
+      await waitingOn(h, 'operator:card');
+      await h.executeUpdate(caseActions['skip-step'].update, {
+        args: [{ actor: actors.operator, step: 'card', reason: 'recorded for replay' }],
+      });
+    },
+    expect: { status: 'completed', permit: 'granted', card: 'skipped' },
+  },
   'poll-not-found-settled-by-officer': {
     booking: () => vvrBooking({ appointment: inAWeek(), services: ['residence-permit'] }),
     drive: async (h, sandbox) => {

@@ -5,6 +5,7 @@ import {
   type CancellationScopeOptions,
   condition,
   isCancellation,
+  patched,
 } from '@temporalio/workflow';
 import type { Agency } from '../domain/agency-failures';
 import { sleepOn, type CaseClock } from './case-clock';
@@ -159,11 +160,31 @@ export async function pollBeside<T>(
 }
 
 /**
+ * A poll whose answer ends the wait, but not as the step waits for it (IND withdrew the application, or cancelled
+ * the card order, which the case did not ask for), fails instead: `pollBeside` then hands the step to an operator
+ * with the reason, where it would have waited for an answer that never comes. Cases started before
+ * 'polled-end-to-operator' keep waiting, as their histories say.
+ */
+export function unusableAs<T>(poll: () => Promise<T>, why: (answer: T) => string | undefined): () => Promise<T> {
+  return async () => {
+    const answer = await poll();
+    const reason = why(answer);
+    if (reason !== undefined && patched('polled-end-to-operator')) throw new Error(reason);
+    return answer;
+  };
+}
+
+/**
  * Why the agency call failed, in the agency's words with the booking's personal data blanked: the step's detail is
  * shown to every officer and operator (the API, `npm run cases -- show`), and an agency may name the newcomer.
  */
 function agencyText(state: CaseState, err: unknown): string {
-  const reason = err instanceof ActivityFailure ? (err.cause?.message ?? err.message) : String(err);
+  const reason =
+    err instanceof ActivityFailure
+      ? (err.cause?.message ?? err.message)
+      : err instanceof Error
+        ? err.message
+        : String(err);
   return withoutPersonalData(reason, state.booking, state.results);
 }
 

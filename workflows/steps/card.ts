@@ -1,5 +1,5 @@
 import { CancellationScope, condition, isCancellation, patched } from '@temporalio/workflow';
-import { pollBeside, skipped, undoneAtAgency, withAgency } from '../agency-call';
+import { pollBeside, skipped, undoneAtAgency, unusableAs, withAgency } from '../agency-call';
 import { runDeadline } from '../deadlines';
 import { cardNotCollected } from '../definitions';
 import type { StepContext } from './step-context';
@@ -59,7 +59,13 @@ export async function cardStep({ state, agencies, notifier, compensations }: Ste
         state,
         'card',
         'ind',
-        () => agencies.indPoll.awaitResidenceCardReady({ orderId }),
+        unusableAs(
+          () => agencies.indPoll.awaitResidenceCardReady({ orderId }),
+          (order) =>
+            order.status === 'cancelled'
+              ? `IND answered that card order ${orderId} is cancelled, which this case did not ask`
+              : undefined,
+        ),
         () => state.card.ready || state.skipRequested('card'),
       ),
     )

@@ -6,6 +6,7 @@ import {
   settledMeanwhile,
   skipped,
   undoneAtAgency,
+  unusableAs,
   withAgency,
   withAgencyUnlessSettled,
 } from '../agency-call';
@@ -108,7 +109,13 @@ export async function permitStep({ state, agencies, notifier, compensations, pat
         state,
         'permit',
         'ind',
-        () => agencies.indPoll.awaitPermitDecision({ applicationNumber }),
+        unusableAs(
+          () => agencies.indPoll.awaitPermitDecision({ applicationNumber }),
+          (application) =>
+            application.status === 'withdrawn' && undecided()
+              ? `IND answered that application ${applicationNumber} is withdrawn, which this case did not ask`
+              : undefined,
+        ),
         () => !undecided(),
       ),
     )
