@@ -29,6 +29,9 @@ import type {
 import { stepNames } from './definitions';
 import type { CaseSettings } from './settings';
 
+/** How many decisions for applications it has not linked yet a case keeps (`earlyDecisions`). */
+const maxEarlyDecisions = 5;
+
 export type PermitStatus = 'none' | 'pending' | 'granted' | 'refused' | 'inadmissible' | 'withdrawn';
 export type PermitDecision = 'granted' | 'refused' | 'inadmissible';
 export type CheckInState = 'pending' | 'verified' | 'in-doubt' | 'not-verified' | 'no-show';
@@ -145,6 +148,10 @@ export class CaseState {
   private _visitVersion = 0;
   private _checkIn: CheckInState = 'pending';
   private _permit: PermitState = { status: 'none' };
+  /**
+   * IND decisions that came in before the case knew its application number (a call-back may overtake the filing's
+   * answer), applied when it links one of them. A few at most: a case files one application.
+   */
   private readonly earlyDecisions = new Map<
     string,
     { decision: PermitDecision; reason?: string; decidedAt?: string }
@@ -607,7 +614,7 @@ export class CaseState {
   receiveIndDecision(applicationNumber: string, decision: PermitDecision, reason?: string, decidedAt?: string): void {
     const remarks = { ...(reason ? { reason } : {}), ...(decidedAt ? { decidedAt } : {}) };
     if (applicationNumber === this._permit.applicationNumber) this.decidePermit(decision, ind, 'call-back', remarks);
-    else if (this._permit.applicationNumber === undefined)
+    else if (this._permit.applicationNumber === undefined && this.earlyDecisions.size < maxEarlyDecisions)
       this.earlyDecisions.set(applicationNumber, { decision, ...remarks });
   }
   receiveCardReady(orderId: string): void {
