@@ -243,19 +243,19 @@ describe('case rules: biometrics, reasons, TEV, IND terms and inadmissibility', 
     it("IND's refusal of 20 days ago, called back today: the last day to object counts from IND's date", async () => {
       await atTheDesk(async (desk) => {
         const booking = await sponsorFiled(
-          'IND-SPONSOR-3003',
+          'IND-SPONSOR-3005',
           'highly-skilled-migrant',
           new Date(Date.now() - 50 * day).toISOString(),
         );
         const caseId = await desk.bookOk(booking);
-        await desk.until(caseId, (v) => v.results.indApplicationNumber === 'IND-SPONSOR-3003');
+        await desk.until(caseId, (v) => v.results.indApplicationNumber === 'IND-SPONSOR-3005');
         const callBack = (decidedAt: string) =>
           desk.api
             .post('/v1/agency-callbacks/ind/decision')
             .set('authorization', tokens.agency)
             .send({
               caseRef: caseId,
-              applicationNumber: 'IND-SPONSOR-3003',
+              applicationNumber: 'IND-SPONSOR-3005',
               decision: 'refused',
               decidedAt,
               reason: 'no salary criterion met',
@@ -276,18 +276,18 @@ describe('case rules: biometrics, reasons, TEV, IND terms and inadmissibility', 
     it('a decision date IND cannot mean (before it received the application, or ahead) counts as the day the case heard it', async () => {
       await atTheDesk(async (desk) => {
         const booking = await sponsorFiled(
-          'IND-SPONSOR-3004',
+          'IND-SPONSOR-3006',
           'highly-skilled-migrant',
           new Date(Date.now() - 5 * day).toISOString(),
         );
         const caseId = await desk.bookOk(booking);
-        await desk.until(caseId, (v) => v.results.indApplicationNumber === 'IND-SPONSOR-3004');
+        await desk.until(caseId, (v) => v.results.indApplicationNumber === 'IND-SPONSOR-3006');
         await desk.api
           .post('/v1/agency-callbacks/ind/decision')
           .set('authorization', tokens.agency)
           .send({
             caseRef: caseId,
-            applicationNumber: 'IND-SPONSOR-3004',
+            applicationNumber: 'IND-SPONSOR-3006',
             decision: 'refused',
             decidedAt: new Date(Date.now() - 30 * day).toISOString(),
             reason: 'no salary criterion met',

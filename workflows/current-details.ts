@@ -127,7 +127,7 @@ const particles = new Set([
 ]);
 
 /** A word as letters alone: no accents, one case, ß as ss, so `Müller`, `MULLER` and a decomposed `Müller` are one. */
-export function foldedWord(word: string): string {
+function foldedWord(word: string): string {
   return word
     .toLowerCase()
     .normalize('NFKD')
