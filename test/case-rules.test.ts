@@ -240,62 +240,38 @@ describe('case rules: biometrics, reasons, TEV, IND terms and inadmissibility', 
       });
     });
 
+    /** A sponsor's application received `receivedDaysAgo`, refused by IND's call-back dated `decidedAt`. */
+    const refusedByCallBack = async (desk: Desk, number: string, receivedDaysAgo: number, decidedAt: string) => {
+      const receivedAt = new Date(Date.now() - receivedDaysAgo * day).toISOString();
+      const caseId = await desk.bookOk(await sponsorFiled(number, 'highly-skilled-migrant', receivedAt));
+      await desk.until(caseId, (v) => v.results.indApplicationNumber === number);
+      await desk.api
+        .post('/v1/agency-callbacks/ind/decision')
+        .set('authorization', tokens.agency)
+        .send({ caseRef: caseId, applicationNumber: number, decision: 'refused', decidedAt, reason: 'no salary' })
+        .expect(202);
+      const view = await desk.until(caseId, (v) => stepOf(v, 'permit').outcome === 'refused');
+      return { heardAt: new Date(entry(view, 'permit-decision').at), mail: await desk.email(caseId, 'permit-decided') };
+    };
+
     it("IND's refusal of 20 days ago, called back today: the last day to object counts from IND's date", async () => {
       await atTheDesk(async (desk) => {
-        const booking = await sponsorFiled(
-          'IND-SPONSOR-3005',
-          'highly-skilled-migrant',
-          new Date(Date.now() - 50 * day).toISOString(),
-        );
-        const caseId = await desk.bookOk(booking);
-        await desk.until(caseId, (v) => v.results.indApplicationNumber === 'IND-SPONSOR-3005');
-        const callBack = (decidedAt: string) =>
-          desk.api
-            .post('/v1/agency-callbacks/ind/decision')
-            .set('authorization', tokens.agency)
-            .send({
-              caseRef: caseId,
-              applicationNumber: 'IND-SPONSOR-3005',
-              decision: 'refused',
-              decidedAt,
-              reason: 'no salary criterion met',
-            });
         const decidedAt = new Date(Date.now() - 20 * day).toISOString();
-        await callBack(decidedAt).expect(202);
-        await desk.until(caseId, (v) => stepOf(v, 'permit').outcome === 'refused');
-        const mail = await desk.email(caseId, 'permit-decided');
+        const { heardAt, mail } = await refusedByCallBack(desk, 'IND-SPONSOR-3005', 50, decidedAt);
         assert.equal(mail.objectionLastDay, objectionLastDay(new Date(decidedAt)));
-        assert.notEqual(
-          mail.objectionLastDay,
-          objectionLastDay(new Date()),
-          'counted from the call-back, not from IND',
-        );
+        assert.notEqual(mail.objectionLastDay, objectionLastDay(heardAt), 'counted from the call-back, not from IND');
       });
     });
 
     it('a decision date IND cannot mean (before it received the application, or ahead) counts as the day the case heard it', async () => {
       await atTheDesk(async (desk) => {
-        const booking = await sponsorFiled(
-          'IND-SPONSOR-3006',
-          'highly-skilled-migrant',
-          new Date(Date.now() - 5 * day).toISOString(),
-        );
-        const caseId = await desk.bookOk(booking);
-        await desk.until(caseId, (v) => v.results.indApplicationNumber === 'IND-SPONSOR-3006');
-        await desk.api
-          .post('/v1/agency-callbacks/ind/decision')
-          .set('authorization', tokens.agency)
-          .send({
-            caseRef: caseId,
-            applicationNumber: 'IND-SPONSOR-3006',
-            decision: 'refused',
-            decidedAt: new Date(Date.now() - 30 * day).toISOString(),
-            reason: 'no salary criterion met',
-          })
-          .expect(202);
-        const refused = await desk.until(caseId, (v) => stepOf(v, 'permit').outcome === 'refused');
-        const mail = await desk.email(caseId, 'permit-decided');
-        assert.equal(mail.objectionLastDay, objectionLastDay(new Date(entry(refused, 'permit-decision').at)));
+        for (const [number, decidedAt] of [
+          ['IND-SPONSOR-3006', new Date(Date.now() - 30 * day).toISOString()],
+          ['IND-SPONSOR-3007', new Date(Date.now() + 40 * day).toISOString()],
+        ] as const) {
+          const { heardAt, mail } = await refusedByCallBack(desk, number, 5, decidedAt);
+          assert.equal(mail.objectionLastDay, objectionLastDay(heardAt), decidedAt);
+        }
       });
     });
 
