@@ -275,6 +275,31 @@ describe('case rules: biometrics, reasons, TEV, IND terms and inadmissibility', 
       });
     });
 
+    it('a decision that comes in before the case links the application is kept; a contradicting one is refused', async () => {
+      await atTheDesk(async (desk) => {
+        const booking = await sponsorFiled('IND-SPONSOR-3008', 'highly-skilled-migrant', new Date().toISOString());
+        await stack.admin.faults({ agency: 'ind', outage: true });
+        try {
+          const caseId = await desk.bookOk(booking);
+          const decide = (decision: string) =>
+            desk.api
+              .post('/v1/agency-callbacks/ind/decision')
+              .set('authorization', tokens.agency)
+              .send({ caseRef: caseId, applicationNumber: 'IND-SPONSOR-3008', decision, reason: 'no salary' });
+          await decide('granted').expect(202);
+          await decide('granted').expect(202);
+          const refused = await decide('refused').expect(409);
+          assert.match(String(refused.body.detail), /came in already: granted, held until the case links/);
+          await stack.admin.clearFaults();
+          const linked = await desk.until(caseId, (v) => stepOf(v, 'permit').state === 'done');
+          assert.equal(stepOf(linked, 'permit').outcome, 'granted');
+          await desk.act(caseId, 'withdraw', tokens.operator, { reason: 'test done' }).expect(200);
+        } finally {
+          await stack.admin.clearFaults();
+        }
+      });
+    });
+
     it('a receipt date in the year 9999 counts as today, one in the year 1 as long past: no extension then', async () => {
       await atTheDesk(async (desk) => {
         const future = await sponsorFiled('IND-SPONSOR-3002', 'highly-skilled-migrant', '9999-12-31T00:00:00Z');

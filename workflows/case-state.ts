@@ -614,8 +614,42 @@ export class CaseState {
   receiveIndDecision(applicationNumber: string, decision: PermitDecision, reason?: string, decidedAt?: string): void {
     const remarks = { ...(reason ? { reason } : {}), ...(decidedAt ? { decidedAt } : {}) };
     if (applicationNumber === this._permit.applicationNumber) this.decidePermit(decision, ind, 'call-back', remarks);
-    else if (this._permit.applicationNumber === undefined && this.earlyDecisions.size < maxEarlyDecisions)
+    else if (
+      this._permit.applicationNumber === undefined &&
+      !this.earlyDecisions.has(applicationNumber) &&
+      this.earlyDecisions.size < maxEarlyDecisions
+    )
       this.earlyDecisions.set(applicationNumber, { decision, ...remarks });
+  }
+  /**
+   * The validator of IND's decision call-back: a decision other than the one the case has for that application
+   * (recorded, or held until the application is linked) is refused, naming it; the same one again is taken (and
+   * changes nothing).
+   */
+  refuseContradictingDecision(applicationNumber: string, decision: PermitDecision): void {
+    const permit = this._permit;
+    if (applicationNumber === permit.applicationNumber) {
+      const decided = permit.status === 'granted' || permit.status === 'refused' || permit.status === 'inadmissible';
+      must(
+        !decided || permit.status === decision,
+        `IND's decision on application ${applicationNumber} is recorded already: ${permit.status}` +
+          `${permit.decidedAt ? ` on ${permit.decidedAt.slice(0, 10)}` : ''}. A case keeps its first decision; ` +
+          `${decision} is not applied`,
+      );
+      return;
+    }
+    if (permit.applicationNumber !== undefined) return;
+    const held = this.earlyDecisions.get(applicationNumber);
+    must(
+      held === undefined || held.decision === decision,
+      `IND's decision on application ${applicationNumber} came in already: ${held?.decision}, held until the case ` +
+        `links the application. A case keeps its first decision; ${decision} is not applied`,
+    );
+    must(
+      held !== undefined || this.earlyDecisions.size < maxEarlyDecisions,
+      `the case holds ${maxEarlyDecisions} decisions for applications it has not linked yet; call back once it ` +
+        'has linked its application (its view shows the number)',
+    );
   }
   receiveCardReady(orderId: string): void {
     if (orderId !== this._card.orderId || this._card.ready) return;

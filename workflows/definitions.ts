@@ -159,7 +159,13 @@ export interface BiometricsQualityEvent {
 // The officer actions and their Updates are in the action catalogue, `actions.ts`.
 
 // Signals for agencies: they fire and forget, and the same call-back twice must change nothing.
+/** IND's decision as cases took it before `indDecisionUpdate`; kept for the signals in their histories. */
 export const indDecisionSignal = defineSignal<[IndDecisionEvent]>('indDecision');
+/**
+ * IND's decision call-back, as an Update: its validator refuses a decision other than the one the case has (a case
+ * keeps its first), so IND is told 409 instead of taking a 202 for its decision being kept.
+ */
+export const indDecisionUpdate = defineUpdate<void, [IndDecisionEvent]>('indDecisionCallBack');
 export const cardReadySignal = defineSignal<[CardReadyEvent]>('cardReady');
 export const biometricsQualitySignal = defineSignal<[BiometricsQualityEvent]>('biometricsQuality');
 

@@ -26,9 +26,12 @@ export function registerHandlers(state: CaseState, notifier: () => Notifier, ans
 
   for (const name of actionNames) registerAction(state, notifier, name, answerWhen);
 
-  setHandler(d.indDecisionSignal, (e) =>
-    state.receiveIndDecision(e.applicationNumber, e.decision, e.reason, e.decidedAt),
-  );
+  const receiveIndDecision = (e: d.IndDecisionEvent) =>
+    state.receiveIndDecision(e.applicationNumber, e.decision, e.reason, e.decidedAt);
+  setHandler(d.indDecisionSignal, receiveIndDecision);
+  setHandler(d.indDecisionUpdate, receiveIndDecision, {
+    validator: (e: d.IndDecisionEvent) => state.refuseContradictingDecision(e.applicationNumber, e.decision),
+  });
   setHandler(d.cardReadySignal, (e) => state.receiveCardReady(e.orderId));
   setHandler(d.biometricsQualitySignal, (e) => state.receiveBiometricsQuality(e.captureReference, e.result));
 }

@@ -38,8 +38,12 @@ export function callbacksRouter({ cases, authenticate }: { cases: CaseService; a
         if (mismatch) {
           throw unknown(`application ${event.applicationNumber}`);
         }
-        refuseContradiction(view, event);
-        await handle.signal(d.indDecisionSignal, event);
+        // An Update, not a signal: the case refuses a decision other than the one it has (409), also one sent at
+        // the same moment as another. Its id makes the same call-back again one Update, not another event.
+        await handle.executeUpdate(d.indDecisionUpdate, {
+          args: [event],
+          updateId: `ind-decision:${event.applicationNumber}:${event.decision}`,
+        });
       } else if ('orderId' in event) {
         if (view.references.cardOrder !== event.orderId) throw unknown(`card order ${event.orderId}`);
         await handle.signal(d.cardReadySignal, event);
@@ -53,22 +57,4 @@ export function callbacksRouter({ cases, authenticate }: { cases: CaseService; a
     res.status(202).json({ accepted: true, caseId: event.caseRef });
   });
   return router;
-}
-
-/**
- * A decision on an application the case has a different decision on is not applied (a case keeps its first
- * decision): 409 naming the decision it has, so IND's system does not take the 202 for its decision being kept.
- * The same decision again is the replay of a call-back and accepted.
- */
-function refuseContradiction(view: d.CaseView, event: d.IndDecisionEvent): void {
-  const recorded = [...view.audit].reverse().find((entry) => entry.action === 'permit-decision');
-  const decision = recorded?.detail?.split(' ')[0];
-  if (recorded && decision !== event.decision) {
-    throw new HttpProblem(
-      409,
-      'Conflict',
-      `The permit of case ${view.caseId} was already decided: ${recorded.detail} at ${recorded.at}. ` +
-        `A case keeps its first decision; ${event.decision} is not applied.`,
-    );
-  }
 }
