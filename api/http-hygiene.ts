@@ -46,8 +46,13 @@ export function redactUrl(url: string): string {
   return url.replace(codecLinkSecret, '$1[redacted]');
 }
 
-/** Request headers the access log keeps: none that can carry a credential (authorization, cookies, api keys). */
-const loggedRequestHeaders = ['user-agent', 'content-type', 'content-length', 'origin', 'x-request-id'];
+/**
+ * Request headers the access log keeps: none that can carry a credential (authorization, cookies, api keys), and not
+ * `x-request-id`, whose usable value is the line's `id` (one the API replaced is the caller's text, of any length).
+ * Each value is cut at `longestLoggedHeader` characters: the caller chooses them.
+ */
+const loggedRequestHeaders = ['user-agent', 'content-type', 'content-length', 'origin'];
+const longestLoggedHeader = 200;
 
 /**
  * The access log's view of a request and its response: method, redacted URL, a few harmless headers, status.
@@ -59,7 +64,10 @@ export const accessLogSerializers = {
     method: req.method,
     url: redactUrl(req.originalUrl ?? req.url ?? ''),
     headers: Object.fromEntries(
-      loggedRequestHeaders.flatMap((name) => (req.headers[name] === undefined ? [] : [[name, req.headers[name]]])),
+      loggedRequestHeaders.flatMap((name) => {
+        const value = req.headers[name];
+        return value === undefined ? [] : [[name, String(value).slice(0, longestLoggedHeader)]];
+      }),
     ),
     remoteAddress: req.socket?.remoteAddress,
   }),

@@ -13,7 +13,21 @@ const keyPattern = /^"?([\x21\x23-\x7e]{1,255})"?$/;
  */
 export function idempotencyKeyOf(req: Request, res: Response): string {
   const header = req.headers['idempotency-key'];
-  if (header === undefined) return res.getHeader('x-request-id') as string;
+  if (header === undefined) {
+    const used = res.getHeader('x-request-id') as string;
+    const sent = req.headers['x-request-id'];
+    // The API replaced a request id it could not use (see app.ts): its retry would not be known as one.
+    if (sent !== undefined && sent !== used) {
+      throw new HttpProblem(
+        400,
+        'Bad Request',
+        'x-request-id must be 1-128 letters, digits, dots, dashes or underscores to make this action idempotent; ' +
+          'send such an id, or an Idempotency-Key (1-255 printable characters, e.g. a UUID).',
+        { invalidParams: [{ name: 'x-request-id', reason: 'not usable as an idempotency key' }] },
+      );
+    }
+    return used;
+  }
   const key = typeof header === 'string' ? keyPattern.exec(header)?.[1] : undefined;
   if (!key) {
     throw new HttpProblem(400, 'Bad Request', 'Idempotency-Key must be 1-255 printable characters, e.g. a UUID.', {

@@ -106,3 +106,53 @@ describe('api: no secret, token or personal data in the log', () => {
     }
   });
 });
+
+describe('api: what a caller sends in headers reaches the log only as the API used it', () => {
+  it('logs the request id the API used, not one it replaced, and cuts a long user-agent', async () => {
+    const { app, lines, text } = loggedApp();
+    const sent = `x${'y'.repeat(10_000)}`;
+    const res = await request(app)
+      .get('/v1/cases/case-NO-SUCH-1')
+      .set('authorization', 'Bearer dev-desk-officer')
+      .set('x-request-id', sent)
+      .set('user-agent', `agent/${'z'.repeat(5_000)}`);
+    await settle();
+    const used = String(res.headers['x-request-id']);
+    assert.notEqual(used, sent);
+    assert.ok(!text().includes('yyyyyyyyyy'), 'the replaced id is in the log');
+    const access = lines().find((line) => (line.req as { id?: unknown } | undefined)?.id === used);
+    assert.ok(access, 'no access log line with the id the API used');
+    const headers = (access.req as { headers: Record<string, string> }).headers;
+    assert.equal(headers['x-request-id'], undefined);
+    assert.ok(headers['user-agent']!.length <= 200, `user-agent of ${headers['user-agent']!.length} characters`);
+  });
+});
+
+describe('api: an action whose x-request-id cannot be its idempotency key', () => {
+  for (const id of ['site:retry-42', '{0b8a1d2e}', 'r'.repeat(129)]) {
+    it(`is refused with 400 naming x-request-id (${id.slice(0, 16)}), not applied under a replaced id`, async () => {
+      const { app } = loggedApp();
+      const res = await request(app)
+        .post('/v1/cases/case-BK-1/actions/check-in')
+        .set('authorization', 'Bearer dev-desk-officer')
+        .set('x-request-id', id)
+        .send({ identity: 'verified' });
+      assert.equal(res.status, 400, res.text);
+      assert.deepEqual(
+        (res.body as { invalidParams: { name: string }[] }).invalidParams.map((p) => p.name),
+        ['x-request-id'],
+      );
+      assert.match(String(res.body.detail), /or an Idempotency-Key/);
+    });
+  }
+  it('takes it with an Idempotency-Key beside it: the key is what makes the action idempotent', async () => {
+    const { app } = loggedApp();
+    const res = await request(app)
+      .post('/v1/cases/case-BK-1/actions/check-in')
+      .set('authorization', 'Bearer dev-desk-officer')
+      .set('x-request-id', 'site:retry-42')
+      .set('idempotency-key', 'site:retry-42')
+      .send({ identity: 'verified' });
+    assert.notEqual(res.status, 400, res.text);
+  });
+});
