@@ -290,6 +290,20 @@ describe('case rules: biometrics, reasons, TEV, IND terms and inadmissibility', 
           await decide('granted').expect(202);
           const refused = await decide('refused').expect(409);
           assert.match(String(refused.body.detail), /came in already: granted, held until the case links/);
+          // Decisions on numbers the case may yet link are held, a few at most: an agency cannot fill the case.
+          for (const n of [1, 2, 3, 4]) {
+            await desk.api
+              .post('/v1/agency-callbacks/ind/decision')
+              .set('authorization', tokens.agency)
+              .send({ caseRef: caseId, applicationNumber: `IND-OTHER-${n}`, decision: 'granted' })
+              .expect(202);
+          }
+          const full = await desk.api
+            .post('/v1/agency-callbacks/ind/decision')
+            .set('authorization', tokens.agency)
+            .send({ caseRef: caseId, applicationNumber: 'IND-OTHER-5', decision: 'granted' })
+            .expect(409);
+          assert.match(String(full.body.detail), /holds 5 decisions for applications it has not linked yet/);
           await stack.admin.clearFaults();
           const linked = await desk.until(caseId, (v) => stepOf(v, 'permit').state === 'done');
           assert.equal(stepOf(linked, 'permit').outcome, 'granted');
