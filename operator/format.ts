@@ -1,3 +1,4 @@
+import { escapeHidden } from '../domain/text';
 import type { UnrunnableCaseView } from '../lib/temporal/visibility';
 import type { CaseView } from '../workflows/definitions';
 import { stuckKinds, type StuckCase } from './stuck';
@@ -8,13 +9,7 @@ import { stuckKinds, type StuckCase } from './stuck';
  * case cannot clear the operator's screen, retitle the window or show a name backwards. Inside JSON strings the same
  * escapes are valid JSON.
  */
-export function terminalSafe(text: string): string {
-  return text.replace(
-    // eslint-disable-next-line no-control-regex -- finding control characters is the point
-    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-}
+export const terminalSafe = escapeHidden;
 
 /** Columns padded to their widest cell; the last column is not padded. */
 export function table(header: string[], rows: string[][]): string {

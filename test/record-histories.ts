@@ -18,7 +18,7 @@ import { startSandbox, type StartedSandbox } from '../sandbox/app';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { newcomerCaseWorkflow } from '../workflows';
 import type * as d from '../workflows/definitions';
-import { caseOpenedUpdate, caseWorkflowId } from '../workflows/definitions';
+import { caseOpenedUpdate, caseWorkflowId, indDecisionUpdate } from '../workflows/definitions';
 import { caseStartMetadata } from '../workflows/static-summary';
 import { euBooking, vvrBooking } from './fixtures/bookings';
 import { actors, stepOutcome, waitForCase, waitingOn, type CaseHandle } from './harness/case-driver';
@@ -328,6 +328,20 @@ const scenarios: Record<string, Scenario> = {
       });
     },
     expect: { status: 'completed', permit: 'granted', card: 'skipped' },
+  },
+  // IND's decision as the API delivers it since the call-back became an Update (indDecisionCallBack).
+  'decided-by-call-back-update': {
+    booking: () => vvrBooking({ appointment: inAWeek(), services: ['residence-permit'] }),
+    drive: async (h) => {
+      await checkIn(h);
+      const view = await waitingOn(h, 'ind:decision');
+      const applicationNumber = view.results.indApplicationNumber ?? '';
+      await h.executeUpdate(indDecisionUpdate, {
+        args: [{ applicationNumber, decision: 'refused', reason: 'recorded for replay' }],
+        updateId: `ind-decision:${applicationNumber}:refused`,
+      });
+    },
+    expect: { status: 'completed', permit: 'refused' },
   },
   'poll-not-found-settled-by-officer': {
     booking: () => vvrBooking({ appointment: inAWeek(), services: ['residence-permit'] }),
